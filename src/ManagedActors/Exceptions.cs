@@ -1,0 +1,165 @@
+namespace ManagedActors;
+
+/// <summary>The base of every exception the library raises itself (not those an object's own code throws).</summary>
+public abstract class ManagedActorsException : Exception
+{
+    /// <summary>Creates the exception.</summary>
+    protected ManagedActorsException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}
+
+/// <summary>The manager was shut down (or the client disposed); no call can be made through it any more.</summary>
+public sealed class ManagerShutDownException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public ManagerShutDownException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>The host cannot be reached: it died, or the network between client and host is down.</summary>
+public sealed class HostUnavailableException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public HostUnavailableException(string message, Exception? inner = null) : base(message, inner)
+    {
+    }
+}
+
+/// <summary>The client did not prove that it holds the manager's authkey, or its session is not known to the host.</summary>
+public sealed class AuthenticationException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public AuthenticationException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>The object does not expose the method that was called (a proxy of another version, or a bad method id).</summary>
+public sealed class UnknownMethodException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public UnknownMethodException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>The object the proxy refers to does not exist any more (deleted, or lost with a host restart).</summary>
+public sealed class ObjectNotFoundException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public ObjectNotFoundException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>A value's type could not be loaded on the side that reads it (the host was not given its assembly).</summary>
+public sealed class ManagedTypeNotLoadedException : ManagedActorsException
+{
+    /// <summary>Creates the exception for the named type.</summary>
+    public ManagedTypeNotLoadedException(string typeName, Exception? inner)
+        : base($"The type '{typeName}' could not be loaded here; give the host its assembly (ManagerOptions.TrustedAssemblies or --assembly).", inner) =>
+        TypeName = typeName;
+
+    internal ManagedTypeNotLoadedException(string typeName, string message) : base(message) => TypeName = typeName;
+
+    /// <summary>The type that could not be loaded.</summary>
+    public string TypeName { get; }
+}
+
+/// <summary>A value's type is outside the allow-list of the side that reads it, so it was refused before it was deserialized.</summary>
+public sealed class ManagedTypeNotAllowedException : ManagedActorsException
+{
+    /// <summary>Creates the exception for the named type.</summary>
+    public ManagedTypeNotAllowedException(string typeName)
+        : base($"The type '{typeName}' is not on the allow-list; trust its assembly (ManagerOptions.TrustedAssemblies or --assembly) to send it.") =>
+        TypeName = typeName;
+
+    internal ManagedTypeNotAllowedException(string typeName, string message) : base(message) => TypeName = typeName;
+
+    /// <summary>The refused type.</summary>
+    public string TypeName { get; }
+}
+
+/// <summary>A value cannot be serialized (a delegate, a stream, a type the serializer fails on); raised before anything is sent.</summary>
+public sealed class ManagedSerializationException : ManagedActorsException
+{
+    /// <summary>Creates the exception for the given type.</summary>
+    public ManagedSerializationException(Type type, string reason, Exception? inner = null)
+        : base($"A value of type '{type}' cannot be sent: {reason}.", inner) =>
+        TypeName = type.FullName ?? type.Name;
+
+    /// <summary>The type that cannot be serialized.</summary>
+    public string TypeName { get; }
+}
+
+/// <summary>A call or a reply is larger than the configured maximum message size; raised before it is sent.</summary>
+public sealed class MessageTooLargeException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public MessageTooLargeException(long size, long maximum)
+        : base($"The message is {size} bytes, over the maximum of {maximum} bytes (managed-actors.max-message-size).")
+    {
+        Size = size;
+        Maximum = maximum;
+    }
+
+    /// <summary>The size of the refused message in bytes.</summary>
+    public long Size { get; }
+
+    /// <summary>The configured maximum in bytes.</summary>
+    public long Maximum { get; }
+}
+
+/// <summary>A get from an empty queue did not get an item in time (Python's <c>queue.Empty</c>).</summary>
+public sealed class QueueEmptyException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public QueueEmptyException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>A put to a full bounded queue found no room in time (Python's <c>queue.Full</c>).</summary>
+public sealed class QueueFullException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public QueueFullException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>The queue was completed and has no items left; no more items will come.</summary>
+public sealed class QueueCompletedException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public QueueCompletedException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>
+/// An exception thrown by an object's code on the host whose type has no local counterpart. Well-known .NET
+/// exceptions keep their own type instead; both carry the remote type name and stack trace.
+/// </summary>
+public sealed class ManagedRemoteException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public ManagedRemoteException(string remoteType, string message, string? remoteStackTrace)
+        : base($"{remoteType}: {message}")
+    {
+        RemoteType = remoteType;
+        RemoteMessage = message;
+        RemoteStackTrace = remoteStackTrace;
+    }
+
+    /// <summary>The full name of the exception type thrown on the host.</summary>
+    public string RemoteType { get; }
+
+    /// <summary>The message of the exception thrown on the host.</summary>
+    public string RemoteMessage { get; }
+
+    /// <summary>The stack trace of the exception on the host.</summary>
+    public string? RemoteStackTrace { get; }
+}

@@ -1,0 +1,127 @@
+using Akka.Actor;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.Hosting;
+
+/// <summary>
+/// The state and code of one managed object on the host. Its actor calls it one message at a time, so it needs
+/// no locks. A method that cannot answer yet (a get from an empty queue) takes a <see cref="Call"/>, parks it
+/// and returns <see cref="Call.Deferred"/>; it answers later through the call.
+/// </summary>
+internal abstract class ManagedObject
+{
+    /// <summary>The number of items the object holds, for status reports.</summary>
+    public virtual int Size => 0;
+
+    /// <summary>Callers parked in the object, for status reports.</summary>
+    public virtual int Waiters => 0;
+}
+
+/// <summary>One call being served by an object's actor; answered either by the method's return value or later through this.</summary>
+internal sealed class Call
+{
+    /// <summary>Returned by an object method that parked its call and will answer it later.</summary>
+    public static readonly object Deferred = new();
+
+    private readonly ObjectActor _actor;
+    private Action? _onCancel;
+    private Func<Exception>? _onTimeout;
+
+    public Call(ObjectActor actor, IActorRef replyTo, Guid session, long callId)
+    {
+        _actor = actor;
+        ReplyTo = replyTo;
+        Session = session;
+        CallId = callId;
+    }
+
+    public IActorRef ReplyTo { get; }
+
+    public Guid Session { get; }
+
+    public long CallId { get; }
+
+    public bool IsCompleted { get; private set; }
+
+    /// <summary>
+    /// Parks the call until the object answers it. <paramref name="onTimeout"/> runs when the timeout passes first
+    /// (the object removes its waiter and names the fault); <paramref name="onCancel"/> when the client withdraws it.
+    /// </summary>
+    public object Park(TimeSpan? timeout, Func<Exception> onTimeout, Action onCancel)
+    {
+        _onTimeout = onTimeout;
+        _onCancel = onCancel;
+        _actor.Park(this, timeout);
+        return Deferred;
+    }
+
+    public void Reply(object? value)
+    {
+        if (Complete())
+        {
+            _actor.SendReply(this, value);
+        }
+    }
+
+    public void Fail(Exception error)
+    {
+        if (Complete())
+        {
+            ObjectActor.SendFault(this, error);
+        }
+    }
+
+    internal void TimedOut()
+    {
+        if (!IsCompleted && _onTimeout is not null)
+        {
+            Fail(_onTimeout());
+        }
+    }
+
+    internal void Cancelled()
+    {
+        if (!IsCompleted)
+        {
+            _onCancel?.Invoke();
+            Fail(new OperationCanceledException("The call was cancelled by the client."));
+        }
+    }
+
+    private bool Complete()
+    {
+        if (IsCompleted)
+        {
+            return false;
+        }
+        IsCompleted = true;
+        _actor.Unpark(this);
+        return true;
+    }
+}
+
+/// <summary>An internal timer message: a parked call's deadline passed.</summary>
+internal sealed record ParkTimeout(Guid Session, long CallId) : INoSerializationVerificationNeeded;
+
+/// <summary>What every object actor of one host shares.</summary>
+internal sealed class HostContext
+{
+    public HostContext(ValueCodec codec, SessionTable sessions, Configuration.ManagerSettings settings, Guid incarnation, string hostAddress)
+    {
+        Codec = codec;
+        Sessions = sessions;
+        Settings = settings;
+        Incarnation = incarnation;
+        HostAddress = hostAddress;
+    }
+
+    public ValueCodec Codec { get; }
+
+    public SessionTable Sessions { get; }
+
+    public Configuration.ManagerSettings Settings { get; }
+
+    public Guid Incarnation { get; }
+
+    public string HostAddress { get; }
+}

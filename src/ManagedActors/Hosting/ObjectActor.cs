@@ -1,0 +1,245 @@
+using Akka.Actor;
+using Akka.Event;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.Hosting;
+
+/// <summary>
+/// The actor of one managed object. Its mailbox orders every call, so the object's code runs one call at a
+/// time and needs no locks. Calls arrive in batches (one remote message per burst of calls from a session) and
+/// the synchronous answers of a batch go back in one message. An exception from the object's code is a reply,
+/// never a restart: the object keeps its state and keeps serving.
+/// </summary>
+internal class ObjectActor : UntypedActor, IWithTimers
+{
+    private readonly HostContext _host;
+    private readonly Dictionary<(Guid, long), Call> _parked = [];
+    private List<CallResult>? _batch;
+
+    public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host)
+    {
+        Target = target;
+        Binding = binding;
+        _host = host;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected ManagedObject Target { get; }
+
+    protected ObjectBinding Binding { get; }
+
+    protected HostContext Host => _host;
+
+    protected ILoggingAdapter Log { get; } = Context.GetLogger();
+
+    public static Props PropsFor(ManagedObject target, ObjectBinding binding, HostContext host) =>
+        Props.Create(() => new ObjectActor(target, binding, host));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Calls calls:
+                Serve(calls);
+                break;
+            case CancelCall cancel:
+                if (_parked.TryGetValue((cancel.Session, cancel.CallId), out var parked))
+                {
+                    parked.Cancelled();
+                }
+                break;
+            case ParkTimeout timeout:
+                if (_parked.TryGetValue((timeout.Session, timeout.CallId), out var expired))
+                {
+                    expired.TimedOut();
+                }
+                break;
+            default:
+                if (!OnOtherMessage(message))
+                {
+                    Unhandled(message);
+                }
+                break;
+        }
+    }
+
+    /// <summary>Messages other than calls; the gatekeeper handles the handshake here.</summary>
+    protected virtual bool OnOtherMessage(object message) => false;
+
+    private void Serve(Calls calls)
+    {
+        if (!_host.Sessions.IsValid(calls.Session))
+        {
+            var denied = new CallResult[calls.Items.Length];
+            var fault = FaultInfo.From(new AuthenticationException("The session is not known to this host; connect with the manager's authkey.")).Encode();
+            for (var i = 0; i < denied.Length; i++)
+            {
+                denied[i] = new CallResult(calls.Items[i].CallId, true, fault);
+            }
+            Sender.Tell(new Results(denied));
+            return;
+        }
+        _batch = new List<CallResult>(calls.Items.Length);
+        try
+        {
+            foreach (var item in calls.Items)
+            {
+                Execute(calls.Session, item);
+            }
+            if (_batch.Count > 0)
+            {
+                Sender.Tell(new Results(_batch.ToArray()));
+            }
+        }
+        finally
+        {
+            _batch = null;
+        }
+    }
+
+    private void Execute(Guid session, CallRequest item)
+    {
+        var methods = Binding.Methods;
+        if ((uint)item.MethodId >= (uint)methods.Length)
+        {
+            AddFault(item.CallId, new UnknownMethodException($"{Binding.Contract.Definition.Name} has no method with id {item.MethodId}."));
+            return;
+        }
+        var method = methods[item.MethodId];
+        object?[] args;
+        try
+        {
+            args = DecodeArguments(item.Args, method.ParameterCount);
+            method.CheckArguments(args);
+        }
+        catch (Exception e) when (e is ManagedActorsException or ArgumentException)
+        {
+            AddFault(item.CallId, e);
+            return;
+        }
+        catch (Exception e) when (e is FormatException or OverflowException)
+        {
+            AddFault(item.CallId, new ArgumentException($"{method.Contract}: the arguments are malformed ({e.Message})."));
+            return;
+        }
+        var call = method.TakesCall ? new Call(this, Sender, session, item.CallId) : null;
+        object? result;
+        try
+        {
+            result = method.Invoke(Target, args, call);
+        }
+        catch (Exception e)
+        {
+            AddFault(item.CallId, e);
+            return;
+        }
+        if (ReferenceEquals(result, Call.Deferred))
+        {
+            return;
+        }
+        if (TryEncode(result, out var payload, out var error))
+        {
+            _batch!.Add(new CallResult(item.CallId, false, payload));
+        }
+        else
+        {
+            AddFault(item.CallId, error!);
+        }
+    }
+
+    private object?[] DecodeArguments(byte[] bytes, int expected)
+    {
+        var reader = new WireReader(bytes);
+        var count = reader.ReadCount();
+        if (count != expected)
+        {
+            throw new ArgumentException($"Expected {expected} arguments, got {count}.");
+        }
+        var args = count == 0 ? [] : new object?[count];
+        for (var i = 0; i < count; i++)
+        {
+            args[i] = _host.Codec.Read(ref reader);
+        }
+        if (!reader.AtEnd)
+        {
+            throw new FormatException("Trailing bytes after the arguments.");
+        }
+        return args;
+    }
+
+    private bool TryEncode(object? value, out byte[] payload, out Exception? error)
+    {
+        try
+        {
+            payload = _host.Codec.Encode(value);
+            if (payload.Length > _host.Settings.MaxMessageSize)
+            {
+                error = new MessageTooLargeException(payload.Length, _host.Settings.MaxMessageSize);
+                return false;
+            }
+            error = null;
+            return true;
+        }
+        catch (Exception e)
+        {
+            payload = [];
+            error = e;
+            return false;
+        }
+    }
+
+    private void AddFault(long callId, Exception error)
+    {
+        var result = new CallResult(callId, true, FaultInfo.From(error).Encode());
+        if (_batch is not null)
+        {
+            _batch.Add(result);
+        }
+        else
+        {
+            Sender.Tell(new Results([result]));
+        }
+    }
+
+    internal void Park(Call call, TimeSpan? timeout)
+    {
+        _parked[(call.Session, call.CallId)] = call;
+        if (timeout is { } t)
+        {
+            Timers.StartSingleTimer((call.Session, call.CallId), new ParkTimeout(call.Session, call.CallId), t < TimeSpan.Zero ? TimeSpan.Zero : t);
+        }
+    }
+
+    internal void Unpark(Call call)
+    {
+        if (_parked.Remove((call.Session, call.CallId)))
+        {
+            Timers.Cancel((call.Session, call.CallId));
+        }
+    }
+
+    internal void SendReply(Call call, object? value)
+    {
+        if (TryEncode(value, out var payload, out var error))
+        {
+            call.ReplyTo.Tell(new Results([new CallResult(call.CallId, false, payload)]));
+        }
+        else
+        {
+            SendFault(call, error!);
+        }
+    }
+
+    internal static void SendFault(Call call, Exception error) =>
+        call.ReplyTo.Tell(new Results([new CallResult(call.CallId, true, FaultInfo.From(error).Encode())]));
+
+    protected override void PostStop()
+    {
+        foreach (var call in _parked.Values.ToArray())
+        {
+            call.Fail(new ObjectNotFoundException("The object was deleted or its host shut down while the call waited."));
+        }
+        base.PostStop();
+    }
+}

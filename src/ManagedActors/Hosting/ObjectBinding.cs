@@ -1,0 +1,144 @@
+using System.Collections.Concurrent;
+using System.Linq.Expressions;
+using System.Reflection;
+using ManagedActors.Proxies;
+
+namespace ManagedActors.Hosting;
+
+/// <summary>
+/// Binds each remote method of a proxy interface to the implementation's method once, as a compiled delegate:
+/// <c>AppendAsync(T item, CancellationToken)</c> is served by <c>Append(object? item)</c>, optionally with a
+/// trailing <see cref="Call"/> parameter for methods that may park. A missing method fails at binding time,
+/// naming what is missing; no reflection runs per call.
+/// </summary>
+internal sealed class ObjectBinding
+{
+    private static readonly ConcurrentDictionary<(Type, Type), ObjectBinding> Cache = new();
+
+    private ObjectBinding(InterfaceContract contract, Type implementation)
+    {
+        Contract = contract;
+        var missing = new List<string>();
+        Methods = new BoundMethod[contract.RemoteMethods.Length];
+        foreach (var method in contract.RemoteMethods)
+        {
+            var target = FindImplementation(implementation, method);
+            if (target is null)
+            {
+                missing.Add($"{method.ImplementationName}({string.Join(", ", method.WireParameters.Select(p => p.ParameterType.Name))}) for {method}");
+                continue;
+            }
+            Methods[method.Id] = new BoundMethod(method, target);
+        }
+        if (missing.Count > 0)
+        {
+            throw new InvalidOperationException($"{implementation} does not implement {contract.Definition}: missing {string.Join("; ", missing)}.");
+        }
+    }
+
+    public InterfaceContract Contract { get; }
+
+    public BoundMethod[] Methods { get; }
+
+    public static ObjectBinding For(Type interfaceType, Type implementation) =>
+        Cache.GetOrAdd((InterfaceContract.For(interfaceType).Definition, implementation),
+            static key => new ObjectBinding(InterfaceContract.For(key.Item1), key.Item2));
+
+    private static MethodInfo? FindImplementation(Type implementation, ContractMethod method)
+    {
+        var count = method.WireParameters.Length;
+        foreach (var candidate in implementation.GetMethods(BindingFlags.Public | BindingFlags.Instance))
+        {
+            if (candidate.Name != method.ImplementationName && candidate.Name != method.Method.Name)
+            {
+                continue;
+            }
+            var parameters = candidate.GetParameters();
+            var takesCall = parameters.Length > 0 && parameters[^1].ParameterType == typeof(Call);
+            if (parameters.Length - (takesCall ? 1 : 0) != count || candidate.IsGenericMethodDefinition)
+            {
+                continue;
+            }
+            var fits = true;
+            for (var i = 0; i < count && fits; i++)
+            {
+                var wire = method.WireParameters[i].ParameterType;
+                var impl = parameters[i].ParameterType;
+                fits = impl == typeof(object) || (!wire.ContainsGenericParameters && impl.IsAssignableFrom(wire));
+            }
+            if (fits)
+            {
+                return candidate;
+            }
+        }
+        return null;
+    }
+}
+
+/// <summary>One interface method bound to its implementation.</summary>
+internal sealed class BoundMethod
+{
+    private readonly Func<ManagedObject, object?[], Call?, object?> _invoke;
+    private readonly Type?[] _checks;
+
+    public BoundMethod(ContractMethod contract, MethodInfo target)
+    {
+        Contract = contract;
+        var parameters = target.GetParameters();
+        TakesCall = parameters.Length > 0 && parameters[^1].ParameterType == typeof(Call);
+        ParameterCount = contract.WireParameters.Length;
+        _checks = contract.WireParameters
+            .Select(p => p.ParameterType.ContainsGenericParameters || p.ParameterType == typeof(object) ? null : p.ParameterType)
+            .ToArray();
+
+        var impl = Expression.Parameter(typeof(ManagedObject), "impl");
+        var args = Expression.Parameter(typeof(object?[]), "args");
+        var call = Expression.Parameter(typeof(Call), "call");
+        var arguments = new List<Expression>();
+        for (var i = 0; i < ParameterCount; i++)
+        {
+            Expression arg = Expression.ArrayIndex(args, Expression.Constant(i));
+            arguments.Add(parameters[i].ParameterType == typeof(object) ? arg : Expression.Convert(arg, parameters[i].ParameterType));
+        }
+        if (TakesCall)
+        {
+            arguments.Add(call);
+        }
+        Expression body = Expression.Call(Expression.Convert(impl, target.DeclaringType!), target, arguments);
+        body = target.ReturnType == typeof(void)
+            ? Expression.Block(body, Expression.Constant(null, typeof(object)))
+            : Expression.Convert(body, typeof(object));
+        _invoke = Expression.Lambda<Func<ManagedObject, object?[], Call?, object?>>(body, impl, args, call).Compile();
+    }
+
+    public ContractMethod Contract { get; }
+
+    public bool TakesCall { get; }
+
+    public int ParameterCount { get; }
+
+    /// <summary>Checks the decoded arguments against the declared parameter types; a mismatch is the caller's error.</summary>
+    public void CheckArguments(object?[] args)
+    {
+        for (var i = 0; i < _checks.Length; i++)
+        {
+            var expected = _checks[i];
+            if (expected is null)
+            {
+                continue;
+            }
+            var arg = args[i];
+            var fits = arg is null
+                ? !expected.IsValueType || Nullable.GetUnderlyingType(expected) is not null
+                : expected.IsInstanceOfType(arg) || Nullable.GetUnderlyingType(expected)?.IsInstanceOfType(arg) == true;
+            if (!fits)
+            {
+                throw new ArgumentException(
+                    $"{Contract}: argument '{Contract.WireParameters[i].Name}' must be {expected.Name}, not {arg?.GetType().Name ?? "null"}.",
+                    Contract.WireParameters[i].Name);
+            }
+        }
+    }
+
+    public object? Invoke(ManagedObject impl, object?[] args, Call? call) => _invoke(impl, args, call);
+}

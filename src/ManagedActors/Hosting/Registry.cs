@@ -1,0 +1,103 @@
+using Akka.Actor;
+using ManagedActors.Proxies;
+
+namespace ManagedActors.Hosting;
+
+/// <summary>The gatekeeper's own methods: opening (get-or-create) and deleting objects.</summary>
+internal interface IRegistry : IManagedObject
+{
+    Task<IManagedObject> OpenAsync(string kind, string? name, string interfaceType, object?[] createArgs, CancellationToken cancellationToken = default);
+
+    Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);
+
+    Task<int> CountAsync(CancellationToken cancellationToken = default);
+}
+
+/// <summary>One kind of object the host can create: its proxy interface, its implementation and its factory.</summary>
+internal sealed record ObjectKind(string Name, Type Interface, Type Implementation, Func<object?[], ManagedObject> Create)
+{
+    public ObjectBinding Binding { get; } = ObjectBinding.For(Interface, Implementation);
+}
+
+/// <summary>
+/// The objects of one host by id and by name. Named objects are get-or-create: asking for an existing name
+/// returns it, and asking with another kind is an error naming both kinds.
+/// </summary>
+internal sealed class RegistryObject : ManagedObject
+{
+    private readonly Dictionary<string, ObjectKind> _kinds;
+    private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
+    private readonly HostContext _host;
+    private Func<ObjectKind, ManagedObject, string, IActorRef>? _spawn;
+    private Action<IActorRef>? _stop;
+    private long _next;
+
+    public RegistryObject(IEnumerable<ObjectKind> kinds, HostContext host)
+    {
+        _kinds = kinds.ToDictionary(k => k.Name, StringComparer.Ordinal);
+        _host = host;
+    }
+
+    public override int Size => _byId.Count;
+
+    public void Attach(Func<ObjectKind, ManagedObject, string, IActorRef> spawn, Action<IActorRef> stop)
+    {
+        _spawn = spawn;
+        _stop = stop;
+    }
+
+    public ObjectReference Open(string kind, string? name, string interfaceType, object?[] createArgs)
+    {
+        if (!_kinds.TryGetValue(kind, out var objectKind))
+        {
+            throw new ArgumentException($"Unknown object kind '{kind}'. Known kinds: {string.Join(", ", _kinds.Keys.Order(StringComparer.Ordinal))}.", nameof(kind));
+        }
+        if (name is not null)
+        {
+            if (name.Length == 0)
+            {
+                throw new ArgumentException("An object name must not be empty.", nameof(name));
+            }
+            if (_byName.TryGetValue(name, out var existing))
+            {
+                if (existing.Kind.Name != kind)
+                {
+                    throw new InvalidOperationException($"The object '{name}' exists as a {existing.Kind.Name}, not a {kind}.");
+                }
+                return existing.ReferenceAs(interfaceType);
+            }
+        }
+        var target = objectKind.Create(createArgs);
+        var id = name ?? Guid.NewGuid().ToString("N");
+        var actor = _spawn!(objectKind, target, "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var reference = new ObjectReference(
+            Akka.Serialization.Serialization.SerializedActorPath(actor), id, kind, interfaceType, _host.Incarnation, name);
+        var entry = new Entry(objectKind, reference, actor, target);
+        _byId[id] = entry;
+        if (name is not null)
+        {
+            _byName[name] = entry;
+        }
+        return reference;
+    }
+
+    public bool Delete(string name)
+    {
+        if (!_byName.Remove(name, out var entry))
+        {
+            return false;
+        }
+        _byId.Remove(entry.Reference.ObjectId);
+        _stop!(entry.Actor);
+        return true;
+    }
+
+    public int Count() => _byId.Count;
+
+    private sealed record Entry(ObjectKind Kind, ObjectReference Reference, IActorRef Actor, ManagedObject Target)
+    {
+        public ObjectReference ReferenceAs(string interfaceType) =>
+            Reference.InterfaceType == interfaceType ? Reference : Reference with { InterfaceType = interfaceType };
+    }
+}

@@ -1,0 +1,39 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+
+namespace ManagedActors.Hosting;
+
+/// <summary>The sessions a host has admitted; object actors check every call's token here.</summary>
+internal sealed class SessionTable
+{
+    private readonly ConcurrentDictionary<Guid, IActorRef> _sessions = new();
+
+    public int Count => _sessions.Count;
+
+    public Guid Open(IActorRef replyTo)
+    {
+        var token = Guid.NewGuid();
+        _sessions[token] = replyTo;
+        return token;
+    }
+
+    public bool IsValid(Guid session) => _sessions.ContainsKey(session);
+
+    public bool Close(Guid session) => _sessions.TryRemove(session, out _);
+
+    /// <summary>Drops every session whose reply actor is <paramref name="replyTo"/> (its process died or left).</summary>
+    public int CloseAll(IActorRef replyTo)
+    {
+        var closed = 0;
+        foreach (var pair in _sessions)
+        {
+            if (pair.Value.Equals(replyTo) && _sessions.TryRemove(pair.Key, out _))
+            {
+                closed++;
+            }
+        }
+        return closed;
+    }
+
+    public IReadOnlyCollection<IActorRef> ReplyActors() => _sessions.Values.Distinct().ToArray();
+}

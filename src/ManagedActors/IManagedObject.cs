@@ -1,0 +1,19 @@
+namespace ManagedActors;
+
+/// <summary>
+/// The base of every proxy interface. A proxy's calls travel to the object's actor on the host; a proxy can be
+/// passed to other processes and stored inside other managed objects, where it stays a live reference.
+/// </summary>
+public interface IManagedObject
+{
+}
+
+/// <summary>
+/// Marks a proxy method that waits on the host until a condition holds (a get from an empty queue, say). Its
+/// <c>TimeSpan? timeout</c> parameter bounds the wait, and the client waits that long plus a margin; with no
+/// timeout it waits until the condition holds, the call is cancelled, or the host goes away.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class BlockingCallAttribute : Attribute
+{
+}

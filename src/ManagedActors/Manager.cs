@@ -1,0 +1,86 @@
+using System.Reflection;
+using System.Security.Cryptography;
+using Akka.Actor;
+using ManagedActors.Configuration;
+using ManagedActors.Hosting;
+using ManagedActors.Protocol;
+using ManagedActors.Proxies;
+
+namespace ManagedActors;
+
+/// <summary>
+/// An embedded manager (Python's <c>Manager()</c>): a host in this process whose objects other processes reach
+/// at <see cref="ManagerSession.Address"/> with <see cref="AuthKey"/>. <c>await using</c> it as Python's
+/// <c>with Manager() as m</c>; after disposal every proxy throws <see cref="ManagerShutDownException"/>.
+/// </summary>
+public sealed class Manager : ManagerSession
+{
+    private readonly ManagerHost _host;
+    private int _disposed;
+
+    private Manager(ManagerHost host, ClientRuntime runtime) : base(runtime, host.Address) => _host = host;
+
+    /// <summary>The key a client must prove it holds (32 random bytes unless given in the options).</summary>
+    public byte[] AuthKey => _host.AuthKey.ToArray();
+
+    /// <summary>Starts an embedded host on 127.0.0.1 (a free port unless one is given) with a random 32-byte authkey.</summary>
+    public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options ??= new ManagerOptions();
+        var trusted = TrustedWith(options.TrustedAssemblies);
+        var host = ManagerHost.Start(
+            options.Hostname,
+            options.Port,
+            options.AuthKey ?? RandomNumberGenerator.GetBytes(32),
+            Layer(options.Config, options.CallTimeout),
+            trusted,
+            BuiltInKinds.All);
+        try
+        {
+            var runtime = new ClientRuntime(host.System, ownsSystem: false, host.Settings, new TypeAllowList(trusted),
+                ((ExtendedActorSystem)host.System).Provider.DefaultAddress);
+            var session = await host.OpenLocalSessionAsync(runtime.ReplyActor).WaitAsync(cancellationToken).ConfigureAwait(false);
+            runtime.Admit(session, host.Context.Incarnation);
+            return new Manager(host, runtime);
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Connects to a manager's host from any process (Python's <c>BaseManager(address, authkey).connect()</c>).
+    /// </summary>
+    /// <param name="address">The host's address: <c>akka.tcp://managed-actors@host:port</c> or <c>host:port</c>.</param>
+    /// <param name="authKey">The manager's authkey.</param>
+    /// <param name="options">Client settings.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <exception cref="AuthenticationException">The key is wrong.</exception>
+    /// <exception cref="HostUnavailableException">No host answered at the address.</exception>
+    public static Task<ManagerClient> ConnectAsync(string address, byte[] authKey, ClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        ManagerClient.ConnectAsync(address, authKey, options ?? new ClientOptions(), cancellationToken);
+
+    internal static Assembly[] TrustedWith(IEnumerable<Assembly> assemblies)
+    {
+        var entry = Assembly.GetEntryAssembly();
+        return (entry is null ? assemblies : assemblies.Append(entry)).Distinct().ToArray();
+    }
+
+    internal static string? Layer(string? userHocon, TimeSpan? callTimeout) =>
+        callTimeout is { } timeout
+            ? $"managed-actors.call-timeout = {(long)timeout.TotalMilliseconds}ms\n{userHocon}"
+            : userHocon;
+
+    /// <summary>Shuts the host down: clients are told, and every proxy then throws <see cref="ManagerShutDownException"/>.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        await Runtime.DisposeAsync().ConfigureAwait(false);
+        await _host.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using ManagedActors.Configuration;
+using ManagedActors.Hosting;
+using ManagedActors.Protocol;
+using ManagedActors.Proxies;
+
+namespace ManagedActors;
+
+/// <summary>
+/// A connection to a manager's host from another process, made by <see cref="Manager.ConnectAsync"/>. It owns
+/// one client ActorSystem (loopback, a free port) that every proxy of the connection shares.
+/// </summary>
+public sealed class ManagerClient : ManagerSession
+{
+    private readonly IActorRef _gatekeeper;
+    private int _disposed;
+
+    private ManagerClient(ClientRuntime runtime, string hostAddress, IActorRef gatekeeper) : base(runtime, hostAddress) =>
+        _gatekeeper = gatekeeper;
+
+    internal static async Task<ManagerClient> ConnectAsync(string address, byte[] authKey, ClientOptions options, CancellationToken cancellationToken)
+    {
+        var hostAddress = ParseAddress(address);
+        var explicitHocon = $$"""
+            akka.remote.dot-netty.tcp.hostname = "{{options.Hostname}}"
+            akka.remote.dot-netty.tcp.port = 0
+            """;
+        const string roleDefaults = """
+            akka.actor.provider = remote
+            akka.loglevel = WARNING
+            akka.stdout-loglevel = WARNING
+            """;
+        var config = ManagedActorsConfig.Build(explicitHocon, Manager.Layer(options.Config, options.CallTimeout), roleDefaults);
+        var settings = ManagerSettings.From(config);
+        var system = ActorSystems.Create("managed-actors-client", config);
+        try
+        {
+            var runtime = new ClientRuntime(system, ownsSystem: true, settings,
+                new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), hostAddress);
+            var gatekeeperPath = hostAddress + "/user/" + Gatekeeper.Name;
+            var selection = system.ActorSelection(gatekeeperPath);
+            var (session, incarnation) = await HandshakeAsync(selection, runtime.ReplyActor, authKey, settings.HandshakeTimeout, hostAddress, cancellationToken)
+                .ConfigureAwait(false);
+            runtime.Admit(session, incarnation);
+            var gatekeeper = ((ExtendedActorSystem)system).Provider.ResolveActorRef(gatekeeperPath);
+            return new ManagerClient(runtime, hostAddress.ToString(), gatekeeper);
+        }
+        catch
+        {
+            await system.Terminate().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    private static async Task<(Guid Session, Guid Incarnation)> HandshakeAsync(
+        ActorSelection gatekeeper, IActorRef replyTo, byte[] authKey, TimeSpan timeout, Address hostAddress, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var challenge = await gatekeeper.Ask<Challenge>(new Hello(replyTo), timeout, cancellationToken).ConfigureAwait(false);
+            var mac = HMACSHA256.HashData(authKey, challenge.Nonce);
+            var answer = await gatekeeper.Ask<object>(new Proof(replyTo, challenge.Nonce, mac), timeout, cancellationToken).ConfigureAwait(false);
+            return answer switch
+            {
+                Welcome welcome => (welcome.Session, welcome.Incarnation),
+                AccessDenied denied => throw new AuthenticationException($"The host at {hostAddress} refused the connection: {denied.Reason}"),
+                _ => throw new AuthenticationException($"The host at {hostAddress} answered the handshake with {answer.GetType().Name}."),
+            };
+        }
+        catch (AskTimeoutException e)
+        {
+            throw new HostUnavailableException($"No manager host answered at {hostAddress} within {timeout.TotalSeconds:0.#} s.", e);
+        }
+    }
+
+    /// <summary>Parses <c>akka.tcp://managed-actors@host:port</c> or <c>host:port</c>.</summary>
+    internal static Address ParseAddress(string address)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(address);
+        if (!address.Contains("://", StringComparison.Ordinal))
+        {
+            address = $"akka.tcp://{ManagerHost.SystemName}@{address}";
+        }
+        try
+        {
+            return Akka.Actor.Address.Parse(address);
+        }
+        catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
+        {
+            throw new ArgumentException($"'{address}' is not a manager address (akka.tcp://managed-actors@host:port or host:port).", nameof(address), e);
+        }
+    }
+
+    /// <summary>Ends the session and stops the client's ActorSystem; proxies then throw <see cref="ManagerShutDownException"/>.</summary>
+    public override async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        _gatekeeper.Tell(new Goodbye(Runtime.Session));
+        await Runtime.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,99 @@
+using ManagedActors.Dicts;
+using ManagedActors.Hosting;
+using ManagedActors.Lists;
+using ManagedActors.Namespaces;
+using ManagedActors.Protocol;
+using ManagedActors.Proxies;
+using ManagedActors.Queues;
+using ManagedActors.Values;
+
+namespace ManagedActors;
+
+/// <summary>
+/// A connection to a manager's host through which objects are created and found: the embedded
+/// <see cref="Manager"/> and a remote <see cref="ManagerClient"/> alike. A named object is get-or-create:
+/// every process asking for the same name gets the same object.
+/// </summary>
+public abstract class ManagerSession : IAsyncDisposable
+{
+    private readonly IRegistry _registry;
+
+    private protected ManagerSession(ClientRuntime runtime, string hostAddress)
+    {
+        Runtime = runtime;
+        Address = hostAddress;
+        var gatekeeperPath = hostAddress + "/user/" + Gatekeeper.Name;
+        _registry = runtime.CreateProxy<IRegistry>(new ObjectReference(
+            gatekeeperPath, "registry", "registry", TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
+    }
+
+    internal ClientRuntime Runtime { get; }
+
+    /// <summary>The host's address, <c>akka.tcp://managed-actors@host:port</c>; give it to <see cref="Manager.ConnectAsync"/>.</summary>
+    public string Address { get; }
+
+    /// <summary>A list (Python's <c>manager.list()</c>), anonymous or named.</summary>
+    public Task<IManagedList<T>> ListAsync<T>(string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedList<T>>(BuiltInKinds.List, name, [null], cancellationToken);
+
+    /// <summary>A list filled with <paramref name="items"/> when it is created (<c>manager.list(items)</c>).</summary>
+    public Task<IManagedList<T>> ListAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedList<T>>(BuiltInKinds.List, name, [Materialize(items)], cancellationToken);
+
+    /// <summary>A dictionary (Python's <c>manager.dict()</c>), anonymous or named.</summary>
+    public Task<IManagedDict<TKey, TValue>> DictAsync<TKey, TValue>(string? name = null, CancellationToken cancellationToken = default)
+        where TKey : notnull =>
+        OpenAsync<IManagedDict<TKey, TValue>>(BuiltInKinds.Dict, name, [null], cancellationToken);
+
+    /// <summary>A dictionary filled with <paramref name="entries"/> when it is created (<c>manager.dict(entries)</c>).</summary>
+    public Task<IManagedDict<TKey, TValue>> DictAsync<TKey, TValue>(
+        IEnumerable<KeyValuePair<TKey, TValue>> entries, string? name = null, CancellationToken cancellationToken = default)
+        where TKey : notnull =>
+        OpenAsync<IManagedDict<TKey, TValue>>(BuiltInKinds.Dict, name, [entries.ToArray()], cancellationToken);
+
+    /// <summary>A namespace (Python's <c>manager.Namespace()</c>), anonymous or named.</summary>
+    public Task<IManagedNamespace> NamespaceAsync(string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedNamespace>(BuiltInKinds.Namespace, name, [], cancellationToken);
+
+    /// <summary>A FIFO queue (Python's <c>manager.Queue(maxsize)</c>); <paramref name="maxSize"/> 0 is unbounded.</summary>
+    public Task<IManagedQueue<T>> QueueAsync<T>(string? name = null, int maxSize = 0, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedQueue<T>>(BuiltInKinds.Queue, name, [maxSize], cancellationToken);
+
+    /// <summary>A queue with task tracking (Python's <c>manager.JoinableQueue(maxsize)</c>).</summary>
+    public Task<IManagedJoinableQueue<T>> JoinableQueueAsync<T>(string? name = null, int maxSize = 0, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedJoinableQueue<T>>(BuiltInKinds.JoinableQueue, name, [maxSize], cancellationToken);
+
+    /// <summary>A single value (Python's <c>manager.Value(typecode, value)</c>).</summary>
+    public Task<IManagedValue<T>> ValueAsync<T>(T initial, string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedValue<T>>(BuiltInKinds.Value, name, [initial], cancellationToken);
+
+    /// <summary>A fixed-length array of <paramref name="length"/> default values (Python's <c>manager.Array(typecode, n)</c>).</summary>
+    public Task<IManagedArray<T>> ArrayAsync<T>(int length, string? name = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        return OpenAsync<IManagedArray<T>>(BuiltInKinds.Array, name, [new T[length]], cancellationToken);
+    }
+
+    /// <summary>A fixed-length array holding <paramref name="items"/> (Python's <c>manager.Array(typecode, sequence)</c>).</summary>
+    public Task<IManagedArray<T>> ArrayAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedArray<T>>(BuiltInKinds.Array, name, [items.ToArray()], cancellationToken);
+
+    /// <summary>Deletes a named object; its proxies then get <see cref="ObjectNotFoundException"/>. Whether it existed.</summary>
+    public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
+        _registry.DeleteAsync(name, cancellationToken);
+
+    /// <summary>The number of objects the host holds.</summary>
+    public Task<int> ObjectCountAsync(CancellationToken cancellationToken = default) => _registry.CountAsync(cancellationToken);
+
+    private async Task<T> OpenAsync<T>(string kind, string? name, object?[] args, CancellationToken cancellationToken)
+        where T : class, IManagedObject
+    {
+        var proxy = await _registry.OpenAsync(kind, name, TypeNames.Of(typeof(T)), args, cancellationToken).ConfigureAwait(false);
+        return proxy as T ?? throw new InvalidOperationException($"The host answered with a {proxy.GetType()}, not a {typeof(T)}.");
+    }
+
+    private static T[] Materialize<T>(IEnumerable<T> items) => items as T[] ?? items.ToArray();
+
+    /// <summary>Ends this connection (and, for the embedded manager, its host).</summary>
+    public abstract ValueTask DisposeAsync();
+}

@@ -1,0 +1,81 @@
+using Akka.Actor;
+
+namespace ManagedActors.Protocol;
+
+/// <summary>Marks the messages bound to <see cref="ProtocolSerializer"/> in reference.conf.</summary>
+internal interface IProtocolMessage
+{
+}
+
+/// <summary>One method call: its correlation id, the method's id in the interface's table, and the encoded arguments.</summary>
+internal sealed record CallRequest(long CallId, int MethodId, byte[] Args);
+
+/// <summary>
+/// The calls of one session that were waiting to go to one object, carried in one remote message. A single call
+/// is a batch of one. Sent straight to the object's actor, with the client's reply actor as sender.
+/// </summary>
+internal sealed record Calls(Guid Session, CallRequest[] Items) : IProtocolMessage;
+
+/// <summary>The answer to one call: an encoded value, or an encoded <see cref="FaultInfo"/> when <paramref name="IsFault"/>.</summary>
+internal sealed record CallResult(long CallId, bool IsFault, byte[] Payload);
+
+/// <summary>Answers going back to one client's reply actor in one remote message.</summary>
+internal sealed record Results(CallResult[] Items) : IProtocolMessage;
+
+/// <summary>Withdraws a call parked in an object (a blocking get, say); the object answers it with a cancellation fault.</summary>
+internal sealed record CancelCall(Guid Session, long CallId) : IProtocolMessage;
+
+/// <summary>First step of the handshake: a client asks the gatekeeper for a challenge.</summary>
+internal sealed record Hello(IActorRef ReplyTo) : IProtocolMessage;
+
+/// <summary>A nonce the client must sign with the authkey.</summary>
+internal sealed record Challenge(byte[] Nonce, Guid Incarnation) : IProtocolMessage;
+
+/// <summary>The client's HMAC-SHA256 of the nonce under the authkey.</summary>
+internal sealed record Proof(IActorRef ReplyTo, byte[] Nonce, byte[] Mac) : IProtocolMessage;
+
+/// <summary>The handshake succeeded: the session token every call carries.</summary>
+internal sealed record Welcome(Guid Session, Guid Incarnation) : IProtocolMessage;
+
+/// <summary>The handshake failed.</summary>
+internal sealed record AccessDenied(string Reason) : IProtocolMessage;
+
+/// <summary>The host is shutting down in order; sent to every client's reply actor.</summary>
+internal sealed record HostShutdown(Guid Incarnation) : IProtocolMessage;
+
+/// <summary>A client ends its session.</summary>
+internal sealed record Goodbye(Guid Session) : IProtocolMessage;
+
+/// <summary>An error carried back to the caller: the remote exception's type, message and stack.</summary>
+internal sealed record FaultInfo(string TypeName, string Message, string? StackTrace, string? ParamName, string? Detail = null)
+{
+    public byte[] Encode()
+    {
+        using var w = new WireWriter();
+        w.WriteString(TypeName);
+        w.WriteString(Message);
+        w.WriteString(StackTrace);
+        w.WriteString(ParamName);
+        w.WriteString(Detail);
+        return w.ToArray();
+    }
+
+    public static FaultInfo Decode(byte[] bytes)
+    {
+        var r = new WireReader(bytes);
+        return new FaultInfo(r.ReadRequiredString(), r.ReadString() ?? "", r.ReadString(), r.ReadString(), r.ReadString());
+    }
+
+    public static FaultInfo From(Exception e) => new(
+        e.GetType().FullName ?? e.GetType().Name,
+        e.Message,
+        e.StackTrace,
+        (e as ArgumentException)?.ParamName,
+        e switch
+        {
+            ManagedTypeNotAllowedException notAllowed => notAllowed.TypeName,
+            ManagedTypeNotLoadedException notLoaded => notLoaded.TypeName,
+            MessageTooLargeException tooLarge => FormattableString.Invariant($"{tooLarge.Size}/{tooLarge.Maximum}"),
+            _ => null,
+        });
+}

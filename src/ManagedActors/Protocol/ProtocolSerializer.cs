@@ -1,0 +1,152 @@
+using Akka.Actor;
+using Akka.Serialization;
+using SerializationException = System.Runtime.Serialization.SerializationException;
+
+namespace ManagedActors.Protocol;
+
+/// <summary>
+/// The wire format of the protocol messages: a few bytes of framing around payloads that the value codec has
+/// already encoded, so the hot path never reflects and never goes through a general-purpose serializer.
+/// </summary>
+internal sealed class ProtocolSerializer : SerializerWithStringManifest
+{
+    /// <summary>The identifier bound in reference.conf.</summary>
+    public const int SerializerId = 1711;
+
+    private const string CallsManifest = "C", ResultsManifest = "R", CancelManifest = "X", HelloManifest = "H",
+        ChallengeManifest = "CH", ProofManifest = "P", WelcomeManifest = "W", DeniedManifest = "D",
+        ShutdownManifest = "S", GoodbyeManifest = "G";
+
+    public ProtocolSerializer(ExtendedActorSystem system) : base(system)
+    {
+    }
+
+    public override int Identifier => SerializerId;
+
+    public override string Manifest(object o) => o switch
+    {
+        Calls => CallsManifest,
+        Results => ResultsManifest,
+        CancelCall => CancelManifest,
+        Hello => HelloManifest,
+        Challenge => ChallengeManifest,
+        Proof => ProofManifest,
+        Welcome => WelcomeManifest,
+        AccessDenied => DeniedManifest,
+        HostShutdown => ShutdownManifest,
+        Goodbye => GoodbyeManifest,
+        _ => throw new ArgumentException($"{o.GetType()} is not a ManagedActors protocol message.", nameof(o)),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var w = new WireWriter();
+        switch (obj)
+        {
+            case Calls calls:
+                w.WriteGuid(calls.Session);
+                w.WriteVarUInt((ulong)calls.Items.Length);
+                foreach (var item in calls.Items)
+                {
+                    w.WriteVarInt(item.CallId);
+                    w.WriteVarUInt((uint)item.MethodId);
+                    w.WriteBytes(item.Args);
+                }
+                break;
+            case Results results:
+                w.WriteVarUInt((ulong)results.Items.Length);
+                foreach (var item in results.Items)
+                {
+                    w.WriteVarInt(item.CallId);
+                    w.WriteByte(item.IsFault ? (byte)1 : (byte)0);
+                    w.WriteBytes(item.Payload);
+                }
+                break;
+            case CancelCall cancel:
+                w.WriteGuid(cancel.Session);
+                w.WriteVarInt(cancel.CallId);
+                break;
+            case Hello hello:
+                w.WriteString(Serialization.SerializedActorPath(hello.ReplyTo));
+                break;
+            case Challenge challenge:
+                w.WriteBytes(challenge.Nonce);
+                w.WriteGuid(challenge.Incarnation);
+                break;
+            case Proof proof:
+                w.WriteString(Serialization.SerializedActorPath(proof.ReplyTo));
+                w.WriteBytes(proof.Nonce);
+                w.WriteBytes(proof.Mac);
+                break;
+            case Welcome welcome:
+                w.WriteGuid(welcome.Session);
+                w.WriteGuid(welcome.Incarnation);
+                break;
+            case AccessDenied denied:
+                w.WriteString(denied.Reason);
+                break;
+            case HostShutdown shutdown:
+                w.WriteGuid(shutdown.Incarnation);
+                break;
+            case Goodbye goodbye:
+                w.WriteGuid(goodbye.Session);
+                break;
+            default:
+                throw new ArgumentException($"{obj.GetType()} is not a ManagedActors protocol message.", nameof(obj));
+        }
+        return w.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        var r = new WireReader(bytes);
+        try
+        {
+            return manifest switch
+            {
+                CallsManifest => ReadCalls(ref r),
+                ResultsManifest => ReadResults(ref r),
+                CancelManifest => new CancelCall(r.ReadGuid(), r.ReadVarInt()),
+                HelloManifest => new Hello(ResolveRef(ref r)),
+                ChallengeManifest => new Challenge(r.ReadBytes(), r.ReadGuid()),
+                ProofManifest => new Proof(ResolveRef(ref r), r.ReadBytes(), r.ReadBytes()),
+                WelcomeManifest => new Welcome(r.ReadGuid(), r.ReadGuid()),
+                DeniedManifest => new AccessDenied(r.ReadString() ?? ""),
+                ShutdownManifest => new HostShutdown(r.ReadGuid()),
+                GoodbyeManifest => new Goodbye(r.ReadGuid()),
+                _ => throw new SerializationException($"Unknown ManagedActors manifest '{manifest}'."),
+            };
+        }
+        catch (FormatException e)
+        {
+            throw new SerializationException($"Malformed ManagedActors message '{manifest}': {e.Message}", e);
+        }
+    }
+
+    private static Calls ReadCalls(ref WireReader r)
+    {
+        var session = r.ReadGuid();
+        var items = new CallRequest[r.ReadCount()];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var callId = r.ReadVarInt();
+            var methodId = checked((int)r.ReadVarUInt());
+            items[i] = new CallRequest(callId, methodId, r.ReadBytes());
+        }
+        return new Calls(session, items);
+    }
+
+    private static Results ReadResults(ref WireReader r)
+    {
+        var items = new CallResult[r.ReadCount()];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var callId = r.ReadVarInt();
+            var isFault = r.ReadByte() != 0;
+            items[i] = new CallResult(callId, isFault, r.ReadBytes());
+        }
+        return new Results(items);
+    }
+
+    private IActorRef ResolveRef(ref WireReader r) => system.Provider.ResolveActorRef(r.ReadRequiredString());
+}

@@ -1,0 +1,310 @@
+using System.Collections.Concurrent;
+using Akka.Actor;
+using ManagedActors.Configuration;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.Proxies;
+
+/// <summary>
+/// Everything one client session shares: the reply actor, the correlation map of pending calls, the outboxes
+/// that coalesce calls per object, the deadline sweep, and the state of the connection to the host.
+/// </summary>
+internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
+{
+    private const int Running = 0, HostGone = 1, ShutDown = 2;
+
+    private readonly ConcurrentDictionary<long, IPendingCall> _pending = new();
+    private readonly ConcurrentDictionary<IActorRef, Outbox> _outboxes = new();
+    private readonly Timer _sweep;
+    private readonly bool _ownsSystem;
+    private long _nextCallId;
+    private int _state;
+    private int _disposed;
+    private string _shutdownReason = "The manager was shut down.";
+
+    public ClientRuntime(ActorSystem system, bool ownsSystem, ManagerSettings settings, TypeAllowList allowList, Address hostAddress)
+    {
+        System = system;
+        _ownsSystem = ownsSystem;
+        Settings = settings;
+        HostAddress = hostAddress;
+        Codec = new ValueCodec(allowList, this, trustWrittenTypes: true);
+        Resolver = new ActorPathResolver(system);
+        ReplyActor = system.ActorOf(Proxies.ReplyActor.PropsFor(this), "managed-actors-replies-" + Guid.NewGuid().ToString("N")[..8]);
+        _sweep = new Timer(static s => ((ClientRuntime)s!).Sweep(), this, settings.DeadlineCheckInterval, settings.DeadlineCheckInterval);
+    }
+
+    public ActorSystem System { get; }
+
+    public ManagerSettings Settings { get; }
+
+    public Address HostAddress { get; }
+
+    public ValueCodec Codec { get; }
+
+    public IObjectResolver Resolver { get; set; }
+
+    public IActorRef ReplyActor { get; }
+
+    public Guid Session { get; private set; }
+
+    public Guid Incarnation { get; private set; }
+
+    public int PendingCount => _pending.Count;
+
+    public void Admit(Guid session, Guid incarnation)
+    {
+        Session = session;
+        Incarnation = incarnation;
+    }
+
+    // ---------------------------------------------------------------- proxies
+
+    public T CreateProxy<T>(ObjectReference reference, TimeSpan? timeout = null) where T : class =>
+        (T)CreateProxy(typeof(T), reference, timeout);
+
+    public object CreateProxy(Type interfaceType, ObjectReference reference, TimeSpan? timeout)
+    {
+        var target = Resolver.Resolve(reference);
+        var outbox = _outboxes.GetOrAdd(target, t => new Outbox(t, ReplyActor, Session, Settings.MaxCallsPerMessage, Settings.MaxMessageSize));
+        return ManagedProxy.Create(interfaceType, reference, this, target, outbox, timeout);
+    }
+
+    public object Materialize(ObjectReference reference)
+    {
+        var interfaceType = Codec.AllowList.Resolve(reference.InterfaceType);
+        if (!interfaceType.IsInterface || !typeof(IManagedObject).IsAssignableFrom(interfaceType))
+        {
+            throw new FormatException($"A reference names '{reference.InterfaceType}', which is not a managed-object interface.");
+        }
+        return CreateProxy(interfaceType, reference, null);
+    }
+
+    // ---------------------------------------------------------------- calls
+
+    public object Invoke(ManagedProxy proxy, ClientMethod method, object?[] args)
+    {
+        var pending = method.CreatePending();
+        var state = Volatile.Read(ref _state);
+        if (state == ShutDown)
+        {
+            pending.SetError(new ManagerShutDownException(_shutdownReason));
+            return pending.Task;
+        }
+        var cancellationToken = method.CancellationIndex >= 0 && args[method.CancellationIndex] is CancellationToken token ? token : default;
+        if (cancellationToken.IsCancellationRequested)
+        {
+            pending.Start(0, long.MaxValue, method, proxy.Target, this, cancellationToken);
+            pending.SetCancelled();
+            return pending.Task;
+        }
+        byte[] payload;
+        try
+        {
+            payload = EncodeArguments(method, args);
+        }
+        catch (Exception e) when (e is ManagedActorsException or ArgumentException)
+        {
+            pending.SetError(e);
+            return pending.Task;
+        }
+        var callId = Interlocked.Increment(ref _nextCallId);
+        pending.Start(callId, Deadline(method, args, proxy.Timeout), method, proxy.Target, this, cancellationToken);
+        _pending[callId] = pending;
+        proxy.Outbox.Enqueue(new CallRequest(callId, method.Id, payload));
+        return pending.Task;
+    }
+
+    private byte[] EncodeArguments(ClientMethod method, object?[] args)
+    {
+        using var writer = new WireWriter();
+        writer.WriteVarUInt((ulong)(args.Length - (method.CancellationIndex >= 0 ? 1 : 0)));
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (i == method.CancellationIndex)
+            {
+                continue;
+            }
+            var shaper = method.ArgumentShapers[i];
+            Codec.Write(writer, shaper is null ? args[i] : shaper(args[i]));
+        }
+        if (writer.Length > Settings.MaxMessageSize)
+        {
+            throw new MessageTooLargeException(writer.Length, Settings.MaxMessageSize);
+        }
+        return writer.ToArray();
+    }
+
+    private long Deadline(ClientMethod method, object?[] args, TimeSpan? perProxy)
+    {
+        var now = Environment.TickCount64;
+        if (method.IsBlocking)
+        {
+            if (method.TimeoutIndex < 0)
+            {
+                return long.MaxValue;
+            }
+            return args[method.TimeoutIndex] switch
+            {
+                TimeSpan t => now + (long)(Clamp(t) + Settings.BlockingCallMargin).TotalMilliseconds,
+                _ => long.MaxValue,
+            };
+        }
+        return now + (long)(perProxy ?? Settings.CallTimeout).TotalMilliseconds;
+    }
+
+    private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : t;
+
+    public void OnCallCancelled(IPendingCall call)
+    {
+        if (call.Method.IsBlocking && Volatile.Read(ref _state) == Running)
+        {
+            // The host may already have handed this call an item; it answers either with the item or with a
+            // cancellation, so nothing is lost. If it never answers, the deadline ends the wait.
+            call.CancelRequested = true;
+            call.Deadline = Math.Min(call.Deadline, Environment.TickCount64 + (long)Settings.CallTimeout.TotalMilliseconds);
+            call.Target.Tell(new CancelCall(Session, call.CallId), ReplyActor);
+            return;
+        }
+        if (_pending.TryRemove(call.CallId, out _))
+        {
+            call.SetCancelled();
+        }
+    }
+
+    public void OnResults(Results results)
+    {
+        if (Volatile.Read(ref _state) == HostGone)
+        {
+            Interlocked.CompareExchange(ref _state, Running, HostGone);
+        }
+        foreach (var item in results.Items)
+        {
+            if (!_pending.TryRemove(item.CallId, out var call))
+            {
+                continue;
+            }
+            if (item.IsFault)
+            {
+                Exception error;
+                try
+                {
+                    error = RemoteFaults.ToException(FaultInfo.Decode(item.Payload));
+                }
+                catch (FormatException e)
+                {
+                    error = new ManagedRemoteException("FormatException", "The host's fault could not be read: " + e.Message, null);
+                }
+                if (error is OperationCanceledException && call.CancelRequested)
+                {
+                    call.SetCancelled();
+                }
+                else
+                {
+                    call.SetError(error);
+                }
+                continue;
+            }
+            object? value;
+            try
+            {
+                value = Codec.Decode(item.Payload);
+            }
+            catch (Exception e) when (e is ManagedActorsException or FormatException or ArgumentException)
+            {
+                call.SetError(e is FormatException or ArgumentException
+                    ? new ManagedRemoteException("FormatException", "The host's reply could not be read: " + e.Message, null)
+                    : e);
+                continue;
+            }
+            call.SetValue(value);
+        }
+    }
+
+    private void Sweep()
+    {
+        if (_pending.IsEmpty)
+        {
+            return;
+        }
+        var now = Environment.TickCount64;
+        foreach (var pair in _pending)
+        {
+            var call = pair.Value;
+            if (call.Deadline > now || !_pending.TryRemove(pair.Key, out _))
+            {
+                continue;
+            }
+            if (call.CancelRequested)
+            {
+                call.SetCancelled();
+                continue;
+            }
+            if (call.Method.IsBlocking)
+            {
+                call.Target.Tell(new CancelCall(Session, call.CallId), ReplyActor);
+            }
+            call.SetError(Volatile.Read(ref _state) == HostGone
+                ? new HostUnavailableException($"The host at {HostAddress} is unreachable; {call.Method.Contract} got no answer.")
+                : new TimeoutException($"{call.Method.Contract} got no answer from {call.Target.Path.Address} in time ({Settings.CallTimeout.TotalSeconds:0.###} s default; set per call with WithTimeout)."));
+        }
+    }
+
+    // ---------------------------------------------------------------- host state
+
+    public void OnHostShutdown(Guid incarnation)
+    {
+        if (incarnation == Incarnation)
+        {
+            ShutDownWith("The manager's host shut down.");
+        }
+    }
+
+    public void OnDisassociated(Address remote)
+    {
+        if (!remote.Equals(HostAddress) || Interlocked.CompareExchange(ref _state, HostGone, Running) != Running)
+        {
+            return;
+        }
+        FailAll(() => new HostUnavailableException($"The connection to the host at {HostAddress} was lost."));
+    }
+
+    private void ShutDownWith(string reason)
+    {
+        _shutdownReason = reason;
+        Volatile.Write(ref _state, ShutDown);
+        FailAll(() => new ManagerShutDownException(reason));
+    }
+
+    private void FailAll(Func<Exception> error)
+    {
+        foreach (var pair in _pending)
+        {
+            if (_pending.TryRemove(pair.Key, out var call))
+            {
+                call.SetError(error());
+            }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+        if (Volatile.Read(ref _state) != ShutDown)
+        {
+            ShutDownWith("The manager connection was disposed.");
+        }
+        await _sweep.DisposeAsync().ConfigureAwait(false);
+        if (_ownsSystem)
+        {
+            await System.Terminate().ConfigureAwait(false);
+        }
+        else
+        {
+            System.Stop(ReplyActor);
+        }
+    }
+}

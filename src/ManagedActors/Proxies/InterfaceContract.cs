@@ -1,0 +1,136 @@
+using System.Collections.Concurrent;
+using System.Reflection;
+
+namespace ManagedActors.Proxies;
+
+/// <summary>
+/// The method table of one proxy interface, built once: every remote method with a stable id (its position in
+/// the interface's methods ordered by signature), so client and host agree on ids without sending names.
+/// Methods returning <see cref="IAsyncEnumerable{T}"/> or <see cref="IAsyncEnumerator{T}"/> run on the client.
+/// </summary>
+internal sealed class InterfaceContract
+{
+    private static readonly ConcurrentDictionary<Type, InterfaceContract> Cache = new();
+
+    private readonly Dictionary<(Module, int), ContractMethod> _byToken;
+
+    private InterfaceContract(Type definition)
+    {
+        Definition = definition;
+        var methods = new List<MethodInfo>();
+        foreach (var type in new[] { definition }.Concat(definition.GetInterfaces()))
+        {
+            if (type == typeof(IManagedObject))
+            {
+                continue;
+            }
+            methods.AddRange(type.GetMethods(BindingFlags.Public | BindingFlags.Instance));
+        }
+        var ordered = methods
+            .Select(m => (Method: m, Signature: SignatureOf(m)))
+            .OrderBy(m => m.Signature, StringComparer.Ordinal)
+            .ToList();
+        var table = new List<ContractMethod>();
+        _byToken = [];
+        var id = 0;
+        foreach (var (method, signature) in ordered)
+        {
+            var contractMethod = new ContractMethod(IsLocal(method) ? -1 : id++, method, signature);
+            table.Add(contractMethod);
+            _byToken[(method.Module, method.MetadataToken)] = contractMethod;
+        }
+        Methods = table;
+        RemoteMethods = table.Where(m => m.Id >= 0).ToArray();
+    }
+
+    /// <summary>The interface (its generic definition when it is generic).</summary>
+    public Type Definition { get; }
+
+    public IReadOnlyList<ContractMethod> Methods { get; }
+
+    /// <summary>The methods that travel to the host, indexed by id.</summary>
+    public ContractMethod[] RemoteMethods { get; }
+
+    public static InterfaceContract For(Type interfaceType)
+    {
+        var definition = interfaceType.IsGenericType ? interfaceType.GetGenericTypeDefinition() : interfaceType;
+        return Cache.GetOrAdd(definition, static d =>
+        {
+            if (!d.IsInterface || !typeof(IManagedObject).IsAssignableFrom(d))
+            {
+                throw new ArgumentException($"{d} is not an interface derived from IManagedObject.");
+            }
+            return new InterfaceContract(d);
+        });
+    }
+
+    /// <summary>Finds the contract method of a method of a closed interface type (as DispatchProxy passes it).</summary>
+    public ContractMethod Find(MethodInfo method)
+    {
+        var definition = method.IsGenericMethod ? method.GetGenericMethodDefinition() : method;
+        return _byToken.TryGetValue((definition.Module, definition.MetadataToken), out var found)
+            ? found
+            : throw new UnknownMethodException($"{method.DeclaringType}.{method.Name} is not part of {Definition}.");
+    }
+
+    private static bool IsLocal(MethodInfo method) =>
+        method.ReturnType.IsGenericType
+        && method.ReturnType.GetGenericTypeDefinition() is var d
+        && (d == typeof(IAsyncEnumerable<>) || d == typeof(IAsyncEnumerator<>));
+
+    private static string SignatureOf(MethodInfo method) =>
+        $"{method.Name}`{method.GetGenericArguments().Length}({string.Join(",", method.GetParameters().Select(p => p.ParameterType.ToString()))})";
+}
+
+/// <summary>One method of a proxy interface, as both sides see it.</summary>
+internal sealed class ContractMethod
+{
+    public ContractMethod(int id, MethodInfo method, string signature)
+    {
+        Id = id;
+        Method = method;
+        Signature = signature;
+        var parameters = method.GetParameters();
+        CancellationIndex = Array.FindLastIndex(parameters, p => p.ParameterType == typeof(CancellationToken));
+        if (CancellationIndex >= 0 && CancellationIndex != parameters.Length - 1)
+        {
+            throw new ArgumentException($"{method.DeclaringType}.{method.Name}: the CancellationToken must be the last parameter.");
+        }
+        WireParameters = parameters.Where(p => p.ParameterType != typeof(CancellationToken)).ToArray();
+        IsBlocking = method.GetCustomAttribute<BlockingCallAttribute>() is not null;
+        TimeoutIndex = Array.FindIndex(parameters, p => p.Name == "timeout" && (p.ParameterType == typeof(TimeSpan?) || p.ParameterType == typeof(TimeSpan)));
+        if (id >= 0 && !typeof(Task).IsAssignableFrom(method.ReturnType))
+        {
+            throw new ArgumentException($"{method.DeclaringType}.{method.Name} must return Task or Task<T>: every remote call is asynchronous.");
+        }
+        ResultType = method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
+            ? method.ReturnType.GetGenericArguments()[0]
+            : null;
+    }
+
+    /// <summary>The method's id on the wire; -1 for a method that runs on the client.</summary>
+    public int Id { get; }
+
+    /// <summary>The method as declared on the interface definition.</summary>
+    public MethodInfo Method { get; }
+
+    public string Signature { get; }
+
+    /// <summary>The parameters that travel: all but the CancellationToken.</summary>
+    public ParameterInfo[] WireParameters { get; }
+
+    public int CancellationIndex { get; }
+
+    /// <summary>Index of the <c>timeout</c> parameter that bounds a blocking call's wait, or -1.</summary>
+    public int TimeoutIndex { get; }
+
+    public bool IsBlocking { get; }
+
+    /// <summary>T of Task&lt;T&gt; (open, as declared), or null for Task.</summary>
+    public Type? ResultType { get; }
+
+    /// <summary>The method name without its Async suffix, which names the implementing method on the host.</summary>
+    public string ImplementationName => Method.Name.EndsWith("Async", StringComparison.Ordinal) ? Method.Name[..^5] : Method.Name;
+
+    public override string ToString() => $"{Method.DeclaringType?.Name}.{Method.Name}";
+}

@@ -1,0 +1,103 @@
+using Akka.Actor;
+
+namespace ManagedActors.Proxies;
+
+/// <summary>A call waiting for its reply, as the client's correlation map holds it.</summary>
+internal interface IPendingCall
+{
+    long CallId { get; }
+
+    /// <summary>When the call times out, in <see cref="Environment.TickCount64"/> milliseconds; long.MaxValue for never.</summary>
+    long Deadline { get; set; }
+
+    ClientMethod Method { get; }
+
+    IActorRef Target { get; }
+
+    /// <summary>The client cancelled a blocking call and waits for the host to confirm, so no item is lost.</summary>
+    bool CancelRequested { get; set; }
+
+    void Start(long callId, long deadline, ClientMethod method, IActorRef target, ClientRuntime runtime, CancellationToken cancellationToken);
+
+    void SetValue(object? value);
+
+    void SetError(Exception error);
+
+    void SetCancelled();
+
+    Task Task { get; }
+}
+
+/// <summary>The converter of a result type, looked up once per type rather than once per call.</summary>
+internal static class ResultConverter<T>
+{
+    public static readonly Func<object?, object?> Instance = ValueConverter.For(typeof(T));
+}
+
+/// <summary>A pending call whose task is the proxy method's <c>Task&lt;T&gt;</c>; completions run asynchronously, off the reply actor.</summary>
+internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
+{
+    private CancellationTokenRegistration _registration;
+    private CancellationToken _cancellationToken;
+
+    public PendingCall() : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    {
+    }
+
+    public long CallId { get; private set; }
+
+    public long Deadline { get; set; }
+
+    public ClientMethod Method { get; private set; } = null!;
+
+    public IActorRef Target { get; private set; } = null!;
+
+    public bool CancelRequested { get; set; }
+
+    Task IPendingCall.Task => Task;
+
+    public void Start(long callId, long deadline, ClientMethod method, IActorRef target, ClientRuntime runtime, CancellationToken cancellationToken)
+    {
+        CallId = callId;
+        Deadline = deadline;
+        Method = method;
+        Target = target;
+        _cancellationToken = cancellationToken;
+        if (cancellationToken.CanBeCanceled)
+        {
+            _registration = cancellationToken.UnsafeRegister(static (state, _) =>
+            {
+                var (call, owner) = ((IPendingCall, ClientRuntime))state!;
+                owner.OnCallCancelled(call);
+            }, (this, runtime));
+        }
+    }
+
+    public void SetValue(object? value)
+    {
+        T result;
+        try
+        {
+            result = ValueConverter.Convert<T>(value, ResultConverter<T>.Instance);
+        }
+        catch (InvalidCastException e)
+        {
+            SetError(e);
+            return;
+        }
+        _registration.Dispose();
+        TrySetResult(result);
+    }
+
+    public void SetError(Exception error)
+    {
+        _registration.Dispose();
+        TrySetException(error);
+    }
+
+    public void SetCancelled()
+    {
+        _registration.Dispose();
+        TrySetCanceled(_cancellationToken);
+    }
+}
