@@ -75,6 +75,7 @@ internal sealed record FaultInfo(string TypeName, string Message, string? StackT
         {
             ManagedTypeNotAllowedException notAllowed => notAllowed.TypeName,
             ManagedTypeNotLoadedException notLoaded => notLoaded.TypeName,
+            ManagedSerializationException serialization => serialization.TypeName,
             MessageTooLargeException tooLarge => FormattableString.Invariant($"{tooLarge.Size}/{tooLarge.Maximum}"),
             _ => null,
         });

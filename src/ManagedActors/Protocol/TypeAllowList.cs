@@ -168,7 +168,7 @@ internal sealed class TypeAllowList
 
     /// <summary>The check Hyperion runs on every type name inside a payload: no assembly outside the trusted set and the framework.</summary>
     public bool IsAllowedForHyperion(string typeName) =>
-        System.Reflection.Metadata.TypeName.TryParse(typeName, out var parsed) && AssembliesAllowed(parsed);
+        System.Reflection.Metadata.TypeName.TryParse(typeName.Replace(",%core%", "", StringComparison.Ordinal), out var parsed) && AssembliesAllowed(parsed);
 
     private bool AssembliesAllowed(System.Reflection.Metadata.TypeName name)
     {

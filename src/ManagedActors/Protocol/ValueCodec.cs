@@ -151,7 +151,7 @@ internal sealed class ValueCodec
             }
             case ShapeKind.Pair or ShapeKind.Tuple:
             {
-                var tuple = (ITuple)value;
+                var tuple = value as ITuple;
                 w.WriteByte(shape.Kind == ShapeKind.Pair ? TagPair : TagTuple);
                 if (shape.Kind == ShapeKind.Tuple)
                 {
@@ -163,7 +163,7 @@ internal sealed class ValueCodec
                 }
                 for (var i = 0; i < shape.Arguments.Length; i++)
                 {
-                    Write(w, shape.Kind == ShapeKind.Pair ? shape.PairItem(value, i) : tuple[i]);
+                    Write(w, shape.Kind == ShapeKind.Pair ? shape.PairItem(value, i) : tuple![i]);
                 }
                 return;
             }

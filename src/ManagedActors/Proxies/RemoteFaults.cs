@@ -38,7 +38,7 @@ internal static class RemoteFaults
         [typeof(ManagedTypeNotAllowedException).FullName!] = f => new ManagedTypeNotAllowedException(f.Detail ?? "", f.Message),
         [typeof(ManagedTypeNotLoadedException).FullName!] = f => new ManagedTypeNotLoadedException(f.Detail ?? "", f.Message),
         [typeof(MessageTooLargeException).FullName!] = TooLarge,
-        [typeof(ManagedSerializationException).FullName!] = f => new ManagedRemoteException(f.TypeName, f.Message, f.StackTrace),
+        [typeof(ManagedSerializationException).FullName!] = f => new ManagedSerializationException(f.Detail ?? "", f.Message),
     };
 
     public static Exception ToException(FaultInfo fault)

@@ -1,0 +1,93 @@
+using ManagedActors;
+using Xunit;
+
+namespace ManagedActors.Tests.Support;
+
+/// <summary>A manager session for a contract suite: the same tests run against each kind of session.</summary>
+public abstract class SessionFixture : IAsyncLifetime
+{
+    /// <summary>Every local message is serialized, so a message that cannot cross a process fails here too.</summary>
+    public const string TestHocon = "akka.actor.serialize-messages = on\nakka.actor.serialize-creators = off";
+
+    public ManagerSession Session { get; protected set; } = null!;
+
+    public Manager Manager { get; protected set; } = null!;
+
+    public static ManagerOptions Options => new()
+    {
+        Config = TestHocon,
+        TrustedAssemblies = [typeof(SessionFixture).Assembly],
+        CallTimeout = TimeSpan.FromSeconds(20),
+    };
+
+    public abstract Task InitializeAsync();
+
+    public virtual async Task DisposeAsync() => await Manager.DisposeAsync();
+}
+
+/// <summary>Calls through the manager's own session: the objects are in the same ActorSystem.</summary>
+public sealed class LocalSession : SessionFixture
+{
+    public override async Task InitializeAsync()
+    {
+        Manager = await Manager.StartAsync(Options);
+        Session = Manager;
+    }
+}
+
+/// <summary>Calls through a client in a separate ActorSystem, over Akka.Remote on loopback.</summary>
+public sealed class RemoteSession : SessionFixture
+{
+    private ManagerClient? _client;
+
+    public override async Task InitializeAsync()
+    {
+        Manager = await Manager.StartAsync(Options);
+        _client = await Manager.ConnectAsync(Manager.Address, Manager.AuthKey, new ClientOptions
+        {
+            Config = TestHocon,
+            TrustedAssemblies = [typeof(SessionFixture).Assembly],
+            CallTimeout = TimeSpan.FromSeconds(20),
+        });
+        Session = _client;
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+        await base.DisposeAsync();
+    }
+}
+
+/// <summary>Awaiting with a bound, so a bug shows as a failure naming what was awaited, never as a hung run.</summary>
+public static class Bounded
+{
+    public static readonly TimeSpan Default = TimeSpan.FromSeconds(20);
+
+    public static async Task<T> Within<T>(this Task<T> task, TimeSpan? limit = null, string? what = null)
+    {
+        try
+        {
+            return await task.WaitAsync(limit ?? Default);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{what ?? "The call"} did not finish within {(limit ?? Default).TotalSeconds} s.", e);
+        }
+    }
+
+    public static async Task Within(this Task task, TimeSpan? limit = null, string? what = null)
+    {
+        try
+        {
+            await task.WaitAsync(limit ?? Default);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{what ?? "The call"} did not finish within {(limit ?? Default).TotalSeconds} s.", e);
+        }
+    }
+}
