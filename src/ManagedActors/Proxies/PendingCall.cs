@@ -69,7 +69,7 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
             {
                 var (call, owner) = ((IPendingCall, ClientRuntime))state!;
                 owner.OnCallCancelled(call);
-            }, (this, runtime));
+            }, ((IPendingCall)this, runtime));
         }
     }
 

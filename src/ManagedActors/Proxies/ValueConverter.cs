@@ -161,7 +161,10 @@ internal static class ValueConverter
                     var items = new object?[tuple.Length];
                     for (var i = 0; i < items.Length; i++)
                     {
-                        items[i] = Fit(converters[i](tuple[i]), arguments[i]);
+                        // A tuple's absent part (the item of a failed TryGet) is the type's default.
+                        items[i] = tuple[i] is null && arguments[i].IsValueType
+                            ? Activator.CreateInstance(arguments[i])
+                            : Fit(converters[i](tuple[i]), arguments[i]);
                     }
                     return Activator.CreateInstance(target, items);
                 };

@@ -1,0 +1,83 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+
+namespace ManagedActors.Tests.Support;
+
+/// <summary>The standalone host run as a real child process, for tests that kill it.</summary>
+public sealed class HostProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+
+    private HostProcess(Process process, string address, byte[] authKey)
+    {
+        _process = process;
+        Address = address;
+        AuthKey = authKey;
+    }
+
+    public string Address { get; }
+
+    public byte[] AuthKey { get; }
+
+    public int Pid => _process.Id;
+
+    public static async Task<HostProcess> StartAsync(TimeSpan? startupLimit = null)
+    {
+        var authKey = RandomNumberGenerator.GetBytes(32);
+        var hostDll = Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(hostDll);
+        start.ArgumentList.Add("serve");
+        start.ArgumentList.Add("--port");
+        start.ArgumentList.Add("0");
+        start.Environment["MANAGEDACTORS_AUTHKEY"] = Convert.ToHexString(authKey);
+        var process = Process.Start(start) ?? throw new InvalidOperationException("The host process did not start.");
+        var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        process.OutputDataReceived += (_, e) =>
+        {
+            const string marker = "listening at ";
+            if (e.Data?.IndexOf(marker, StringComparison.Ordinal) is int at and >= 0)
+            {
+                listening.TrySetResult(e.Data[(at + marker.Length)..].Trim());
+            }
+        };
+        var errors = new System.Text.StringBuilder();
+        process.ErrorDataReceived += (_, e) => errors.AppendLine(e.Data);
+        process.EnableRaisingEvents = true;
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The host exited early: {errors}"));
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            var address = await listening.Task.WaitAsync(startupLimit ?? TimeSpan.FromSeconds(30));
+            return new HostProcess(process, address, authKey);
+        }
+        catch
+        {
+            process.Kill(entireProcessTree: true);
+            process.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Kills the host the hard way, as a crash would: no shutdown notice reaches the clients.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill(entireProcessTree: true);
+        await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            await KillAsync();
+        }
+        _process.Dispose();
+    }
+}
