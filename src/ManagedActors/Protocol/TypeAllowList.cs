@@ -28,6 +28,7 @@ internal sealed class TypeAllowList
     private readonly ConcurrentDictionary<string, byte> _assemblies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, byte> _types = new();
     private readonly ConcurrentDictionary<string, Type> _resolved = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<(string Name, string Assembly), byte> _typeKeys = new();
 
     public TypeAllowList(IEnumerable<Assembly> trusted)
     {
@@ -53,6 +54,12 @@ internal sealed class TypeAllowList
         if (!_types.TryAdd(type, 0))
         {
             return;
+        }
+        _resolved.TryAdd(TypeNames.Of(type), type);
+        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
+        if (definition.FullName is { } fullName && definition.Assembly.GetName().Name is { } assemblyName)
+        {
+            _typeKeys.TryAdd((fullName, assemblyName), 0);
         }
         if (type.IsArray)
         {
@@ -172,7 +179,8 @@ internal sealed class TypeAllowList
 
     private bool AssembliesAllowed(System.Reflection.Metadata.TypeName name)
     {
-        if (name.AssemblyName is { } assembly && !IsTrustedAssemblyName(assembly.Name) && !IsFrameworkAssemblyName(assembly.Name))
+        if (name.AssemblyName is { } assembly && !IsTrustedAssemblyName(assembly.Name) && !IsFrameworkAssemblyName(assembly.Name)
+            && !_typeKeys.ContainsKey(((name.IsConstructedGenericType ? name.GetGenericTypeDefinition() : name).FullName, assembly.Name)))
         {
             return false;
         }

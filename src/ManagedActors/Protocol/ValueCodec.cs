@@ -139,7 +139,7 @@ internal sealed class ValueCodec
             }
             case ShapeKind.Set:
             {
-                var items = (ICollection)value;
+                var items = ((IEnumerable)value).Cast<object?>().ToList();
                 w.WriteByte(TagSet);
                 WriteType(w, shape.Arguments[0]);
                 w.WriteVarUInt((ulong)items.Count);

@@ -94,7 +94,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         var cancellationToken = method.CancellationIndex >= 0 && args[method.CancellationIndex] is CancellationToken token ? token : default;
         if (cancellationToken.IsCancellationRequested)
         {
-            pending.Start(0, long.MaxValue, method, proxy.Target, this, cancellationToken);
+            pending.Start(0, long.MaxValue, method, proxy.Outbox, this, cancellationToken);
             pending.SetCancelled();
             return pending.Task;
         }
@@ -109,7 +109,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
             return pending.Task;
         }
         var callId = Interlocked.Increment(ref _nextCallId);
-        pending.Start(callId, Deadline(method, args, proxy.Timeout), method, proxy.Target, this, cancellationToken);
+        pending.Start(callId, Deadline(method, args, proxy.Timeout), method, proxy.Outbox, this, cancellationToken);
         _pending[callId] = pending;
         proxy.Outbox.Enqueue(new CallRequest(callId, method.Id, payload));
         return pending.Task;
@@ -163,7 +163,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
             // cancellation, so nothing is lost. If it never answers, the deadline ends the wait.
             call.CancelRequested = true;
             call.Deadline = Math.Min(call.Deadline, Environment.TickCount64 + (long)Settings.CallTimeout.TotalMilliseconds);
-            call.Target.Tell(new CancelCall(Session, call.CallId), ReplyActor);
+            call.Outbox.Cancel(call.CallId);
             return;
         }
         if (_pending.TryRemove(call.CallId, out _))
@@ -242,7 +242,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
             }
             if (call.Method.IsBlocking)
             {
-                call.Target.Tell(new CancelCall(Session, call.CallId), ReplyActor);
+                call.Outbox.Cancel(call.CallId);
             }
             call.SetError(Volatile.Read(ref _state) == HostGone
                 ? new HostUnavailableException($"The host at {HostAddress} is unreachable; {call.Method.Contract} got no answer.")

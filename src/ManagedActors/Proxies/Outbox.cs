@@ -11,7 +11,7 @@ namespace ManagedActors.Proxies;
 /// </summary>
 internal sealed class Outbox : IThreadPoolWorkItem
 {
-    private readonly ConcurrentQueue<CallRequest> _queue = new();
+    private readonly ConcurrentQueue<object> _queue = new();
     private readonly IActorRef _target;
     private readonly IActorRef _replyTo;
     private readonly Guid _session;
@@ -28,9 +28,16 @@ internal sealed class Outbox : IThreadPoolWorkItem
         _maxBytes = maxBytes;
     }
 
-    public void Enqueue(CallRequest call)
+    public IActorRef Target => _target;
+
+    public void Enqueue(CallRequest call) => Add(call);
+
+    /// <summary>Withdraws a call; sent after every call queued before it, so it never overtakes the call it cancels.</summary>
+    public void Cancel(long callId) => Add(new CancelCall(_session, callId));
+
+    private void Add(object item)
     {
-        _queue.Enqueue(call);
+        _queue.Enqueue(item);
         if (Interlocked.Exchange(ref _scheduled, 1) == 0)
         {
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
@@ -56,15 +63,27 @@ internal sealed class Outbox : IThreadPoolWorkItem
         var bytes = 0;
         while (_queue.TryPeek(out var next))
         {
-            if (batch.Count > 0 && (batch.Count >= _maxCalls || bytes + next.Args.Length > _maxBytes))
+            if (next is not CallRequest call)
+            {
+                if (batch.Count > 0)
+                {
+                    Send(batch);
+                    batch = [];
+                    bytes = 0;
+                }
+                _queue.TryDequeue(out _);
+                _target.Tell(next, _replyTo);
+                continue;
+            }
+            if (batch.Count > 0 && (batch.Count >= _maxCalls || bytes + call.Args.Length > _maxBytes))
             {
                 Send(batch);
                 batch = [];
                 bytes = 0;
             }
-            _queue.TryDequeue(out next);
-            batch.Add(next!);
-            bytes += next!.Args.Length + 16;
+            _queue.TryDequeue(out _);
+            batch.Add(call);
+            bytes += call.Args.Length + 16;
         }
         if (batch.Count > 0)
         {

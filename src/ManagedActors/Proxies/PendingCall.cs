@@ -14,10 +14,12 @@ internal interface IPendingCall
 
     IActorRef Target { get; }
 
+    Outbox Outbox { get; }
+
     /// <summary>The client cancelled a blocking call and waits for the host to confirm, so no item is lost.</summary>
     bool CancelRequested { get; set; }
 
-    void Start(long callId, long deadline, ClientMethod method, IActorRef target, ClientRuntime runtime, CancellationToken cancellationToken);
+    void Start(long callId, long deadline, ClientMethod method, Outbox outbox, ClientRuntime runtime, CancellationToken cancellationToken);
 
     void SetValue(object? value);
 
@@ -50,18 +52,20 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 
     public ClientMethod Method { get; private set; } = null!;
 
-    public IActorRef Target { get; private set; } = null!;
+    public IActorRef Target => Outbox.Target;
+
+    public Outbox Outbox { get; private set; } = null!;
 
     public bool CancelRequested { get; set; }
 
     Task IPendingCall.Task => Task;
 
-    public void Start(long callId, long deadline, ClientMethod method, IActorRef target, ClientRuntime runtime, CancellationToken cancellationToken)
+    public void Start(long callId, long deadline, ClientMethod method, Outbox outbox, ClientRuntime runtime, CancellationToken cancellationToken)
     {
         CallId = callId;
         Deadline = deadline;
         Method = method;
-        Target = target;
+        Outbox = outbox;
         _cancellationToken = cancellationToken;
         if (cancellationToken.CanBeCanceled)
         {

@@ -1,0 +1,75 @@
+using Akka.Actor;
+using Akka.Configuration;
+using Akka.TestKit.Xunit2;
+using ManagedActors.Configuration;
+using ManagedActors.Protocol;
+using Xunit;
+using Xunit.Abstractions;
+using SerializationException = System.Runtime.Serialization.SerializationException;
+
+namespace ManagedActors.Tests.Protocol;
+
+public sealed class ProtocolSerializerSpec(ITestOutputHelper output)
+    : TestKit(ConfigurationFactory.ParseString("akka.actor.serialize-messages = on").WithFallback(ManagedActorsConfig.Default), output: output)
+{
+    private T RoundTrip<T>(T message) where T : notnull
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        Assert.IsType<ProtocolSerializer>(serializer);
+        var bytes = serializer.ToBinary(message);
+        var manifest = ((ProtocolSerializer)serializer).Manifest(message);
+        return (T)((ProtocolSerializer)serializer).FromBinary(bytes, manifest);
+    }
+
+    [Fact]
+    public void Calls_and_results_round_trip()
+    {
+        var session = Guid.NewGuid();
+        var calls = RoundTrip(new Calls(session, [new CallRequest(1, 3, [1, 2, 3]), new CallRequest(long.MaxValue, 0, [])]));
+        Assert.Equal(session, calls.Session);
+        Assert.Equal(2, calls.Items.Length);
+        Assert.Equal(long.MaxValue, calls.Items[1].CallId);
+        Assert.Equal([1, 2, 3], calls.Items[0].Args);
+        var results = RoundTrip(new Results([new CallResult(-5, true, [9]), new CallResult(7, false, [])]));
+        Assert.True(results.Items[0].IsFault);
+        Assert.Equal(-5, results.Items[0].CallId);
+        Assert.Equal([9], results.Items[0].Payload);
+    }
+
+    [Fact]
+    public void Handshake_messages_round_trip_with_actor_refs()
+    {
+        var hello = RoundTrip(new Hello(TestActor));
+        Assert.Equal(TestActor, hello.ReplyTo);
+        var nonce = new byte[32];
+        nonce[3] = 7;
+        var proof = RoundTrip(new Proof(TestActor, nonce, [1, 2]));
+        Assert.Equal(nonce, proof.Nonce);
+        Assert.Equal(TestActor, proof.ReplyTo);
+        var incarnation = Guid.NewGuid();
+        Assert.Equal(incarnation, RoundTrip(new Challenge(nonce, incarnation)).Incarnation);
+        Assert.Equal("no", RoundTrip(new AccessDenied("no")).Reason);
+        Assert.Equal(incarnation, RoundTrip(new HostShutdown(incarnation)).Incarnation);
+        Assert.Equal(incarnation, RoundTrip(new Welcome(Guid.Empty, incarnation)).Incarnation);
+        Assert.Equal(7, RoundTrip(new CancelCall(Guid.Empty, 7)).CallId);
+        Assert.Equal(incarnation, RoundTrip(new Goodbye(incarnation)).Session);
+    }
+
+    [Fact]
+    public void Unknown_manifest_and_malformed_bytes_are_serialization_errors()
+    {
+        var serializer = (ProtocolSerializer)Sys.Serialization.FindSerializerForType(typeof(Calls));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary([], "nope"));
+        Assert.Throws<SerializationException>(() => serializer.FromBinary([1, 2, 3], "C"));
+        var truncated = serializer.ToBinary(new Calls(Guid.NewGuid(), [new CallRequest(1, 1, new byte[100])]))[..40];
+        Assert.Throws<SerializationException>(() => serializer.FromBinary(truncated, "C"));
+    }
+
+    [Fact]
+    public void A_message_sent_locally_is_serialized_when_serialize_messages_is_on()
+    {
+        TestActor.Tell(new Results([new CallResult(1, false, [42])]));
+        var received = ExpectMsg<Results>();
+        Assert.Equal([42], received.Items[0].Payload);
+    }
+}
