@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+
+namespace ManagedActors.LoadDriver;
+
+/// <summary>Runs every workload with a host process and client processes and prints one JSON line per figure.</summary>
+internal static class Orchestrator
+{
+    public static async Task<int> RunAsync(Options options)
+    {
+        var seconds = options.Double("seconds", 3);
+        var inFlight = options.Int("inflight", 64);
+        var clientCounts = options.Get("clients", "1,2,4,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
+        var only = options.Get("only", "raw,latency,dict,list,queue,incr").Split(',').ToHashSet(StringComparer.Ordinal);
+        var key = RandomNumberGenerator.GetBytes(32);
+        var environment = new Dictionary<string, string> { [Roles.KeyVariable] = Convert.ToHexString(key) };
+
+        if (only.Contains("raw"))
+        {
+            await WithHost("raw-host", environment, async address =>
+            {
+                var (p50, p99) = ParseLatency((await Clients("raw-client", address, environment, 1, ["--workload", "latency"])).Single());
+                Emit(new Figure("akka-raw-echo", "sequential_latency", 1, 1, 1e6 / p50, p50, p99));
+                foreach (var n in clientCounts)
+                {
+                    var results = await Clients("raw-client", address, environment, n, ["--workload", "throughput", "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
+                    Emit(new Figure("akka-raw-echo", "echo", n, inFlight, results.Sum(double.Parse)));
+                }
+            });
+        }
+
+        await WithHost("host", environment, async address =>
+        {
+            if (only.Contains("latency"))
+            {
+                var (p50, p99) = ParseLatency((await Clients("client", address, environment, 1, ["--workload", "latency"])).Single());
+                Emit(new Figure("managedactors", "dict_set_sequential", 1, 1, 1e6 / p50, p50, p99));
+            }
+            if (only.Contains("dict"))
+            {
+                foreach (var n in clientCounts)
+                {
+                    var results = await Clients("client", address, environment, n, ["--workload", "dict", "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
+                    Emit(new Figure("managedactors", "dict_set_get", n, inFlight, results.Sum(double.Parse)));
+                }
+            }
+            if (only.Contains("list"))
+            {
+                foreach (var n in clientCounts)
+                {
+                    var results = await Clients("client", address, environment, n, ["--workload", "list", "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
+                    Emit(new Figure("managedactors", "list_append", n, inFlight, results.Sum(double.Parse)));
+                }
+            }
+            if (only.Contains("queue"))
+            {
+                const int items = 200_000;
+                var startAt = StartAt();
+                var producer = Client("client", address, environment, 0, ["--workload", "queue-put", "--inflight", Str(inFlight), "--count", Str(items), "--start-at", startAt]);
+                var consumer = Client("client", address, environment, 1, ["--workload", "queue-get", "--inflight", Str(inFlight), "--count", Str(items), "--start-at", startAt]);
+                var results = await Task.WhenAll(producer, consumer);
+                Emit(new Figure("managedactors", "queue_put_get", 2, inFlight, double.Parse(results[1], CultureInfo.InvariantCulture)));
+            }
+            if (only.Contains("incr"))
+            {
+                const int perClient = 20_000;
+                var results = await Clients("client", address, environment, 4, ["--workload", "incr", "--inflight", Str(inFlight), "--count", Str(perClient)]);
+                var total = await Roles.ReadIncrementsAsync(address, key);
+                Emit(new Figure("managedactors", "increment_4_processes", 4, inFlight, results.Sum(double.Parse), Lost: 4L * perClient - total));
+            }
+        });
+        return 0;
+    }
+
+    private static string Str(double value) => value.ToString(CultureInfo.InvariantCulture);
+
+    private static string StartAt() => DateTimeOffset.UtcNow.AddSeconds(4).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+
+    private static void Emit(Figure figure) => Console.WriteLine(figure.ToJson());
+
+    private static (double P50, double P99) ParseLatency(string result)
+    {
+        var parts = result.Split(' ');
+        return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
+    }
+
+    private static async Task WithHost(string role, Dictionary<string, string> environment, Func<string, Task> body)
+    {
+        using var host = Child.Start(role, [], environment);
+        try
+        {
+            var address = await Child.ReadLineStartingAsync(host, "ADDRESS ", TimeSpan.FromSeconds(60));
+            await body(address);
+        }
+        finally
+        {
+            host.Kill(entireProcessTree: true);
+            await host.WaitForExitAsync();
+        }
+    }
+
+    private static async Task<string[]> Clients(string role, string address, Dictionary<string, string> environment, int count, string[] args)
+    {
+        var startAt = StartAt();
+        return await Task.WhenAll(Enumerable.Range(0, count).Select(i => Client(role, address, environment, i, [.. args, "--start-at", startAt])));
+    }
+
+    private static async Task<string> Client(string role, string address, Dictionary<string, string> environment, int index, string[] args)
+    {
+        using var process = Child.Start(role, ["--address", address, "--index", Str(index), .. args], environment);
+        var result = await Child.ReadLineStartingAsync(process, "RESULT ", TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return result;
+    }
+}

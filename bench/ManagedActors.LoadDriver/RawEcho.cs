@@ -1,0 +1,105 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Akka.Actor;
+using ManagedActors.Configuration;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.LoadDriver;
+
+/// <summary>
+/// The floor: a bare echo actor over the same remoting configuration and protocol serializer, called with Tell
+/// and one reply actor per client process, with no proxy, codec, session or object in between.
+/// </summary>
+internal static class RawEcho
+{
+    private const string Hocon = """
+        akka.actor.provider = remote
+        akka.loglevel = WARNING
+        akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
+        akka.remote.dot-netty.tcp.port = 0
+        """;
+
+    public static async Task<int> HostAsync()
+    {
+        var system = ActorSystems.Create("managed-actors", ManagedActorsConfig.Build("", null, Hocon));
+        system.ActorOf(Props.Create<Echo>(), "echo");
+        Console.WriteLine("ADDRESS " + ((ExtendedActorSystem)system).Provider.DefaultAddress);
+        await Task.Delay(Timeout.Infinite); // until the orchestrator kills it
+        await system.Terminate();
+        return 0;
+    }
+
+    public static async Task<int> ClientAsync(Options options)
+    {
+        var system = ActorSystems.Create("raw-client", ManagedActorsConfig.Build("", null, Hocon));
+        var pending = new ConcurrentDictionary<long, TaskCompletionSource>();
+        var replies = system.ActorOf(Props.Create(() => new Replies(pending)), "replies");
+        var echo = ((ExtendedActorSystem)system).Provider.ResolveActorRef(options.Get("address", "") + "/user/echo");
+        long nextId = 0;
+        var payload = new byte[8];
+        Task Call()
+        {
+            var id = Interlocked.Increment(ref nextId);
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            pending[id] = done;
+            echo.Tell(new Results([new CallResult(id, false, payload)]), replies);
+            return done.Task;
+        }
+        for (var i = 0; i < 2000; i++)
+        {
+            await Call();
+        }
+        var startAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(options.Get("start-at", "0"), CultureInfo.InvariantCulture));
+        await Roles.WaitUntil(startAt);
+        string result;
+        if (options.Get("workload", "throughput") == "latency")
+        {
+            var count = options.Int("count", 5000);
+            var samples = new double[count];
+            for (var i = 0; i < count; i++)
+            {
+                var start = Stopwatch.GetTimestamp();
+                await Call();
+                samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+            }
+            Array.Sort(samples);
+            result = string.Create(CultureInfo.InvariantCulture, $"{samples[count / 2]:F1} {samples[(int)(count * 0.99)]:F1}");
+        }
+        else
+        {
+            var inFlight = options.Int("inflight", 64);
+            var end = TimeSpan.FromSeconds(options.Double("seconds", 3));
+            var stopwatch = Stopwatch.StartNew();
+            long done = 0;
+            await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+            {
+                while (stopwatch.Elapsed < end)
+                {
+                    await Call();
+                    Interlocked.Increment(ref done);
+                }
+            }));
+            result = (done / stopwatch.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture);
+        }
+        Console.WriteLine("RESULT " + result);
+        await system.Terminate();
+        return 0;
+    }
+
+    private sealed class Echo : UntypedActor
+    {
+        protected override void OnReceive(object message) => Sender.Tell(message);
+    }
+
+    private sealed class Replies(ConcurrentDictionary<long, TaskCompletionSource> pending) : UntypedActor
+    {
+        protected override void OnReceive(object message)
+        {
+            if (message is Results results && pending.TryRemove(results.Items[0].CallId, out var done))
+            {
+                done.TrySetResult();
+            }
+        }
+    }
+}

@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using System.Globalization;
+using ManagedActors.Dicts;
+
+namespace ManagedActors.LoadDriver;
+
+/// <summary>The host and client processes of a ManagedActors run.</summary>
+internal static class Roles
+{
+    public const string KeyVariable = "LOADDRIVER_AUTHKEY";
+
+    public static async Task<int> HostAsync()
+    {
+        var key = Convert.FromHexString(Environment.GetEnvironmentVariable(KeyVariable)!);
+        await using var manager = await Manager.StartAsync(new ManagerOptions { AuthKey = key });
+        Console.WriteLine("ADDRESS " + manager.Address);
+        await Task.Delay(Timeout.Infinite); // until the orchestrator kills it
+        return 0;
+    }
+
+    public static async Task<int> ClientAsync(Options options)
+    {
+        var key = Convert.FromHexString(Environment.GetEnvironmentVariable(KeyVariable)!);
+        await using var client = await Manager.ConnectAsync(options.Get("address", ""), key, new ClientOptions { CallTimeout = TimeSpan.FromSeconds(60) });
+        var workload = options.Get("workload", "dict");
+        var inFlight = options.Int("inflight", 64);
+        var seconds = options.Double("seconds", 3);
+        var startAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(options.Get("start-at", "0"), CultureInfo.InvariantCulture));
+        var index = options.Int("index", 0);
+        var result = workload switch
+        {
+            "dict" => await Throughput(client, inFlight, seconds, startAt, index, DictSetGet),
+            "list" => await Throughput(client, inFlight, seconds, startAt, index, ListAppend),
+            "latency" => await Latency(client, options.Int("count", 5000), startAt),
+            "incr" => await Increments(client, inFlight, options.Int("count", 10000), startAt),
+            "queue-put" => await QueuePut(client, inFlight, options.Int("count", 100000), startAt),
+            "queue-get" => await QueueGet(client, inFlight, options.Int("count", 100000), startAt),
+            _ => throw new ArgumentException("unknown workload " + workload),
+        };
+        Console.WriteLine("RESULT " + result);
+        return 0;
+    }
+
+    private static async Task<Func<int, Task<int>>> DictSetGet(ManagerSession session, int index)
+    {
+        var dict = await session.DictAsync<string, int>("bench-dict");
+        return async i =>
+        {
+            var key = "k" + (i & 1023).ToString(CultureInfo.InvariantCulture);
+            await dict.SetAsync(key, i);
+            await dict.GetAsync(key);
+            return 2;
+        };
+    }
+
+    private static async Task<Func<int, Task<int>>> ListAppend(ManagerSession session, int index)
+    {
+        var list = await session.ListAsync<int>("bench-list-" + index.ToString(CultureInfo.InvariantCulture));
+        return async i =>
+        {
+            await list.AppendAsync(i);
+            return 1;
+        };
+    }
+
+    /// <summary>Runs <paramref name="inFlight"/> loops of the operation; counts operations finished within the window.</summary>
+    private static async Task<string> Throughput(ManagerSession session, int inFlight, double seconds, DateTimeOffset startAt, int index,
+        Func<ManagerSession, int, Task<Func<int, Task<int>>>> prepare)
+    {
+        var op = await prepare(session, index);
+        for (var i = 0; i < 2000; i++)
+        {
+            await op(i);
+        }
+        await WaitUntil(startAt);
+        var stopwatch = Stopwatch.StartNew();
+        var end = TimeSpan.FromSeconds(seconds);
+        long done = 0;
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async loop =>
+        {
+            var i = loop;
+            while (stopwatch.Elapsed < end)
+            {
+                var n = await op(i);
+                i += inFlight;
+                Interlocked.Add(ref done, n);
+            }
+        }));
+        return (done / stopwatch.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> Latency(ManagerSession session, int count, DateTimeOffset startAt)
+    {
+        var dict = await session.DictAsync<string, int>("bench-latency");
+        for (var i = 0; i < 2000; i++)
+        {
+            await dict.SetAsync("k", i);
+        }
+        await WaitUntil(startAt);
+        var samples = new double[count];
+        for (var i = 0; i < count; i++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await dict.SetAsync("k", i);
+            samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
+        }
+        Array.Sort(samples);
+        return string.Create(CultureInfo.InvariantCulture, $"{samples[count / 2]:F1} {samples[(int)(count * 0.99)]:F1}");
+    }
+
+    private static async Task<string> Increments(ManagerSession session, int inFlight, int count, DateTimeOffset startAt)
+    {
+        var dict = await session.DictAsync<string, int>("bench-incr");
+        await WaitUntil(startAt);
+        var stopwatch = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < count)
+            {
+                await dict.IncrementAsync("hits", 1);
+            }
+        }));
+        return (count / stopwatch.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> QueuePut(ManagerSession session, int inFlight, int count, DateTimeOffset startAt)
+    {
+        var queue = await session.QueueAsync<int>("bench-queue");
+        await WaitUntil(startAt);
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < count)
+            {
+                await queue.PutAsync(i);
+            }
+        }));
+        return "0";
+    }
+
+    private static async Task<string> QueueGet(ManagerSession session, int inFlight, int count, DateTimeOffset startAt)
+    {
+        var queue = await session.QueueAsync<int>("bench-queue");
+        await WaitUntil(startAt);
+        var stopwatch = Stopwatch.StartNew();
+        var next = -1;
+        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+        {
+            while (Interlocked.Increment(ref next) < count)
+            {
+                await queue.GetAsync(TimeSpan.FromSeconds(30));
+            }
+        }));
+        return (count / stopwatch.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture);
+    }
+
+    internal static async Task WaitUntil(DateTimeOffset startAt)
+    {
+        var wait = startAt - DateTimeOffset.UtcNow;
+        if (wait > TimeSpan.Zero)
+        {
+            await Task.Delay(wait);
+        }
+    }
+
+    /// <summary>Reads the final counter after the increment workload: the number of lost updates is what is missing.</summary>
+    public static async Task<long> ReadIncrementsAsync(string address, byte[] key)
+    {
+        await using var client = await Manager.ConnectAsync(address, key);
+        var dict = await client.DictAsync<string, int>("bench-incr");
+        return await dict.GetOrDefaultAsync("hits", 0);
+    }
+}
