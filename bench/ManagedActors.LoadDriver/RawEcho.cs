@@ -55,7 +55,7 @@ internal static class RawEcho
         string result;
         if (options.Get("workload", "throughput") == "latency")
         {
-            var count = options.Int("count", 5000);
+            var count = options.Int("count", 20000);
             var samples = new double[count];
             for (var i = 0; i < count; i++)
             {
@@ -70,6 +70,7 @@ internal static class RawEcho
         {
             var inFlight = options.Int("inflight", 64);
             var end = TimeSpan.FromSeconds(options.Double("seconds", 3));
+            var began = DateTimeOffset.UtcNow;
             var stopwatch = Stopwatch.StartNew();
             long done = 0;
             await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
@@ -80,7 +81,7 @@ internal static class RawEcho
                     Interlocked.Increment(ref done);
                 }
             }));
-            result = (done / stopwatch.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture);
+            result = Roles.Window(done, began, stopwatch);
         }
         Console.WriteLine("RESULT " + result);
         await system.Terminate();

@@ -31,12 +31,13 @@ internal static class Roles
         {
             "dict" => await Throughput(client, inFlight, seconds, startAt, index, DictSetGet),
             "list" => await Throughput(client, inFlight, seconds, startAt, index, ListAppend),
-            "latency" => await Latency(client, options.Int("count", 5000), startAt),
+            "latency" => await Latency(client, options.Int("count", 20000), startAt),
             "incr" => await Increments(client, inFlight, options.Int("count", 10000), startAt),
             "queue-put" => await QueuePut(client, inFlight, options.Int("count", 100000), startAt),
             "queue-get" => await QueueGet(client, inFlight, options.Int("count", 100000), startAt),
             _ => throw new ArgumentException("unknown workload " + workload),
         };
+        Console.Error.WriteLine($"calls/message: {ManagedActors.Proxies.OutboxStats.Calls / (double)Math.Max(1, ManagedActors.Proxies.OutboxStats.Messages):F2}");
         Console.WriteLine("RESULT " + result);
         return 0;
     }
@@ -73,6 +74,7 @@ internal static class Roles
             await op(i);
         }
         await WaitUntil(startAt);
+        var began = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
         var end = TimeSpan.FromSeconds(seconds);
         long done = 0;
@@ -86,8 +88,12 @@ internal static class Roles
                 Interlocked.Add(ref done, n);
             }
         }));
-        return (done / stopwatch.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture);
+        return Window(done, began, stopwatch);
     }
+
+    /// <summary>"operations start-unix-ms end-unix-ms": the orchestrator divides the sum by the union of the windows.</summary>
+    internal static string Window(long done, DateTimeOffset began, Stopwatch stopwatch) =>
+        string.Create(CultureInfo.InvariantCulture, $"{done} {began.ToUnixTimeMilliseconds()} {began.AddTicks(stopwatch.Elapsed.Ticks).ToUnixTimeMilliseconds()}");
 
     private static async Task<string> Latency(ManagerSession session, int count, DateTimeOffset startAt)
     {
@@ -112,6 +118,7 @@ internal static class Roles
     {
         var dict = await session.DictAsync<string, int>("bench-incr");
         await WaitUntil(startAt);
+        var began = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
         var next = -1;
         await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
@@ -121,7 +128,7 @@ internal static class Roles
                 await dict.IncrementAsync("hits", 1);
             }
         }));
-        return (count / stopwatch.Elapsed.TotalSeconds).ToString("F0", CultureInfo.InvariantCulture);
+        return Window(count, began, stopwatch);
     }
 
     private static async Task<string> QueuePut(ManagerSession session, int inFlight, int count, DateTimeOffset startAt)

@@ -168,6 +168,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         }
         if (_pending.TryRemove(call.CallId, out _))
         {
+            call.Outbox.Completed();
             call.SetCancelled();
         }
     }
@@ -184,6 +185,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
             {
                 continue;
             }
+            call.Outbox.Completed();
             if (item.IsFault)
             {
                 Exception error;
@@ -235,6 +237,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
             {
                 continue;
             }
+            call.Outbox.Completed();
             if (call.CancelRequested)
             {
                 call.SetCancelled();
@@ -282,6 +285,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         {
             if (_pending.TryRemove(pair.Key, out var call))
             {
+                call.Outbox.Completed();
                 call.SetError(error());
             }
         }

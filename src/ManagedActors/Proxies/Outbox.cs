@@ -5,9 +5,11 @@ using ManagedActors.Protocol;
 namespace ManagedActors.Proxies;
 
 /// <summary>
-/// The calls of one client waiting to go to one object. A caller enqueues and schedules one flush on its own
-/// thread's local queue, so every call issued before that thread yields (the continuations of a batch of
-/// replies, or many callers at once) leaves in one remote message; a lone sequential caller is flushed at once.
+/// The calls of one client waiting to go to one object. The first caller schedules one flush on the thread
+/// pool; every call issued before it runs (the continuations of a batch of replies, or many callers at once)
+/// leaves in the same remote message, and a lone sequential caller is flushed at once. The flush goes to the
+/// pool's global queue: the continuations of a batch of replies sit in the current thread's local queue, and a
+/// flush queued there would run first (local queues are LIFO) and send their calls one by one.
 /// </summary>
 internal sealed class Outbox : IThreadPoolWorkItem
 {
@@ -18,6 +20,7 @@ internal sealed class Outbox : IThreadPoolWorkItem
     private readonly int _maxCalls;
     private readonly int _maxBytes;
     private int _scheduled;
+    private int _inFlight;
 
     public Outbox(IActorRef target, IActorRef replyTo, Guid session, int maxCalls, int maxBytes)
     {
@@ -30,7 +33,24 @@ internal sealed class Outbox : IThreadPoolWorkItem
 
     public IActorRef Target => _target;
 
-    public void Enqueue(CallRequest call) => Add(call);
+    /// <summary>
+    /// Queues a call. With no other call of this client in flight to the object (a sequential caller) it is
+    /// sent at once on the caller's thread, which saves a thread-pool hop on the latency path; otherwise it
+    /// waits for the flush, with the calls that join it meanwhile.
+    /// </summary>
+    public void Enqueue(CallRequest call)
+    {
+        if (Interlocked.Increment(ref _inFlight) == 1 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
+        {
+            _queue.Enqueue(call);
+            Execute();
+            return;
+        }
+        Add(call);
+    }
+
+    /// <summary>A call of this outbox got its answer (or gave up waiting).</summary>
+    public void Completed() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>Withdraws a call; sent after every call queued before it, so it never overtakes the call it cancels.</summary>
     public void Cancel(long callId) => Add(new CancelCall(_session, callId));
@@ -40,7 +60,7 @@ internal sealed class Outbox : IThreadPoolWorkItem
         _queue.Enqueue(item);
         if (Interlocked.Exchange(ref _scheduled, 1) == 0)
         {
-            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: true);
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
 
@@ -91,5 +111,17 @@ internal sealed class Outbox : IThreadPoolWorkItem
         }
     }
 
-    private void Send(List<CallRequest> batch) => _target.Tell(new Calls(_session, batch.ToArray()), _replyTo);
+    private void Send(List<CallRequest> batch)
+    {
+        Interlocked.Increment(ref OutboxStats.Messages);
+        Interlocked.Add(ref OutboxStats.Calls, batch.Count);
+        _target.Tell(new Calls(_session, batch.ToArray()), _replyTo);
+    }
+}
+
+/// <summary>Calls and remote messages sent by every outbox of this process: their ratio is how well calls coalesce.</summary>
+internal static class OutboxStats
+{
+    public static long Messages;
+    public static long Calls;
 }
