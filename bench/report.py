@@ -69,6 +69,20 @@ def main():
         out.append(f"| counter increments from 4 processes | 4 | {fmt(ma_r['ops_per_sec'])} (`IncrementAsync`, lost updates: {ma_r['lost']}) "
                    f"| {fmt(py_r['ops_per_sec'])} (`d[k] = d.get(k, 0) + 1`, lost updates: {py_r['lost']}) | {ratio(ma_r['ops_per_sec'], py_r['ops_per_sec'])} | |")
 
+    steps = [("akka-raw-ask-json", "Akka Ask, Akka's default JSON serializer"),
+             ("akka-raw-ask", "Akka Ask, the protocol's own serializer"),
+             ("akka-raw-echo", "Tell + one reply actor per client, the protocol's serializer"),
+             ("managedactors", "ManagedActors dict set+get: the above, plus calls in flight coalesced into one message")]
+    if any(by.get((impl, "echo", 4)) for impl, _ in steps[:2]):
+        out.append("\n## From Akka's defaults to the library's call path (4 client processes, 64 calls in flight each)\n")
+        out.append("| path | calls/s | vs previous |")
+        out.append("|---|---|---|")
+        previous = None
+        for impl, label in steps:
+            value = ops(impl, "dict_set_get" if impl == "managedactors" else "echo", 4)
+            out.append(f"| {label} | {fmt(value)} | {ratio(value, previous) if previous else ''} |")
+            previous = value
+
     out.append("\n## Sequential latency (one call in flight, dict set)\n")
     out.append("| | p50 µs | p99 µs |")
     out.append("|---|---|---|")

@@ -12,7 +12,7 @@ internal static class Orchestrator
         var seconds = options.Double("seconds", 3);
         var inFlight = options.Int("inflight", 64);
         var clientCounts = options.Get("clients", "1,2,4,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var only = options.Get("only", "raw,latency,dict,list,queue,incr").Split(',').ToHashSet(StringComparer.Ordinal);
+        var only = options.Get("only", "raw,steps,latency,dict,list,queue,incr").Split(',').ToHashSet(StringComparer.Ordinal);
         var key = RandomNumberGenerator.GetBytes(32);
         var environment = new Dictionary<string, string> { [Roles.KeyVariable] = Convert.ToHexString(key) };
 
@@ -40,6 +40,15 @@ internal static class Orchestrator
                 {
                     var results = await Clients("raw-client", rawAddress, environment, n, ["--workload", "throughput", "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
                     Emit(new Figure("akka-raw-echo", "echo", n, inFlight, Aggregate(results)));
+                }
+            }
+            if (only.Contains("steps"))
+            {
+                // The steps from Akka's defaults to the library's call path, at 4 client processes.
+                foreach (var variant in (string[])["ask-json", "ask"])
+                {
+                    var results = await Clients("raw-client", rawAddress, environment, 4, ["--workload", "throughput", "--variant", variant, "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
+                    Emit(new Figure("akka-raw-" + variant, "echo", 4, inFlight, Aggregate(results)));
                 }
             }
             if (only.Contains("dict"))

@@ -38,13 +38,26 @@ internal static class RawEcho
         var echo = ((ExtendedActorSystem)system).Provider.ResolveActorRef(options.Get("address", "") + "/user/echo");
         long nextId = 0;
         var payload = new byte[8];
+        var variant = options.Get("variant", "tell");
+        var askTimeout = TimeSpan.FromSeconds(30);
         Task Call()
         {
             var id = Interlocked.Increment(ref nextId);
-            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            pending[id] = done;
-            echo.Tell(new Results([new CallResult(id, false, payload)]), replies);
-            return done.Task;
+            switch (variant)
+            {
+                // Akka's Ask: a temporary actor per call.
+                case "ask":
+                    return echo.Ask<Results>(new Results([new CallResult(id, false, payload)]), askTimeout);
+                // Ask with a message Akka serializes with its default (JSON) serializer.
+                case "ask-json":
+                    return echo.Ask<JsonPing>(new JsonPing(id, payload), askTimeout);
+                // Tell, with one reply actor completing a correlation map: what the library does per message.
+                default:
+                    var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    pending[id] = done;
+                    echo.Tell(new Results([new CallResult(id, false, payload)]), replies);
+                    return done.Task;
+            }
         }
         for (var i = 0; i < 2000; i++)
         {
@@ -87,6 +100,9 @@ internal static class RawEcho
         await system.Terminate();
         return 0;
     }
+
+    /// <summary>A message bound to no serializer of the library: Akka's default JSON serializer carries it.</summary>
+    public sealed record JsonPing(long Id, byte[] Payload);
 
     private sealed class Echo : UntypedActor
     {

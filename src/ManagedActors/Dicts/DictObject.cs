@@ -2,6 +2,7 @@ using System.Collections;
 using System.Collections.Concurrent;
 using System.Reflection;
 using ManagedActors.Hosting;
+using ManagedActors.Protocol;
 using ManagedActors.Values;
 
 namespace ManagedActors.Dicts;
@@ -169,10 +170,10 @@ internal sealed class DictObject : ManagedObject
             throw new ArgumentException("A key-value pair is null.");
         }
         var type = item.GetType();
-        if (type.IsGenericType && type.GetGenericTypeDefinition() == typeof(KeyValuePair<,>))
+        if (Factories.IsPair(type))
         {
-            var key = type.GetProperty("Key")!.GetValue(item) ?? throw new ArgumentException("A key is null.");
-            return (key, type.GetProperty("Value")!.GetValue(item));
+            var (key, value) = Factories.Pair(type)(item);
+            return (key ?? throw new ArgumentException("A key is null."), value);
         }
         if (item is System.Runtime.CompilerServices.ITuple { Length: 2 } tuple)
         {

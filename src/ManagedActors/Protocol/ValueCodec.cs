@@ -45,6 +45,7 @@ internal sealed class ValueCodec
     private readonly Hyperion.Serializer _writer;
     private readonly Hyperion.Serializer _reader;
     private readonly ConcurrentDictionary<Type, CollectionShape> _shapes = new();
+    private static readonly ConcurrentDictionary<(Type Definition, Type First, Type? Second), Type> Constructed = new();
 
     /// <param name="allowList">What may be read.</param>
     /// <param name="materializer">Makes proxies of references on a client; null on a host, which keeps references as they are.</param>
@@ -310,9 +311,9 @@ internal sealed class ValueCodec
                 var count = r.ReadCount();
                 var shape = Shape(tag switch
                 {
-                    TagList => typeof(List<>).MakeGenericType(element),
-                    TagSet => typeof(HashSet<>).MakeGenericType(element),
-                    _ => element.MakeArrayType(),
+                    TagList => Generic(typeof(List<>), element),
+                    TagSet => Generic(typeof(HashSet<>), element),
+                    _ => Generic(typeof(Array), element),
                 });
                 var collection = shape.Create(count);
                 for (var i = 0; i < count; i++)
@@ -326,7 +327,7 @@ internal sealed class ValueCodec
                 var key = ReadType(ref r);
                 var value = ReadType(ref r);
                 var count = r.ReadCount();
-                var dictionary = (IDictionary)Shape(typeof(Dictionary<,>).MakeGenericType(key, value)).Create(count);
+                var dictionary = (IDictionary)Shape(Generic(typeof(Dictionary<,>), key, value)).Create(count);
                 for (var i = 0; i < count; i++)
                 {
                     var k = Read(ref r) ?? throw new FormatException("A dictionary key is null.");
@@ -351,7 +352,7 @@ internal sealed class ValueCodec
                 {
                     items[i] = Read(ref r);
                 }
-                var type = tag == TagPair ? typeof(KeyValuePair<,>).MakeGenericType(types) : TupleType(types);
+                var type = tag == TagPair ? Generic(typeof(KeyValuePair<,>), types[0], types[1]) : TupleType(types);
                 return Shape(type).Construct(items);
             }
             case TagEnum:
@@ -390,16 +391,48 @@ internal sealed class ValueCodec
 
     private CollectionShape Shape(Type type) => _shapes.GetOrAdd(type, CollectionShape.For);
 
-    private static Type TupleType(Type[] types) => types.Length switch
+    /// <summary>A closed generic type (or an array type, for <c>typeof(Array)</c>), made once per combination.</summary>
+    private static Type Generic(Type definition, Type first, Type? second = null)
     {
-        1 => typeof(ValueTuple<>).MakeGenericType(types),
-        2 => typeof(ValueTuple<,>).MakeGenericType(types),
-        3 => typeof(ValueTuple<,,>).MakeGenericType(types),
-        4 => typeof(ValueTuple<,,,>).MakeGenericType(types),
-        5 => typeof(ValueTuple<,,,,>).MakeGenericType(types),
-        6 => typeof(ValueTuple<,,,,,>).MakeGenericType(types),
-        _ => typeof(ValueTuple<,,,,,,>).MakeGenericType(types),
-    };
+        if (Constructed.TryGetValue((definition, first, second), out var type))
+        {
+            return type;
+        }
+        try
+        {
+            type = definition == typeof(Array) ? first.MakeArrayType()
+                : second is null ? definition.MakeGenericType(first) : definition.MakeGenericType(first, second);
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException($"{definition.Name} cannot be made of {first.Name}{(second is null ? "" : ", " + second.Name)}.", e);
+        }
+        return Constructed.GetOrAdd((definition, first, second), type);
+    }
+
+    private static Type TupleType(Type[] types)
+    {
+        if (types.Length == 2)
+        {
+            return Generic(typeof(ValueTuple<,>), types[0], types[1]);
+        }
+        try
+        {
+            return types.Length switch
+            {
+                1 => typeof(ValueTuple<>).MakeGenericType(types),
+                3 => typeof(ValueTuple<,,>).MakeGenericType(types),
+                4 => typeof(ValueTuple<,,,>).MakeGenericType(types),
+                5 => typeof(ValueTuple<,,,,>).MakeGenericType(types),
+                6 => typeof(ValueTuple<,,,,,>).MakeGenericType(types),
+                _ => typeof(ValueTuple<,,,,,,>).MakeGenericType(types),
+            };
+        }
+        catch (ArgumentException e)
+        {
+            throw new FormatException("A tuple's types are invalid.", e);
+        }
+    }
 
     private Type ReadType(ref WireReader r)
     {
@@ -410,19 +443,19 @@ internal sealed class ValueCodec
         }
         switch (tag)
         {
-            case TagList: return typeof(List<>).MakeGenericType(ReadType(ref r));
-            case TagArray: return ReadType(ref r).MakeArrayType();
-            case TagSet: return typeof(HashSet<>).MakeGenericType(ReadType(ref r));
-            case TagNullable: return typeof(Nullable<>).MakeGenericType(ReadType(ref r));
+            case TagList: return Generic(typeof(List<>), ReadType(ref r));
+            case TagArray: return Generic(typeof(Array), ReadType(ref r));
+            case TagSet: return Generic(typeof(HashSet<>), ReadType(ref r));
+            case TagNullable: return Generic(typeof(Nullable<>), ReadType(ref r));
             case TagDictionary:
             {
                 var key = ReadType(ref r);
-                return typeof(Dictionary<,>).MakeGenericType(key, ReadType(ref r));
+                return Generic(typeof(Dictionary<,>), key, ReadType(ref r));
             }
             case TagPair:
             {
                 var key = ReadType(ref r);
-                return typeof(KeyValuePair<,>).MakeGenericType(key, ReadType(ref r));
+                return Generic(typeof(KeyValuePair<,>), key, ReadType(ref r));
             }
             case TagTuple:
             {
@@ -490,7 +523,7 @@ internal sealed class ValueCodec
             {
                 return _construct!(items);
             }
-            catch (Exception e) when (e is ArgumentException or InvalidCastException or TargetInvocationException)
+            catch (Exception e) when (e is ArgumentException or InvalidCastException or NullReferenceException)
             {
                 throw new FormatException("A tuple's items do not fit its types.", e);
             }
@@ -531,7 +564,7 @@ internal sealed class ValueCodec
                 {
                     Kind = ShapeKind.List,
                     Arguments = arguments,
-                    _create = count => Activator.CreateInstance(type, count)!,
+                    _create = Factories.Collection(type),
                     _add = (list, _, item) => ((IList)list).Add(item),
                 };
             }
@@ -541,32 +574,29 @@ internal sealed class ValueCodec
                 {
                     Kind = ShapeKind.Dictionary,
                     Arguments = arguments,
-                    _create = count => Activator.CreateInstance(type, count)!,
+                    _create = Factories.Collection(type),
                 };
             }
             if (definition == typeof(HashSet<>))
             {
-                var setter = (Func<object, object?, bool>)typeof(CollectionShape)
-                    .GetMethod(nameof(SetAdder), BindingFlags.NonPublic | BindingFlags.Static)!
-                    .MakeGenericMethod(arguments[0]).Invoke(null, null)!;
+                var add = Factories.Adder(type);
                 return new CollectionShape
                 {
                     Kind = ShapeKind.Set,
                     Arguments = arguments,
-                    _create = _ => Activator.CreateInstance(type)!,
-                    _add = (set, _, item) => setter(set, item),
+                    _create = Factories.Collection(type),
+                    _add = (set, _, item) => add(set, item),
                 };
             }
             if (definition == typeof(KeyValuePair<,>))
             {
-                var key = type.GetProperty("Key")!;
-                var value = type.GetProperty("Value")!;
+                var pair = Factories.Pair(type);
                 return new CollectionShape
                 {
                     Kind = ShapeKind.Pair,
                     Arguments = arguments,
-                    _construct = items => Activator.CreateInstance(type, items)!,
-                    _pairItem = (pair, index) => index == 0 ? key.GetValue(pair) : value.GetValue(pair),
+                    _construct = Factories.Constructor(type),
+                    _pairItem = (value, index) => index == 0 ? pair(value).Key : pair(value).Value,
                 };
             }
             if (definition == typeof(Nullable<>))
@@ -579,13 +609,11 @@ internal sealed class ValueCodec
                 {
                     Kind = ShapeKind.Tuple,
                     Arguments = arguments,
-                    _construct = items => Activator.CreateInstance(type, items)!,
+                    _construct = Factories.Constructor(type),
                 };
             }
             return new CollectionShape { Kind = ShapeKind.Other };
         }
-
-        private static Func<object, object?, bool> SetAdder<T>() => (set, item) => ((HashSet<T>)set).Add((T)item!);
 
         private static string? Refusal(Type type)
         {

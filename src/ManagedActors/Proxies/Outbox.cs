@@ -69,7 +69,9 @@ internal sealed class Outbox : IThreadPoolWorkItem
         while (true)
         {
             Drain();
-            Volatile.Write(ref _scheduled, 0);
+            // A full fence, not a release store: the emptiness check below must not be read before the flag is
+            // cleared, or a caller that enqueued meanwhile and saw the flag still set would leave its call behind.
+            Interlocked.Exchange(ref _scheduled, 0);
             if (_queue.IsEmpty || Interlocked.Exchange(ref _scheduled, 1) != 0)
             {
                 return;

@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
+using ManagedActors.Protocol;
 
 namespace ManagedActors.Proxies;
 
@@ -67,7 +68,7 @@ internal static class ValueConverter
             if (definition == typeof(List<>) || definition == typeof(IList<>) || definition == typeof(IReadOnlyList<>)
                 || definition == typeof(ICollection<>) || definition == typeof(IReadOnlyCollection<>) || definition == typeof(IEnumerable<>))
             {
-                var listType = typeof(List<>).MakeGenericType(arguments);
+                var create = Factories.Collection(typeof(List<>).MakeGenericType(arguments));
                 var convert = For(arguments[0]);
                 return v =>
                 {
@@ -76,7 +77,7 @@ internal static class ValueConverter
                         return v;
                     }
                     var source = AsList(v, target);
-                    var list = (IList)Activator.CreateInstance(listType, source.Count)!;
+                    var list = (IList)create(source.Count);
                     foreach (var item in source)
                     {
                         list.Add(Fit(convert(item), arguments[0]));
@@ -87,7 +88,8 @@ internal static class ValueConverter
             if (definition == typeof(HashSet<>) || definition == typeof(ISet<>) || definition == typeof(IReadOnlySet<>))
             {
                 var setType = typeof(HashSet<>).MakeGenericType(arguments);
-                var add = setType.GetMethod("Add")!;
+                var create = Factories.Collection(setType);
+                var add = Factories.Adder(setType);
                 var convert = For(arguments[0]);
                 return v =>
                 {
@@ -95,17 +97,17 @@ internal static class ValueConverter
                     {
                         return v;
                     }
-                    var set = Activator.CreateInstance(setType)!;
+                    var set = create(0);
                     foreach (var item in (IEnumerable)v)
                     {
-                        add.Invoke(set, [Fit(convert(item), arguments[0])]);
+                        add(set, Fit(convert(item), arguments[0]));
                     }
                     return set;
                 };
             }
             if (definition == typeof(Dictionary<,>) || definition == typeof(IDictionary<,>) || definition == typeof(IReadOnlyDictionary<,>))
             {
-                var dictionaryType = typeof(Dictionary<,>).MakeGenericType(arguments);
+                var create = Factories.Collection(typeof(Dictionary<,>).MakeGenericType(arguments));
                 var convertKey = For(arguments[0]);
                 var convertValue = For(arguments[1]);
                 return v =>
@@ -115,7 +117,7 @@ internal static class ValueConverter
                         return v;
                     }
                     var source = v as IDictionary ?? throw Mismatch(v, target);
-                    var dictionary = (IDictionary)Activator.CreateInstance(dictionaryType, source.Count)!;
+                    var dictionary = (IDictionary)create(source.Count);
                     var e = source.GetEnumerator();
                     while (e.MoveNext())
                     {
@@ -128,6 +130,7 @@ internal static class ValueConverter
             {
                 var convertKey = For(arguments[0]);
                 var convertValue = For(arguments[1]);
+                var construct = Factories.Constructor(target);
                 return v =>
                 {
                     if (v is null || target.IsInstanceOfType(v))
@@ -135,18 +138,19 @@ internal static class ValueConverter
                         return v;
                     }
                     var type = v.GetType();
-                    if (!type.IsGenericType || type.GetGenericTypeDefinition() != typeof(KeyValuePair<,>))
+                    if (!Factories.IsPair(type))
                     {
                         throw Mismatch(v, target);
                     }
-                    var key = type.GetProperty("Key")!.GetValue(v);
-                    var value = type.GetProperty("Value")!.GetValue(v);
-                    return Activator.CreateInstance(target, Fit(convertKey(key), arguments[0]), Fit(convertValue(value), arguments[1]));
+                    var (key, value) = Factories.Pair(type)(v);
+                    return construct([Fit(convertKey(key), arguments[0]), Fit(convertValue(value), arguments[1])]);
                 };
             }
             if (target.FullName!.StartsWith("System.ValueTuple`", StringComparison.Ordinal))
             {
                 var converters = arguments.Select(For).ToArray();
+                var defaults = arguments.Select(a => a.IsValueType ? Activator.CreateInstance(a) : null).ToArray();
+                var construct = Factories.Constructor(target);
                 return v =>
                 {
                     if (v is null || target.IsInstanceOfType(v))
@@ -163,10 +167,10 @@ internal static class ValueConverter
                     {
                         // A tuple's absent part (the item of a failed TryGet) is the type's default.
                         items[i] = tuple[i] is null && arguments[i].IsValueType
-                            ? Activator.CreateInstance(arguments[i])
+                            ? defaults[i]
                             : Fit(converters[i](tuple[i]), arguments[i]);
                     }
-                    return Activator.CreateInstance(target, items);
+                    return construct(items);
                 };
             }
         }

@@ -1,0 +1,110 @@
+using Akka.Actor;
+using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Jobs;
+using ManagedActors.Dicts;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.Benchmarks;
+
+/// <summary>A user record, which goes through Hyperion.</summary>
+public sealed record Order(int Id, string Customer, decimal Total);
+
+/// <summary>The value codec: the common types written directly, a record through Hyperion.</summary>
+[MemoryDiagnoser]
+[SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 3, iterationCount: 8)]
+public class CodecBenchmarks
+{
+    private readonly ValueCodec _codec = new(new TypeAllowList([typeof(Order).Assembly]), null, trustWrittenTypes: false);
+    private readonly List<int> _list = Enumerable.Range(0, 100).ToList();
+    private readonly Dictionary<string, int> _dict = Enumerable.Range(0, 10).ToDictionary(i => "key" + i, i => i);
+    private readonly Order _order = new(42, "Alice", 99.5m);
+    private byte[] _intBytes = [], _stringBytes = [], _listBytes = [], _dictBytes = [], _orderBytes = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _intBytes = _codec.Encode(42);
+        _stringBytes = _codec.Encode("inventory-apples");
+        _listBytes = _codec.Encode(_list);
+        _dictBytes = _codec.Encode(_dict);
+        _orderBytes = _codec.Encode(_order);
+    }
+
+    [Benchmark] public byte[] Encode_int() => _codec.Encode(42);
+    [Benchmark] public object? Decode_int() => _codec.Decode(_intBytes);
+    [Benchmark] public byte[] Encode_string() => _codec.Encode("inventory-apples");
+    [Benchmark] public object? Decode_string() => _codec.Decode(_stringBytes);
+    [Benchmark] public byte[] Encode_list_of_100_ints() => _codec.Encode(_list);
+    [Benchmark] public object? Decode_list_of_100_ints() => _codec.Decode(_listBytes);
+    [Benchmark] public byte[] Encode_dict_of_10() => _codec.Encode(_dict);
+    [Benchmark] public object? Decode_dict_of_10() => _codec.Decode(_dictBytes);
+    [Benchmark] public byte[] Encode_record_via_Hyperion() => _codec.Encode(_order);
+    [Benchmark] public object? Decode_record_via_Hyperion() => _codec.Decode(_orderBytes);
+}
+
+/// <summary>The protocol serializer's framing of a batch of calls.</summary>
+[MemoryDiagnoser]
+[SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 3, iterationCount: 8)]
+public class ProtocolSerializerBenchmarks
+{
+    private ActorSystem _system = null!;
+    private ProtocolSerializer _serializer = null!;
+    private Calls _one = null!, _batch = null!;
+    private byte[] _oneBytes = [], _batchBytes = [];
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _system = ActorSystem.Create("bench", ManagedActors.Configuration.ManagedActorsConfig.Default);
+        _serializer = new ProtocolSerializer((ExtendedActorSystem)_system);
+        var args = new byte[12];
+        _one = new Calls(Guid.NewGuid(), [new CallRequest(1, 5, args)]);
+        _batch = new Calls(Guid.NewGuid(), Enumerable.Range(0, 64).Select(i => new CallRequest(i, 5, args)).ToArray());
+        _oneBytes = _serializer.ToBinary(_one);
+        _batchBytes = _serializer.ToBinary(_batch);
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _system.Terminate().Wait();
+
+    [Benchmark] public byte[] ToBinary_one_call() => _serializer.ToBinary(_one);
+    [Benchmark] public object FromBinary_one_call() => _serializer.FromBinary(_oneBytes, "C");
+    [Benchmark] public byte[] ToBinary_64_calls() => _serializer.ToBinary(_batch);
+    [Benchmark] public object FromBinary_64_calls() => _serializer.FromBinary(_batchBytes, "C");
+}
+
+/// <summary>
+/// A whole call through a proxy to an object in the same process (proxy, codec, outbox, actor, reply actor):
+/// the library's own cost per call without the network, and its allocations.
+/// </summary>
+[MemoryDiagnoser]
+[SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 3, iterationCount: 8)]
+public class CallPathBenchmarks
+{
+    private Manager _manager = null!;
+    private IManagedDict<string, int> _dict = null!;
+
+    [GlobalSetup]
+    public void Setup()
+    {
+        _manager = Manager.StartAsync().GetAwaiter().GetResult();
+        _dict = _manager.DictAsync<string, int>("bench").GetAwaiter().GetResult();
+    }
+
+    [GlobalCleanup]
+    public void Cleanup() => _manager.DisposeAsync().AsTask().GetAwaiter().GetResult();
+
+    [Benchmark]
+    public Task Set_sequential() => _dict.SetAsync("apples", 1);
+
+    [Benchmark(OperationsPerInvoke = 64)]
+    public Task Set_64_in_flight()
+    {
+        var calls = new Task[64];
+        for (var i = 0; i < calls.Length; i++)
+        {
+            calls[i] = _dict.SetAsync("apples", i);
+        }
+        return Task.WhenAll(calls);
+    }
+}
