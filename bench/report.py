@@ -95,6 +95,14 @@ def main():
     if ma_l and raw_l and py_l:
         out.append(f"\nManagedActors' p50 is {100 * (ma_l['p50_us'] / raw_l['p50_us'] - 1):+.0f} % against the raw echo "
                    f"and {ma_l['p50_us'] / py_l['p50_us']:.1f}x Python's.")
+    try:
+        micro = open("bench/results/micro.md").read()
+        out.append("\n## Micro-benchmarks\n")
+        out.append("Per value for the codec, per message for the serializer, per call for the call path (a whole call through a")
+        out.append("proxy to an object in the same process: proxy, codec, outbox, object actor, reply actor; no network).\n")
+        out.append(micro)
+    except OSError:
+        pass
     print("\n".join(out))
 
 

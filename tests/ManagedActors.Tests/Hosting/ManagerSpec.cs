@@ -103,6 +103,24 @@ public sealed class ManagerSpec
     }
 
     [Fact]
+    public async Task Calls_from_many_threads_with_many_in_flight_all_get_their_answer()
+    {
+        // Many callers racing on one outbox: no call may be left behind between two flushes.
+        await using var manager = await Manager.StartAsync();
+        var dict = await manager.DictAsync<int, int>();
+        var finished = await Task.WhenAll(Enumerable.Range(0, 64).Select(loop => Task.Run(async () =>
+        {
+            for (var i = 0; i < 2500; i++)
+            {
+                await dict.IncrementAsync(loop, 1);
+            }
+            return loop;
+        }))).Within(TimeSpan.FromSeconds(60), "160 000 calls from 64 concurrent loops");
+        Assert.Equal(64, finished.Length);
+        Assert.All(await dict.ValuesAsync(), count => Assert.Equal(2500, count));
+    }
+
+    [Fact]
     public async Task A_waiting_getter_does_not_block_other_clients_and_a_put_wakes_it()
     {
         await using var manager = await Manager.StartAsync(SessionFixture.Options);
