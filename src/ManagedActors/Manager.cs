@@ -38,7 +38,7 @@ public sealed class Manager : ManagerSession
         try
         {
             var runtime = new ClientRuntime(host.System, ownsSystem: false, host.Settings, new TypeAllowList(trusted),
-                ((ExtendedActorSystem)host.System).Provider.DefaultAddress);
+                ((ExtendedActorSystem)host.System).Provider.DefaultAddress, host.AuthKey);
             var session = await host.OpenLocalSessionAsync(runtime.ReplyActor).WaitAsync(cancellationToken).ConfigureAwait(false);
             runtime.Admit(session, host.Context.Incarnation);
             return new Manager(host, runtime);

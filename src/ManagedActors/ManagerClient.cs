@@ -37,7 +37,7 @@ public sealed class ManagerClient : ManagerSession
         try
         {
             var runtime = new ClientRuntime(system, ownsSystem: true, settings,
-                new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), hostAddress);
+                new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), hostAddress, authKey.ToArray());
             var gatekeeperPath = hostAddress + "/user/" + Gatekeeper.Name;
             var selection = system.ActorSelection(gatekeeperPath);
             var (session, incarnation) = await HandshakeAsync(selection, runtime.ReplyActor, authKey, settings.HandshakeTimeout, hostAddress, cancellationToken)

@@ -22,9 +22,10 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     private int _disposed;
     private string _shutdownReason = "The manager was shut down.";
 
-    public ClientRuntime(ActorSystem system, bool ownsSystem, ManagerSettings settings, TypeAllowList allowList, Address hostAddress)
+    public ClientRuntime(ActorSystem system, bool ownsSystem, ManagerSettings settings, TypeAllowList allowList, Address hostAddress, byte[] authKey)
     {
         System = system;
+        AuthKey = authKey;
         _ownsSystem = ownsSystem;
         Settings = settings;
         HostAddress = hostAddress;
@@ -39,6 +40,9 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     public ManagerSettings Settings { get; }
 
     public Address HostAddress { get; }
+
+    /// <summary>The manager's authkey, which a child process started with this connection's proxies needs.</summary>
+    public byte[] AuthKey { get; }
 
     public ValueCodec Codec { get; }
 

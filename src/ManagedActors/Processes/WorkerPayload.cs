@@ -1,0 +1,71 @@
+using System.Reflection;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.Processes;
+
+/// <summary>What a child process needs to run its target: the method's identity, the host, and the encoded arguments.</summary>
+internal sealed record WorkerPayload(
+    string AssemblyPath,
+    string AssemblyName,
+    string TypeName,
+    string MethodName,
+    int MetadataToken,
+    string? HostAddress,
+    byte[] Arguments)
+{
+    /// <summary>Environment variable with the base64 payload (or "@path" to a file holding it).</summary>
+    public const string Variable = "MANAGEDACTORS_WORKER";
+
+    /// <summary>Environment variable with the authkey, in hex: never on the command line.</summary>
+    public const string KeyVariable = "MANAGEDACTORS_WORKER_AUTHKEY";
+
+    /// <summary>Environment variable with the file the child reports a failure in.</summary>
+    public const string ResultVariable = "MANAGEDACTORS_WORKER_RESULT";
+
+    public static WorkerPayload For(MethodInfo method, string? hostAddress, byte[] arguments) => new(
+        method.Module.Assembly.Location,
+        method.Module.Assembly.GetName().Name ?? "",
+        method.DeclaringType!.FullName!,
+        method.Name,
+        method.MetadataToken,
+        hostAddress,
+        arguments);
+
+    public string Encode()
+    {
+        using var w = new WireWriter();
+        w.WriteByte(1);
+        w.WriteString(AssemblyPath);
+        w.WriteString(AssemblyName);
+        w.WriteString(TypeName);
+        w.WriteString(MethodName);
+        w.WriteInt32(MetadataToken);
+        w.WriteString(HostAddress);
+        w.WriteBytes(Arguments);
+        return Convert.ToBase64String(w.WrittenSpan);
+    }
+
+    public static WorkerPayload Decode(string text)
+    {
+        var r = new WireReader(Convert.FromBase64String(text));
+        if (r.ReadByte() != 1)
+        {
+            throw new FormatException("Unknown worker payload version.");
+        }
+        return new WorkerPayload(r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(),
+            r.ReadInt32(), r.ReadString(), r.ReadBytes());
+    }
+
+    /// <summary>Finds the target in the child: by metadata token in the same build of the same assembly, checked by name.</summary>
+    public MethodInfo ResolveMethod()
+    {
+        var assembly = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == AssemblyName)
+            ?? Assembly.LoadFrom(AssemblyPath);
+        var method = assembly.ManifestModule.ResolveMethod(MetadataToken) as MethodInfo;
+        if (method is null || method.Name != MethodName || method.DeclaringType?.FullName != TypeName)
+        {
+            throw new InvalidOperationException($"The target {TypeName}.{MethodName} was not found in {AssemblyName}; is the child running the same build?");
+        }
+        return method;
+    }
+}
