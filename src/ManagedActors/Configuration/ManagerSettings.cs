@@ -59,8 +59,9 @@ internal static class ActorSystems
     public static Akka.Actor.ActorSystem Create(string name, Config config)
     {
         var filters = new Akka.Event.LogFilterBuilder()
+            // Matched against the whole formatted log line, cause included.
             .ExcludeMessageRegex(new System.Text.RegularExpressions.Regex(
-                "^Disassociated$|address is now gated for|Association with remote system .* has failed|Shutdown finished, but flushing might not have been successful",
+                "EndpointDisassociatedException|address is now gated for|Association with remote system .* has failed|Shutdown finished, but flushing might not have been successful|Unable to REMOVE channel",
                 System.Text.RegularExpressions.RegexOptions.Compiled))
             .Build();
         var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(config).And(filters);

@@ -1,0 +1,50 @@
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace ManagedActors.Tests.Samples;
+
+/// <summary>Runs every sample as a process and checks the lines that show it works, so a sample cannot silently rot.</summary>
+public sealed class SamplesSpec
+{
+    public static TheoryData<string, string[]> Samples() => new()
+    {
+        { "QuickStart", [@"apples after 4 x 250 atomic increments: 1000", @"shopping list: bread, milk, eggs, tea \(last: tea\)", @"missing key raises KeyNotFoundException"] },
+        { "ShoppingList", [@"workers exited with 0 and 0", @"shopping list has 5 items:", @"- apples \(Alice\)", @"- tea \(Bob\)", @"process start-up \(Start to target running\): \d+ ms, \d+ ms"] },
+        { "Inventory", [@"get-then-set\s+apples\s+\d+ of 2000 \(lost updates: \d+\)", @"IncrementAsync apples\s+2000 of 2000 \(lost updates: 0\)", @"IncrementAsync pears\s+2000 of 2000 \(lost updates: 0\)"] },
+        { "PlayerStats", [@"Aria: health 50 \(100 - 8 x 10 \+ 5 x 6 = 50\), hits taken 8"] },
+        { "ProducerConsumer", [@"sentinels: consumed 20 of 20 items", @"CompleteAsync \+ ReadAllAsync: consumed 20 of 20 items"] },
+        { "Lifecycle", [@"inside the scope: alice = 3", @"after the await using scope: ManagerShutDownException", @"after DisposeAsync: ManagerShutDownException"] },
+        { "Zoo", [@"day 5: 6 animals fed by 3 keeper processes", @"animals: 6 \(", @"meals served: 24", @"births: 2", @"visitors: 300"] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Samples))]
+    public async Task Sample_runs_and_prints_its_decisive_lines(string sample, string[] expected)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, sample + ".dll"));
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var limit = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{sample} did not finish within 2 minutes. Output so far: {await output}");
+        }
+        var text = await output;
+        Assert.True(process.ExitCode == 0, $"{sample} exited with {process.ExitCode}:\n{text}\n{await errors}");
+        foreach (var pattern in expected)
+        {
+            Assert.Matches(new Regex(pattern), text);
+        }
+        // Worker processes run their target before Main: the parent's Main runs once.
+        Assert.Equal(sample == "QuickStart" ? 0 : 1, Regex.Count(text, "parent main"));
+        Assert.DoesNotContain("[ERROR]", text + await errors);
+    }
+}
