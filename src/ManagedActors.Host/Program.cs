@@ -1,10 +1,16 @@
 using System.CommandLine;
 using System.Reflection;
-using ManagedActors;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Spectre.Console;
 
 namespace ManagedActors.Host;
 
-/// <summary>The standalone host: <c>ManagedActors.Host serve --port 5000 --authkey-file key</c>.</summary>
+/// <summary>
+/// The standalone host (Python's <c>BaseManager(address, authkey).get_server().serve_forever()</c>):
+/// <c>serve</c> runs a manager host until Ctrl+C or SIGTERM; <c>status</c> prints what a running host holds.
+/// </summary>
 internal static class Program
 {
     /// <summary>The environment variable that may hold the authkey (hex) instead of a file.</summary>
@@ -12,69 +18,110 @@ internal static class Program
 
     private static async Task<int> Main(string[] args)
     {
+        var authKeyFile = new Option<FileInfo?>("--authkey-file") { Description = $"File holding the authkey as hex (or raw bytes); else ${AuthKeyVariable} (hex)." };
+
         var port = new Option<int>("--port") { Description = "Port to listen on (0 picks a free one).", DefaultValueFactory = _ => 0 };
         var hostname = new Option<string>("--hostname") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
-        var authKeyFile = new Option<FileInfo?>("--authkey-file") { Description = $"File holding the authkey as hex (or raw bytes); else ${AuthKeyVariable} (hex)." };
         var assemblies = new Option<FileInfo[]>("--assembly") { Description = "Assembly whose types the host may store (repeatable).", AllowMultipleArgumentsPerToken = true };
         var config = new Option<FileInfo?>("--config") { Description = "HOCON file layered over the defaults (see hocon/host.conf)." };
-
         var serve = new Command("serve", "Run a manager host until Ctrl+C or SIGTERM.") { port, hostname, authKeyFile, assemblies, config };
         serve.SetAction(async (parse, cancellationToken) =>
         {
-            byte[] key;
-            try
+            var key = ReadAuthKey(parse.GetValue(authKeyFile));
+            if (key is null)
             {
-                key = ReadAuthKey(parse.GetValue(authKeyFile));
-            }
-            catch (InvalidOperationException e)
-            {
-                await Console.Error.WriteLineAsync(e.Message).ConfigureAwait(false);
                 return 2;
             }
-            var trusted = (parse.GetValue(assemblies) ?? []).Select(f => Assembly.LoadFrom(f.FullName)).ToArray();
-            var hocon = parse.GetValue(config) is { } file ? await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false) : null;
-            await using var manager = await Manager.StartAsync(new ManagerOptions
-            {
-                Hostname = parse.GetValue(hostname)!,
-                Port = parse.GetValue(port),
-                AuthKey = key,
-                Config = hocon,
-                TrustedAssemblies = trusted,
-            }, cancellationToken).ConfigureAwait(false);
-            Console.WriteLine($"ManagedActors host listening at {manager.Address}");
+            ManagerOptions options;
             try
             {
-                await Task.Delay(Timeout.Infinite, cancellationToken).ConfigureAwait(false);
+                options = new ManagerOptions
+                {
+                    Hostname = parse.GetValue(hostname)!,
+                    Port = parse.GetValue(port),
+                    AuthKey = key,
+                    Config = parse.GetValue(config) is { } file ? await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false) : null,
+                    TrustedAssemblies = (parse.GetValue(assemblies) ?? []).Select(f => Assembly.LoadFrom(f.FullName)).ToArray(),
+                };
             }
-            catch (OperationCanceledException)
+            catch (Exception e) when (e is IOException or BadImageFormatException or UnauthorizedAccessException)
             {
-                Console.WriteLine("ManagedActors host shutting down");
+                await Console.Error.WriteLineAsync($"Cannot start the host: {e.Message}").ConfigureAwait(false);
+                return 2;
             }
+            var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Services.AddSingleton(options);
+            builder.Services.AddHostedService<ManagerService>();
+            using var host = builder.Build();
+            await host.RunAsync(cancellationToken).ConfigureAwait(false);
             return 0;
         });
 
-        var root = new RootCommand("ManagedActors host: shared objects for other processes, as Python's multiprocessing managers.") { serve };
+        var address = new Option<string>("--address") { Description = "The host's address (host:port or akka.tcp://managed-actors@host:port).", Required = true };
+        var status = new Command("status", "Print a running host's objects and connected clients.") { address, authKeyFile };
+        status.SetAction(async (parse, cancellationToken) =>
+        {
+            var key = ReadAuthKey(parse.GetValue(authKeyFile));
+            if (key is null)
+            {
+                return 2;
+            }
+            try
+            {
+                await using var client = await Manager.ConnectAsync(parse.GetValue(address)!, key, cancellationToken: cancellationToken).ConfigureAwait(false);
+                Print(await client.StatusAsync(cancellationToken).ConfigureAwait(false));
+                return 0;
+            }
+            catch (Exception e) when (e is ManagedActorsException or ArgumentException or TimeoutException)
+            {
+                await Console.Error.WriteLineAsync($"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
+        });
+
+        var root = new RootCommand("ManagedActors host: shared objects for other processes, as Python's multiprocessing managers.") { serve, status };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
-    private static byte[] ReadAuthKey(FileInfo? file)
+    private static void Print(HostStatus status)
+    {
+        AnsiConsole.MarkupLineInterpolated($"[bold]host[/] {status.Address} (incarnation {status.Incarnation})");
+        var objects = new Table().AddColumns("object", "kind", "size", "waiters");
+        foreach (var o in status.Objects)
+        {
+            objects.AddRow(Markup.Escape(o.Name ?? o.Id + " (anonymous)"), o.Kind, o.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), o.Waiters.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        AnsiConsole.MarkupLineInterpolated($"[bold]objects[/]: {status.Objects.Count}");
+        AnsiConsole.Write(objects);
+        var clients = new Table().AddColumns("client", "sessions");
+        foreach (var c in status.Clients)
+        {
+            clients.AddRow(Markup.Escape(c.Address), c.Sessions.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        AnsiConsole.MarkupLineInterpolated($"[bold]clients[/]: {status.Clients.Count}");
+        AnsiConsole.Write(clients);
+    }
+
+    private static byte[]? ReadAuthKey(FileInfo? file)
     {
         if (file is not null)
         {
             if (!file.Exists)
             {
-                throw new InvalidOperationException($"The authkey file {file.FullName} does not exist.");
+                Console.Error.WriteLine($"The authkey file {file.FullName} does not exist.");
+                return null;
             }
             var bytes = File.ReadAllBytes(file.FullName);
-            var text = System.Text.Encoding.ASCII.GetString(bytes).Trim();
-            return TryHex(text) ?? bytes;
+            return TryHex(System.Text.Encoding.ASCII.GetString(bytes).Trim()) ?? bytes;
         }
         var variable = Environment.GetEnvironmentVariable(AuthKeyVariable);
-        if (!string.IsNullOrWhiteSpace(variable))
+        if (!string.IsNullOrWhiteSpace(variable) && TryHex(variable.Trim()) is { } key)
         {
-            return TryHex(variable.Trim()) ?? throw new InvalidOperationException($"${AuthKeyVariable} must hold the authkey as hex.");
+            return key;
         }
-        throw new InvalidOperationException($"Give the authkey with --authkey-file or ${AuthKeyVariable}.");
+        Console.Error.WriteLine($"Give the authkey with --authkey-file or ${AuthKeyVariable} (hex, at least 16 bytes).");
+        return null;
     }
 
     private static byte[]? TryHex(string text)
@@ -86,6 +133,28 @@ internal static class Program
         catch (FormatException)
         {
             return null;
+        }
+    }
+}
+
+/// <summary>Runs the manager for the generic host's lifetime: started with the host, disposed (clients told) when it stops.</summary>
+internal sealed class ManagerService(ManagerOptions options) : IHostedService
+{
+    private Manager? _manager;
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        _manager = await Manager.StartAsync(options, cancellationToken).ConfigureAwait(false);
+        Console.WriteLine($"ManagedActors host listening at {_manager.Address}");
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        if (_manager is not null)
+        {
+            Console.WriteLine("ManagedActors host shutting down");
+            await _manager.DisposeAsync().ConfigureAwait(false);
+            Console.WriteLine("ManagedActors host stopped");
         }
     }
 }

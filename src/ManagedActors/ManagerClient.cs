@@ -30,6 +30,7 @@ public sealed class ManagerClient : ManagerSession
             akka.actor.provider = remote
             akka.loglevel = WARNING
             akka.stdout-loglevel = WARNING
+            akka.remote.retry-gate-closed-for = 1s
             """;
         var config = ManagedActorsConfig.Build(explicitHocon, Manager.Layer(options.Config, options.CallTimeout), roleDefaults);
         var settings = ManagerSettings.From(config);
@@ -43,6 +44,8 @@ public sealed class ManagerClient : ManagerSession
             var (session, incarnation) = await HandshakeAsync(selection, runtime.ReplyActor, authKey, settings.HandshakeTimeout, hostAddress, cancellationToken)
                 .ConfigureAwait(false);
             runtime.Admit(session, incarnation);
+            var reconnectTimeout = settings.HandshakeTimeout < settings.CallTimeout ? settings.HandshakeTimeout : settings.CallTimeout;
+            runtime.Reconnect = cancellation => HandshakeAsync(selection, runtime.ReplyActor, authKey, reconnectTimeout, hostAddress, cancellation);
             var gatekeeper = ((ExtendedActorSystem)system).Provider.ResolveActorRef(gatekeeperPath);
             return new ManagerClient(runtime, hostAddress.ToString(), gatekeeper);
         }

@@ -24,7 +24,9 @@ public abstract class ManagerSession : IAsyncDisposable
         Address = hostAddress;
         var gatekeeperPath = hostAddress + "/user/" + Gatekeeper.Name;
         _registry = runtime.CreateProxy<IRegistry>(new ObjectReference(
-            gatekeeperPath, "registry", "registry", TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
+            gatekeeperPath, "registry", ClientRuntime.RegistryKind, TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
+        runtime.Find = async (reference, cancellationToken) =>
+            await _registry.FindAsync(reference.Name!, reference.Kind, reference.InterfaceType, cancellationToken).ConfigureAwait(false) as ManagedProxy;
     }
 
     internal ClientRuntime Runtime { get; }
@@ -81,6 +83,9 @@ public abstract class ManagerSession : IAsyncDisposable
     /// <summary>Deletes a named object; its proxies then get <see cref="ObjectNotFoundException"/>. Whether it existed.</summary>
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
         _registry.DeleteAsync(name, cancellationToken);
+
+    /// <summary>What the host holds: its objects (kind, size, waiters) and its connected clients.</summary>
+    public Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default) => _registry.StatusAsync(cancellationToken);
 
     /// <summary>The number of objects the host holds.</summary>
     public Task<int> ObjectCountAsync(CancellationToken cancellationToken = default) => _registry.CountAsync(cancellationToken);

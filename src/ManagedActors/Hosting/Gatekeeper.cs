@@ -119,12 +119,9 @@ internal sealed class Gatekeeper : ObjectActor
 
     private void AnswerCallsToMissingObject(Calls calls, DeadLetter dead)
     {
-        if (!Host.Sessions.IsValid(calls.Session))
-        {
-            return;
-        }
-        var fault = FaultInfo.From(new ObjectNotFoundException(
-            $"The object at {dead.Recipient.Path} does not exist on this host (it was deleted, or the host restarted).")).Encode();
+        var fault = (Host.Sessions.IsValid(calls.Session)
+            ? FaultInfo.From(new ObjectNotFoundException($"The object at {dead.Recipient.Path} does not exist on this host (it was deleted, or the host restarted)."))
+            : FaultInfo.From(new AuthenticationException("The session is not known to this host (it restarted); connect again."))).Encode();
         dead.Sender.Tell(new Results(calls.Items.Select(i => new CallResult(i.CallId, true, fault)).ToArray()));
     }
 }

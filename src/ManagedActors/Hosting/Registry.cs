@@ -11,6 +11,11 @@ internal interface IRegistry : IManagedObject
     Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);
 
     Task<int> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The named object, seen through <paramref name="interfaceType"/>, or null when there is none.</summary>
+    Task<IManagedObject?> FindAsync(string name, string kind, string interfaceType, CancellationToken cancellationToken = default);
+
+    Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>One kind of object the host can create: its proxy interface, its implementation and its factory.</summary>
@@ -94,6 +99,19 @@ internal sealed class RegistryObject : ManagedObject
     }
 
     public int Count() => _byId.Count;
+
+    public ObjectReference? Find(string name, string kind, string interfaceType) =>
+        _byName.TryGetValue(name, out var entry) && entry.Kind.Name == kind ? entry.ReferenceAs(interfaceType) : null;
+
+    public HostStatus Status() => new(
+        _host.HostAddress,
+        _host.Incarnation,
+        _byId.Values
+            .Select(e => new ObjectStatus(e.Reference.ObjectId, e.Reference.Name, e.Kind.Name, e.Target.Size, e.Target.Waiters))
+            .OrderBy(o => o.Name is null)
+            .ThenBy(o => o.Id, StringComparer.Ordinal)
+            .ToList(),
+        _host.Sessions.Clients(_host.HostAddress));
 
     private sealed record Entry(ObjectKind Kind, ObjectReference Reference, IActorRef Actor, ManagedObject Target)
     {

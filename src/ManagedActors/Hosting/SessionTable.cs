@@ -36,4 +36,11 @@ internal sealed class SessionTable
     }
 
     public IReadOnlyCollection<IActorRef> ReplyActors() => _sessions.Values.Distinct().ToArray();
+
+    /// <summary>The connected client processes: reply endpoints grouped by address, the host's own as "local".</summary>
+    public IReadOnlyList<ClientStatus> Clients(string hostAddress) => _sessions.Values
+        .GroupBy(replyTo => replyTo.Path.Address.HasLocalScope || replyTo.Path.Address.ToString() == hostAddress ? "local" : replyTo.Path.Address.ToString())
+        .Select(g => new ClientStatus(g.Key, g.Count()))
+        .OrderBy(c => c.Address, StringComparer.Ordinal)
+        .ToList();
 }

@@ -17,6 +17,9 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     private readonly ConcurrentDictionary<IActorRef, Outbox> _outboxes = new();
     private readonly Timer _sweep;
     private readonly bool _ownsSystem;
+    private readonly object _reconnectGate = new();
+    private Task? _reconnecting;
+    private Guid _session;
     private long _nextCallId;
     private int _state;
     private int _disposed;
@@ -50,9 +53,15 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
 
     public IActorRef ReplyActor { get; }
 
-    public Guid Session { get; private set; }
+    public Guid Session { get => _session; private set => _session = value; }
 
     public Guid Incarnation { get; private set; }
+
+    /// <summary>Runs the handshake again after the host was lost (a client's connection; null for the embedded manager).</summary>
+    public Func<CancellationToken, Task<(Guid Session, Guid Incarnation)>>? Reconnect { get; set; }
+
+    /// <summary>Finds a named object on the host again, for a proxy made before the host restarted.</summary>
+    public Func<ObjectReference, CancellationToken, Task<ManagedProxy?>>? Find { get; set; }
 
     public int PendingCount => _pending.Count;
 
@@ -70,7 +79,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     public object CreateProxy(Type interfaceType, ObjectReference reference, TimeSpan? timeout)
     {
         var target = Resolver.Resolve(reference);
-        var outbox = _outboxes.GetOrAdd(target, t => new Outbox(t, ReplyActor, Session, Settings.MaxCallsPerMessage, Settings.MaxMessageSize));
+        var outbox = _outboxes.GetOrAdd(target, t => new Outbox(t, this, Settings.MaxCallsPerMessage, Settings.MaxMessageSize));
         return ManagedProxy.Create(interfaceType, reference, this, target, outbox, timeout);
     }
 
@@ -102,6 +111,23 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
             pending.SetCancelled();
             return pending.Task;
         }
+        if ((state == HostGone && Reconnect is not null) || NeedsReattach(proxy))
+        {
+            _ = SendAfterReconnectAsync(pending, proxy, method, args, cancellationToken);
+            return pending.Task;
+        }
+        Send(pending, proxy, method, args, cancellationToken);
+        return pending.Task;
+    }
+
+    private bool NeedsReattach(ManagedProxy proxy) =>
+        proxy.Reference.Incarnation != Incarnation && proxy.Reference.Kind != RegistryKind;
+
+    /// <summary>The kind of the gatekeeper's own reference, which lives at a fixed path and survives restarts.</summary>
+    public const string RegistryKind = "registry";
+
+    private void Send(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, CancellationToken cancellationToken)
+    {
         byte[] payload;
         try
         {
@@ -110,13 +136,79 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         catch (Exception e) when (e is ManagedActorsException or ArgumentException)
         {
             pending.SetError(e);
-            return pending.Task;
+            return;
         }
         var callId = Interlocked.Increment(ref _nextCallId);
         pending.Start(callId, Deadline(method, args, proxy.Timeout), method, proxy.Outbox, this, cancellationToken);
         _pending[callId] = pending;
         proxy.Outbox.Enqueue(new CallRequest(callId, method.Id, payload));
-        return pending.Task;
+    }
+
+    /// <summary>
+    /// The slow path after the host was lost: run the handshake again (once, for every caller waiting), then
+    /// point the proxy at its object on the restarted host. A named object found there again is used; one that
+    /// did not survive the restart (every object, unless durable) is <see cref="ObjectNotFoundException"/>.
+    /// </summary>
+    private async Task SendAfterReconnectAsync(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (Volatile.Read(ref _state) == HostGone && Reconnect is not null)
+            {
+                await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
+            }
+            if (NeedsReattach(proxy))
+            {
+                var reference = proxy.Reference;
+                var found = reference.Name is not null && Find is not null
+                    ? await Find(reference, cancellationToken).ConfigureAwait(false)
+                    : null;
+                if (found is null)
+                {
+                    pending.SetError(new ObjectNotFoundException(
+                        $"The {reference.Kind} '{reference.Name ?? reference.ObjectId}' did not survive the restart of its host at {HostAddress}; open it again."));
+                    return;
+                }
+                proxy.Rebind(found);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            pending.Start(0, long.MaxValue, method, proxy.Outbox, this, cancellationToken);
+            pending.SetCancelled();
+            return;
+        }
+        catch (Exception e)
+        {
+            pending.SetError(e is ManagedActorsException ? e : new HostUnavailableException($"The host at {HostAddress} could not be reached again: {e.Message}", e));
+            return;
+        }
+        Send(pending, proxy, method, args, cancellationToken);
+    }
+
+    private Task EnsureConnectedAsync(CancellationToken cancellationToken)
+    {
+        lock (_reconnectGate)
+        {
+            return (_reconnecting ??= ReconnectCoreAsync()).WaitAsync(cancellationToken);
+        }
+    }
+
+    private async Task ReconnectCoreAsync()
+    {
+        try
+        {
+            var (session, incarnation) = await Reconnect!(CancellationToken.None).ConfigureAwait(false);
+            Admit(session, incarnation);
+            Interlocked.CompareExchange(ref _state, Running, HostGone);
+        }
+        finally
+        {
+            lock (_reconnectGate)
+            {
+                _reconnecting = null;
+            }
+        }
     }
 
     private byte[] EncodeArguments(ClientMethod method, object?[] args)
@@ -200,6 +292,11 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
                 catch (FormatException e)
                 {
                     error = new ManagedRemoteException("FormatException", "The host's fault could not be read: " + e.Message, null);
+                }
+                if (error is AuthenticationException && Reconnect is not null)
+                {
+                    // The host no longer knows this session (it restarted): the next call runs the handshake again.
+                    Interlocked.CompareExchange(ref _state, HostGone, Running);
                 }
                 if (error is OperationCanceledException && call.CancelRequested)
                 {

@@ -39,6 +39,14 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
         return proxy;
     }
 
+    /// <summary>Points this proxy at the same object found again on a restarted host.</summary>
+    internal void Rebind(ManagedProxy found)
+    {
+        Target = found.Target;
+        Outbox = found.Outbox;
+        Reference = found.Reference;
+    }
+
     /// <inheritdoc />
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {

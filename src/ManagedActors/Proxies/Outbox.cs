@@ -16,17 +16,17 @@ internal sealed class Outbox : IThreadPoolWorkItem
     private readonly ConcurrentQueue<object> _queue = new();
     private readonly IActorRef _target;
     private readonly IActorRef _replyTo;
-    private readonly Guid _session;
+    private readonly ClientRuntime _runtime;
     private readonly int _maxCalls;
     private readonly int _maxBytes;
     private int _scheduled;
     private int _inFlight;
 
-    public Outbox(IActorRef target, IActorRef replyTo, Guid session, int maxCalls, int maxBytes)
+    public Outbox(IActorRef target, ClientRuntime runtime, int maxCalls, int maxBytes)
     {
         _target = target;
-        _replyTo = replyTo;
-        _session = session;
+        _replyTo = runtime.ReplyActor;
+        _runtime = runtime;
         _maxCalls = maxCalls;
         _maxBytes = maxBytes;
     }
@@ -53,7 +53,7 @@ internal sealed class Outbox : IThreadPoolWorkItem
     public void Completed() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>Withdraws a call; sent after every call queued before it, so it never overtakes the call it cancels.</summary>
-    public void Cancel(long callId) => Add(new CancelCall(_session, callId));
+    public void Cancel(long callId) => Add(new CancelCall(_runtime.Session, callId));
 
     private void Add(object item)
     {
@@ -117,7 +117,8 @@ internal sealed class Outbox : IThreadPoolWorkItem
     {
         Interlocked.Increment(ref OutboxStats.Messages);
         Interlocked.Add(ref OutboxStats.Calls, batch.Count);
-        _target.Tell(new Calls(_session, batch.ToArray()), _replyTo);
+        // The session is read at send time: after a reconnection the same outbox carries the new one.
+        _target.Tell(new Calls(_runtime.Session, batch.ToArray()), _replyTo);
     }
 }
 

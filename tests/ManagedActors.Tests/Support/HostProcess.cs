@@ -21,9 +21,18 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    public static async Task<HostProcess> StartAsync(TimeSpan? startupLimit = null)
+    public static string HostDll => Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
+
+    public static int FreePort()
     {
-        var authKey = RandomNumberGenerator.GetBytes(32);
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task<HostProcess> StartAsync(TimeSpan? startupLimit = null, int port = 0, byte[]? authKey = null)
+    {
+        authKey ??= RandomNumberGenerator.GetBytes(32);
         var hostDll = Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
         var start = new ProcessStartInfo("dotnet")
         {
@@ -34,7 +43,7 @@ public sealed class HostProcess : IAsyncDisposable
         start.ArgumentList.Add(hostDll);
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--port");
-        start.ArgumentList.Add("0");
+        start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
         start.Environment["MANAGEDACTORS_AUTHKEY"] = Convert.ToHexString(authKey);
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host process did not start.");
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,0 +1,21 @@
+namespace ManagedActors;
+
+/// <summary>What a host holds, as <see cref="ManagerSession.StatusAsync"/> reports it (a snapshot, approximately current).</summary>
+/// <param name="Address">The host's address.</param>
+/// <param name="Incarnation">The id of this run of the host; a restarted host has another.</param>
+/// <param name="Objects">Every object, named and anonymous.</param>
+/// <param name="Clients">Every connected client process.</param>
+public sealed record HostStatus(string Address, Guid Incarnation, IReadOnlyList<ObjectStatus> Objects, IReadOnlyList<ClientStatus> Clients);
+
+/// <summary>One object of a host.</summary>
+/// <param name="Id">The object's id (its name for a named object).</param>
+/// <param name="Name">The object's name, or null for an anonymous object.</param>
+/// <param name="Kind">The object kind ("list", "dict", "queue", ...).</param>
+/// <param name="Size">The number of items it holds.</param>
+/// <param name="Waiters">Calls parked in it (blocked getters and putters, joiners).</param>
+public sealed record ObjectStatus(string Id, string? Name, string Kind, int Size, int Waiters);
+
+/// <summary>One client process connected to a host.</summary>
+/// <param name="Address">The client's address (its reply endpoint), or "local" for the host's own process.</param>
+/// <param name="Sessions">Its open sessions.</param>
+public sealed record ClientStatus(string Address, int Sessions);
