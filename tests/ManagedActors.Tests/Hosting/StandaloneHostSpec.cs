@@ -46,6 +46,22 @@ public sealed class StandaloneHostSpec
     }
 
     [Fact]
+    public async Task Sigterm_shuts_the_host_down_cleanly_and_its_clients_are_told()
+    {
+        await using var host = await HostProcess.StartAsync();
+        await using var client = await Manager.ConnectAsync(host.Address, host.AuthKey);
+        var dict = await client.DictAsync<string, int>("shared");
+        await dict.SetAsync("a", 1);
+        using (var kill = Process.Start("kill", ["-TERM", host.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        Assert.Equal(0, await host.WaitForExitAsync().Within(Limit, "the host after SIGTERM"));
+        Assert.Contains("ManagedActors host stopped", host.Output);
+        await Assert.ThrowsAsync<ManagerShutDownException>(() => dict.GetAsync("a")).Within();
+    }
+
+    [Fact]
     public async Task Status_with_a_wrong_key_fails_with_an_authentication_error()
     {
         await using var host = await HostProcess.StartAsync();

@@ -10,7 +10,7 @@ public sealed class SamplesSpec
     public static TheoryData<string, string[]> Samples() => new()
     {
         { "QuickStart", [@"apples after 4 x 250 atomic increments: 1000", @"shopping list: bread, milk, eggs, tea \(last: tea\)", @"missing key raises KeyNotFoundException"] },
-        { "ShoppingList", [@"workers exited with 0 and 0", @"shopping list has 5 items:", @"- apples \(Alice\)", @"- tea \(Bob\)", @"process start-up \(Start to target running\): \d+ ms, \d+ ms"] },
+        { "ShoppingList", [@"Alice \(pid \d+\) adds apples, bread, milk", @"workers exited with 0 and 0", @"shopping list has 5 items:", @"- apples \(Alice\)", @"- tea \(Bob\)", @"process start-up \(Start to target running\): \d+ ms, \d+ ms"] },
         { "Inventory", [@"get-then-set\s+apples\s+\d+ of 2000 \(lost updates: \d+\)", @"IncrementAsync apples\s+2000 of 2000 \(lost updates: 0\)", @"IncrementAsync pears\s+2000 of 2000 \(lost updates: 0\)"] },
         { "PlayerStats", [@"Aria: health 50 \(100 - 8 x 10 \+ 5 x 6 = 50\), hits taken 8"] },
         { "ProducerConsumer", [@"sentinels: consumed 20 of 20 items", @"CompleteAsync \+ ReadAllAsync: consumed 20 of 20 items"] },

@@ -7,10 +7,12 @@ namespace ManagedActors.Tests.Support;
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly System.Text.StringBuilder _output;
 
-    private HostProcess(Process process, string address, byte[] authKey)
+    private HostProcess(Process process, string address, byte[] authKey, System.Text.StringBuilder output)
     {
         _process = process;
+        _output = output;
         Address = address;
         AuthKey = authKey;
     }
@@ -20,6 +22,25 @@ public sealed class HostProcess : IAsyncDisposable
     public byte[] AuthKey { get; }
 
     public int Pid => _process.Id;
+
+    /// <summary>What the host printed so far.</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+            {
+                return _output.ToString();
+            }
+        }
+    }
+
+    /// <summary>Waits for the host to exit by itself; its exit code.</summary>
+    public async Task<int> WaitForExitAsync()
+    {
+        await _process.WaitForExitAsync();
+        return _process.ExitCode;
+    }
 
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
 
@@ -47,8 +68,13 @@ public sealed class HostProcess : IAsyncDisposable
         start.Environment["MANAGEDACTORS_AUTHKEY"] = Convert.ToHexString(authKey);
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host process did not start.");
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var output = new System.Text.StringBuilder();
         process.OutputDataReceived += (_, e) =>
         {
+            lock (output)
+            {
+                output.AppendLine(e.Data);
+            }
             const string marker = "listening at ";
             if (e.Data?.IndexOf(marker, StringComparison.Ordinal) is int at and >= 0)
             {
@@ -64,7 +90,7 @@ public sealed class HostProcess : IAsyncDisposable
         try
         {
             var address = await listening.Task.WaitAsync(startupLimit ?? TimeSpan.FromSeconds(30));
-            return new HostProcess(process, address, authKey);
+            return new HostProcess(process, address, authKey, output);
         }
         catch
         {
