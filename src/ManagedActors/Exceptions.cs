@@ -165,3 +165,12 @@ public sealed class ManagedRemoteException : ManagedActorsException
     /// <summary>The stack trace of the exception on the host.</summary>
     public string? RemoteStackTrace { get; }
 }
+
+/// <summary>A barrier was broken (aborted, reset, timed out, or a party died) while a party waited (Python's <c>BrokenBarrierError</c>).</summary>
+public sealed class BrokenBarrierException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public BrokenBarrierException(string message) : base(message)
+    {
+    }
+}

@@ -5,6 +5,8 @@ using ManagedActors.Namespaces;
 using ManagedActors.Protocol;
 using ManagedActors.Proxies;
 using ManagedActors.Queues;
+using ManagedActors.Sets;
+using ManagedActors.Synchronization;
 using ManagedActors.Values;
 
 namespace ManagedActors;
@@ -79,6 +81,42 @@ public abstract class ManagerSession : IAsyncDisposable
     /// <summary>A fixed-length array holding <paramref name="items"/> (Python's <c>manager.Array(typecode, sequence)</c>).</summary>
     public Task<IManagedArray<T>> ArrayAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
         OpenAsync<IManagedArray<T>>(BuiltInKinds.Array, name, [items.ToArray()], cancellationToken);
+
+    /// <summary>A set (Python's <c>manager.set()</c>), anonymous or named.</summary>
+    public Task<IManagedSet<T>> SetAsync<T>(string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedSet<T>>(BuiltInKinds.Set, name, [null], cancellationToken);
+
+    /// <summary>A set holding <paramref name="items"/> when it is created (<c>manager.set(items)</c>).</summary>
+    public Task<IManagedSet<T>> SetAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedSet<T>>(BuiltInKinds.Set, name, [Materialize(items)], cancellationToken);
+
+    /// <summary>A lock (Python's <c>manager.Lock()</c>).</summary>
+    public Task<IManagedLock> LockAsync(string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedLock>(BuiltInKinds.Lock, name, [], cancellationToken);
+
+    /// <summary>A reentrant lock (Python's <c>manager.RLock()</c>).</summary>
+    public Task<IManagedRLock> RLockAsync(string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedRLock>(BuiltInKinds.RLock, name, [], cancellationToken);
+
+    /// <summary>A semaphore with <paramref name="value"/> permits (Python's <c>manager.Semaphore(value)</c>).</summary>
+    public Task<IManagedSemaphore> SemaphoreAsync(int value = 1, string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedSemaphore>(BuiltInKinds.Semaphore, name, [value], cancellationToken);
+
+    /// <summary>A bounded semaphore with <paramref name="value"/> permits (Python's <c>manager.BoundedSemaphore(value)</c>).</summary>
+    public Task<IManagedBoundedSemaphore> BoundedSemaphoreAsync(int value = 1, string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedBoundedSemaphore>(BuiltInKinds.BoundedSemaphore, name, [value], cancellationToken);
+
+    /// <summary>An event (Python's <c>manager.Event()</c>).</summary>
+    public Task<IManagedEvent> EventAsync(string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedEvent>(BuiltInKinds.Event, name, [], cancellationToken);
+
+    /// <summary>A condition variable (Python's <c>manager.Condition()</c>).</summary>
+    public Task<IManagedCondition> ConditionAsync(string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedCondition>(BuiltInKinds.Condition, name, [], cancellationToken);
+
+    /// <summary>A barrier for <paramref name="parties"/> parties (Python's <c>manager.Barrier(parties)</c>).</summary>
+    public Task<IManagedBarrier> BarrierAsync(int parties, string? name = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedBarrier>(BuiltInKinds.Barrier, name, [parties], cancellationToken);
 
     /// <summary>Deletes a named object; its proxies then get <see cref="ObjectNotFoundException"/>. Whether it existed.</summary>
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>

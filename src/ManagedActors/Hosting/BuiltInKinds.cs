@@ -3,6 +3,8 @@ using ManagedActors.Dicts;
 using ManagedActors.Lists;
 using ManagedActors.Namespaces;
 using ManagedActors.Queues;
+using ManagedActors.Sets;
+using ManagedActors.Synchronization;
 using ManagedActors.Values;
 
 namespace ManagedActors.Hosting;
@@ -11,7 +13,9 @@ namespace ManagedActors.Hosting;
 internal static class BuiltInKinds
 {
     public const string List = "list", Dict = "dict", Namespace = "namespace", Queue = "queue",
-        JoinableQueue = "joinable-queue", Value = "value", Array = "array";
+        JoinableQueue = "joinable-queue", Value = "value", Array = "array", Set = "set", Lock = "lock", RLock = "rlock",
+        Semaphore = "semaphore", BoundedSemaphore = "bounded-semaphore", Event = "event", Condition = "condition",
+        Barrier = "barrier";
 
     public static IReadOnlyList<ObjectKind> All { get; } =
     [
@@ -22,6 +26,14 @@ internal static class BuiltInKinds
         new(JoinableQueue, typeof(IManagedJoinableQueue<>), typeof(JoinableQueueObject), args => new JoinableQueueObject(Required<int>(args, 0))),
         new(Value, typeof(IManagedValue<>), typeof(ValueObject), args => new ValueObject(args.Length > 0 ? args[0] : null)),
         new(Array, typeof(IManagedArray<>), typeof(ArrayObject), args => new ArrayObject(Required<IList>(args, 0))),
+        new(Set, typeof(IManagedSet<>), typeof(SetObject), args => new SetObject(Optional<IEnumerable>(args, 0))),
+        new(Lock, typeof(IManagedLock), typeof(PlainLockObject), _ => new PlainLockObject()),
+        new(RLock, typeof(IManagedRLock), typeof(ReentrantLockObject), _ => new ReentrantLockObject()),
+        new(Semaphore, typeof(IManagedSemaphore), typeof(CountingSemaphoreObject), args => new CountingSemaphoreObject(Required<int>(args, 0))),
+        new(BoundedSemaphore, typeof(IManagedBoundedSemaphore), typeof(BoundedSemaphoreObject), args => new BoundedSemaphoreObject(Required<int>(args, 0))),
+        new(Event, typeof(IManagedEvent), typeof(EventObject), _ => new EventObject()),
+        new(Condition, typeof(IManagedCondition), typeof(ConditionObject), _ => new ConditionObject()),
+        new(Barrier, typeof(IManagedBarrier), typeof(BarrierObject), args => new BarrierObject(Required<int>(args, 0))),
     ];
 
     private static T? Optional<T>(object?[] args, int index) where T : class =>

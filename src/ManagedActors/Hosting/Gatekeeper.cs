@@ -37,6 +37,7 @@ internal sealed class Gatekeeper : ObjectActor
     protected override void PreStart()
     {
         Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
+        Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
         base.PreStart();
     }
 
@@ -51,11 +52,22 @@ internal sealed class Gatekeeper : ObjectActor
                 Admit(proof);
                 return true;
             case Goodbye goodbye:
-                Host.Sessions.Close(goodbye.Session);
+                if (Host.Sessions.Close(goodbye.Session))
+                {
+                    EndSessions([goodbye.Session]);
+                }
                 return true;
             case Terminated terminated:
                 var closed = Host.Sessions.CloseAll(terminated.ActorRef);
-                Log.Debug("Client {0} is gone; closed {1} session(s).", terminated.ActorRef.Path, closed);
+                Log.Debug("Client {0} is gone; closed {1} session(s).", terminated.ActorRef.Path, closed.Count);
+                EndSessions(closed);
+                return true;
+            case Akka.Remote.DisassociatedEvent disassociated:
+                // A client process that dies drops its connection at once; DeathWatch would take its failure
+                // detector's pause. Its sessions end now, so its locks and permits go to the next waiter. A client
+                // that is still alive finds its session unknown on its next call and connects again.
+                var lost = Host.Sessions.CloseAllAt(disassociated.RemoteAddress);
+                EndSessions(lost);
                 return true;
             case DeadLetter { Message: Calls calls } dead when !dead.Sender.IsNobody():
                 AnswerCallsToMissingObject(calls, dead);
@@ -75,6 +87,20 @@ internal sealed class Gatekeeper : ObjectActor
                 return true;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>Tells every object that these sessions ended: their locks, permits and waiters are let go.</summary>
+    private static void EndSessions(IReadOnlyList<Guid> sessions)
+    {
+        if (sessions.Count == 0)
+        {
+            return;
+        }
+        var ended = new SessionsEnded(sessions);
+        foreach (var child in Context.GetChildren())
+        {
+            child.Tell(ended);
         }
     }
 
@@ -125,6 +151,9 @@ internal sealed class Gatekeeper : ObjectActor
         dead.Sender.Tell(new Results(calls.Items.Select(i => new CallResult(i.CallId, true, fault)).ToArray()));
     }
 }
+
+/// <summary>Sessions whose client died or left; objects release what they held for them.</summary>
+internal sealed record SessionsEnded(IReadOnlyList<Guid> Sessions) : INoSerializationVerificationNeeded;
 
 /// <summary>Opens a session for a client in the host's own process, which needs no handshake.</summary>
 internal sealed record OpenLocalSession(IActorRef ReplyTo) : INoSerializationVerificationNeeded;

@@ -10,11 +10,21 @@ namespace ManagedActors.Hosting;
 /// </summary>
 internal abstract class ManagedObject
 {
+    /// <summary>The host the object lives in, set by its actor; names clients in error messages.</summary>
+    public HostContext? Host { get; set; }
+
     /// <summary>The number of items the object holds, for status reports.</summary>
     public virtual int Size => 0;
 
     /// <summary>Callers parked in the object, for status reports.</summary>
     public virtual int Waiters => 0;
+}
+
+/// <summary>An object that holds something on behalf of a session (a lock, permits, a barrier slot).</summary>
+internal interface ISessionAware
+{
+    /// <summary>The session's client died or disconnected: release what it held.</summary>
+    void SessionEnded(Guid session);
 }
 
 /// <summary>One call being served by an object's actor; answered either by the method's return value or later through this.</summary>
@@ -25,7 +35,7 @@ internal sealed class Call
 
     private readonly ObjectActor _actor;
     private Action? _onCancel;
-    private Func<Exception>? _onTimeout;
+    private Action? _onTimeout;
 
     public Call(ObjectActor actor, IActorRef replyTo, Guid session, long callId)
     {
@@ -47,7 +57,14 @@ internal sealed class Call
     /// Parks the call until the object answers it. <paramref name="onTimeout"/> runs when the timeout passes first
     /// (the object removes its waiter and names the fault); <paramref name="onCancel"/> when the client withdraws it.
     /// </summary>
-    public object Park(TimeSpan? timeout, Func<Exception> onTimeout, Action onCancel)
+    public object Park(TimeSpan? timeout, Func<Exception> onTimeout, Action onCancel) =>
+        ParkWith(timeout, () => Fail(onTimeout()), onCancel);
+
+    /// <summary>
+    /// Parks the call; when the timeout passes, <paramref name="onTimeout"/> decides what happens (answer it,
+    /// fail it, or keep it parked, as a condition wait does while it takes its lock back).
+    /// </summary>
+    public object ParkWith(TimeSpan? timeout, Action onTimeout, Action onCancel)
     {
         _onTimeout = onTimeout;
         _onCancel = onCancel;
@@ -73,9 +90,9 @@ internal sealed class Call
 
     internal void TimedOut()
     {
-        if (!IsCompleted && _onTimeout is not null)
+        if (!IsCompleted)
         {
-            Fail(_onTimeout());
+            _onTimeout?.Invoke();
         }
     }
 

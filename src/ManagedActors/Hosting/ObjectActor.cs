@@ -21,6 +21,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
         Target = target;
         Binding = binding;
         _host = host;
+        target.Host = host;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -47,6 +48,17 @@ internal class ObjectActor : UntypedActor, IWithTimers
                 if (_parked.TryGetValue((cancel.Session, cancel.CallId), out var parked))
                 {
                     parked.Cancelled();
+                }
+                break;
+            case SessionsEnded ended:
+                foreach (var session in ended.Sessions)
+                {
+                    // The object lets go of what the session held first, then its parked calls are dropped.
+                    (Target as ISessionAware)?.SessionEnded(session);
+                    foreach (var call in _parked.Values.Where(c => c.Session == session).ToList())
+                    {
+                        call.Cancelled();
+                    }
                 }
                 break;
             case ParkTimeout timeout:

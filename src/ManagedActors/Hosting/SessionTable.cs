@@ -21,19 +21,39 @@ internal sealed class SessionTable
 
     public bool Close(Guid session) => _sessions.TryRemove(session, out _);
 
-    /// <summary>Drops every session whose reply actor is <paramref name="replyTo"/> (its process died or left).</summary>
-    public int CloseAll(IActorRef replyTo)
+    /// <summary>Drops every session whose reply actor is <paramref name="replyTo"/> (its process died or left); their tokens.</summary>
+    public IReadOnlyList<Guid> CloseAll(IActorRef replyTo)
     {
-        var closed = 0;
+        var closed = new List<Guid>();
         foreach (var pair in _sessions)
         {
             if (pair.Value.Equals(replyTo) && _sessions.TryRemove(pair.Key, out _))
             {
-                closed++;
+                closed.Add(pair.Key);
             }
         }
         return closed;
     }
+
+    /// <summary>Drops every session of the client process at <paramref name="address"/>; their tokens.</summary>
+    public IReadOnlyList<Guid> CloseAllAt(Address address)
+    {
+        var closed = new List<Guid>();
+        foreach (var pair in _sessions)
+        {
+            if (pair.Value.Path.Address.Equals(address) && _sessions.TryRemove(pair.Key, out _))
+            {
+                closed.Add(pair.Key);
+            }
+        }
+        return closed;
+    }
+
+    /// <summary>Names a session's client for error messages: its address, or "this process".</summary>
+    public string Describe(Guid session) =>
+        _sessions.TryGetValue(session, out var replyTo)
+            ? (replyTo.Path.Address.HasLocalScope ? "a client in the host's process" : "the client at " + replyTo.Path.Address)
+            : "a client that is gone";
 
     public IReadOnlyCollection<IActorRef> ReplyActors() => _sessions.Values.Distinct().ToArray();
 

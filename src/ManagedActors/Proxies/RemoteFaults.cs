@@ -32,6 +32,7 @@ internal static class RemoteFaults
         [typeof(QueueEmptyException).FullName!] = f => new QueueEmptyException(f.Message),
         [typeof(QueueFullException).FullName!] = f => new QueueFullException(f.Message),
         [typeof(QueueCompletedException).FullName!] = f => new QueueCompletedException(f.Message),
+        [typeof(BrokenBarrierException).FullName!] = f => new BrokenBarrierException(f.Message),
         [typeof(AuthenticationException).FullName!] = f => new AuthenticationException(f.Message),
         [typeof(UnknownMethodException).FullName!] = f => new UnknownMethodException(f.Message),
         [typeof(ObjectNotFoundException).FullName!] = f => new ObjectNotFoundException(f.Message),

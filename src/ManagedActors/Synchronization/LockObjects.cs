@@ -1,0 +1,225 @@
+using ManagedActors.Hosting;
+
+namespace ManagedActors.Synchronization;
+
+/// <summary>
+/// A lock with an optional reentrancy count and a FIFO queue of parked acquirers. A grant hands the lock to
+/// the oldest waiter; a waiter that timed out or was cancelled has left the queue and never takes it later.
+/// </summary>
+internal class LockObject : ManagedObject, ISessionAware
+{
+    private readonly bool _reentrant;
+    private readonly LinkedList<Waiter> _waiters = new();
+    private Guid? _holder;
+    private int _depth;
+    private long _fence;
+
+    public LockObject(bool reentrant) => _reentrant = reentrant;
+
+    public override int Size => _depth;
+
+    public override int Waiters => _waiters.Count;
+
+    protected Guid? Holder => _holder;
+
+    public object? Acquire(TimeSpan? timeout, Call call) => AcquireFor(call, timeout, depth: 1, result: null);
+
+    public bool TryAcquire(Call call)
+    {
+        if (_holder is null || (_reentrant && _holder == call.Session))
+        {
+            Take(call.Session, 1);
+            return true;
+        }
+        return false;
+    }
+
+    public void Release(Call call)
+    {
+        if (_holder is null)
+        {
+            throw new InvalidOperationException("release of an unlocked lock");
+        }
+        if (_reentrant && _holder != call.Session)
+        {
+            throw new InvalidOperationException("cannot release an RLock held by another client");
+        }
+        if (--_depth == 0 || !_reentrant)
+        {
+            ReleaseFully();
+        }
+    }
+
+    public bool IsLocked() => _holder is not null;
+
+    public virtual void SessionEnded(Guid session)
+    {
+        RemoveWaiters(session);
+        if (_holder == session)
+        {
+            ReleaseFully();
+        }
+    }
+
+    /// <summary>
+    /// Takes the lock for the call now, or parks it. <paramref name="depth"/> is the recursion count it gets
+    /// (a condition wait takes its saved depth back); <paramref name="result"/> answers the call on the grant
+    /// instead of the fencing token.
+    /// </summary>
+    protected object? AcquireFor(Call call, TimeSpan? timeout, int depth, object? result)
+    {
+        if (_holder is null || (_reentrant && _holder == call.Session))
+        {
+            var fence = Take(call.Session, depth);
+            return result ?? fence;
+        }
+        if (timeout is { } t && t <= TimeSpan.Zero)
+        {
+            throw HeldError();
+        }
+        return ParkAcquirer(call, timeout, depth, result);
+    }
+
+    /// <summary>Queues a call for the lock without a timer of its own (a condition waiter taking its lock back).</summary>
+    protected void Requeue(Call call, int depth, object? result)
+    {
+        if (_holder is null)
+        {
+            Take(call.Session, depth);
+            call.Reply(result);
+            return;
+        }
+        _waiters.AddLast(new Waiter(call, depth, result));
+    }
+
+    protected int ReleaseFully()
+    {
+        var depth = _depth;
+        _holder = null;
+        _depth = 0;
+        if (_waiters.First is { } next)
+        {
+            _waiters.RemoveFirst();
+            var fence = Take(next.Value.Call.Session, next.Value.Depth);
+            next.Value.Call.Reply(next.Value.Result ?? fence);
+        }
+        return depth;
+    }
+
+    protected void RemoveWaiters(Guid session)
+    {
+        for (var node = _waiters.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.Call.Session == session)
+            {
+                _waiters.Remove(node);
+            }
+            node = next;
+        }
+    }
+
+    protected TimeoutException HeldError() => new(
+        $"The lock stayed held by {Host?.Sessions.Describe(_holder ?? Guid.Empty) ?? "another client"} ({_waiters.Count} waiter(s) queued).");
+
+    private object ParkAcquirer(Call call, TimeSpan? timeout, int depth, object? result)
+    {
+        var node = _waiters.AddLast(new Waiter(call, depth, result));
+        return call.Park(timeout, () =>
+        {
+            Unlink(node);
+            return HeldError();
+        }, () => Unlink(node));
+    }
+
+    private long Take(Guid session, int depth)
+    {
+        _holder = session;
+        _depth = _reentrant ? _depth + depth : 1;
+        return ++_fence;
+    }
+
+    private void Unlink(LinkedListNode<Waiter> node)
+    {
+        if (node.List is not null)
+        {
+            _waiters.Remove(node);
+        }
+    }
+
+    protected sealed record Waiter(Call Call, int Depth, object? Result);
+}
+
+/// <summary>The host side of <see cref="IManagedLock"/>.</summary>
+internal sealed class PlainLockObject() : LockObject(reentrant: false);
+
+/// <summary>The host side of <see cref="IManagedRLock"/>.</summary>
+internal sealed class ReentrantLockObject() : LockObject(reentrant: true);
+
+/// <summary>
+/// The host side of <see cref="IManagedCondition"/>: a reentrant lock plus a FIFO of waiters. A waiter gives the
+/// lock up entirely, and takes its depth back before it is answered, whether notified (true) or timed out (false).
+/// </summary>
+internal sealed class ConditionObject() : LockObject(reentrant: true)
+{
+    private readonly LinkedList<(Call Call, int Depth)> _sleepers = new();
+
+    public override int Waiters => base.Waiters + _sleepers.Count;
+
+    public object? Wait(TimeSpan? timeout, Call call)
+    {
+        EnsureHeld(call, "wait");
+        var depth = ReleaseFully();
+        var node = _sleepers.AddLast((call, depth));
+        return call.ParkWith(timeout, () =>
+        {
+            // Python's wait(timeout) takes the lock back before it returns False.
+            if (node.List is not null)
+            {
+                _sleepers.Remove(node);
+                Requeue(call, depth, false);
+            }
+        }, () =>
+        {
+            if (node.List is not null)
+            {
+                _sleepers.Remove(node);
+            }
+        });
+    }
+
+    public void Notify(int count, Call call)
+    {
+        EnsureHeld(call, "notify");
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        for (var i = 0; i < count && _sleepers.First is { } sleeper; i++)
+        {
+            _sleepers.RemoveFirst();
+            Requeue(sleeper.Value.Call, sleeper.Value.Depth, true);
+        }
+    }
+
+    public void NotifyAll(Call call) => Notify(int.MaxValue, call);
+
+    public override void SessionEnded(Guid session)
+    {
+        for (var node = _sleepers.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.Call.Session == session)
+            {
+                _sleepers.Remove(node);
+            }
+            node = next;
+        }
+        base.SessionEnded(session);
+    }
+
+    private void EnsureHeld(Call call, string operation)
+    {
+        if (Holder != call.Session)
+        {
+            throw new InvalidOperationException($"cannot {operation} on an un-acquired condition");
+        }
+    }
+}

@@ -1,0 +1,254 @@
+using ManagedActors.Hosting;
+
+namespace ManagedActors.Synchronization;
+
+/// <summary>The host side of <see cref="IManagedSemaphore"/> and <see cref="IManagedBoundedSemaphore"/>; permits are counted per session so a dead client's come back.</summary>
+internal class SemaphoreObject : ManagedObject, ISessionAware
+{
+    private readonly LinkedList<Call> _waiters = new();
+    private readonly Dictionary<Guid, int> _held = [];
+    private readonly int _initial;
+    private readonly bool _bounded;
+    private int _value;
+
+    public SemaphoreObject(int value, bool bounded)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(value);
+        _initial = _value = value;
+        _bounded = bounded;
+    }
+
+    public override int Size => _value;
+
+    public override int Waiters => _waiters.Count;
+
+    public object? Acquire(TimeSpan? timeout, Call call)
+    {
+        if (_value > 0)
+        {
+            Grant(call.Session);
+            return null;
+        }
+        if (timeout is { } t && t <= TimeSpan.Zero)
+        {
+            throw Exhausted();
+        }
+        var node = _waiters.AddLast(call);
+        return call.Park(timeout, () =>
+        {
+            _waiters.Remove(node);
+            return Exhausted();
+        }, () =>
+        {
+            if (node.List is not null)
+            {
+                _waiters.Remove(node);
+            }
+        });
+    }
+
+    public bool TryAcquire(Call call)
+    {
+        if (_value == 0)
+        {
+            return false;
+        }
+        Grant(call.Session);
+        return true;
+    }
+
+    public void Release(int count, Call call)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(count, 1);
+        if (_bounded && _value + count > _initial)
+        {
+            throw new InvalidOperationException($"Semaphore released too many times (value {_value} + {count} exceeds its bound {_initial}).");
+        }
+        if (_held.TryGetValue(call.Session, out var held))
+        {
+            var returned = Math.Min(held, count);
+            if (held == returned)
+            {
+                _held.Remove(call.Session);
+            }
+            else
+            {
+                _held[call.Session] = held - returned;
+            }
+        }
+        Return(count);
+    }
+
+    public int Value() => _value;
+
+    public void SessionEnded(Guid session)
+    {
+        for (var node = _waiters.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.Session == session)
+            {
+                _waiters.Remove(node);
+            }
+            node = next;
+        }
+        if (_held.Remove(session, out var held))
+        {
+            Return(held);
+        }
+    }
+
+    private void Grant(Guid session)
+    {
+        _value--;
+        _held[session] = _held.GetValueOrDefault(session) + 1;
+    }
+
+    private void Return(int count)
+    {
+        _value += count;
+        while (_value > 0 && _waiters.First is { } waiter)
+        {
+            _waiters.RemoveFirst();
+            Grant(waiter.Value.Session);
+            waiter.Value.Reply(null);
+        }
+    }
+
+    private TimeoutException Exhausted() => new($"No semaphore permit came free in time (0 of {_initial} free, {_waiters.Count} waiter(s) queued).");
+}
+
+/// <summary>The host side of <see cref="IManagedSemaphore"/>.</summary>
+internal sealed class CountingSemaphoreObject(int value) : SemaphoreObject(value, bounded: false);
+
+/// <summary>The host side of <see cref="IManagedBoundedSemaphore"/>.</summary>
+internal sealed class BoundedSemaphoreObject(int value) : SemaphoreObject(value, bounded: true);
+
+/// <summary>The host side of <see cref="IManagedEvent"/>.</summary>
+internal sealed class EventObject : ManagedObject
+{
+    private readonly LinkedList<Call> _waiters = new();
+    private bool _flag;
+
+    public override int Waiters => _waiters.Count;
+
+    public void Set()
+    {
+        _flag = true;
+        while (_waiters.First is { } waiter)
+        {
+            _waiters.RemoveFirst();
+            waiter.Value.Reply(true);
+        }
+    }
+
+    public void Clear() => _flag = false;
+
+    public bool IsSet() => _flag;
+
+    public object? Wait(TimeSpan? timeout, Call call)
+    {
+        if (_flag)
+        {
+            return true;
+        }
+        if (timeout is { } t && t <= TimeSpan.Zero)
+        {
+            return false;
+        }
+        var node = _waiters.AddLast(call);
+        return call.ParkWith(timeout, () =>
+        {
+            _waiters.Remove(node);
+            call.Reply(false);
+        }, () =>
+        {
+            if (node.List is not null)
+            {
+                _waiters.Remove(node);
+            }
+        });
+    }
+}
+
+/// <summary>
+/// The host side of <see cref="IManagedBarrier"/>. The last party to arrive releases the others; a timeout,
+/// a cancellation, an abort, or a party whose client died breaks it for everyone instead of leaving them hanging.
+/// </summary>
+internal sealed class BarrierObject : ManagedObject, ISessionAware
+{
+    private readonly List<Call> _arrived = [];
+    private readonly int _parties;
+    private bool _broken;
+
+    public BarrierObject(int parties)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(parties, 1);
+        _parties = parties;
+    }
+
+    public override int Waiters => _arrived.Count;
+
+    public object? Wait(TimeSpan? timeout, Call call)
+    {
+        if (_broken)
+        {
+            throw new BrokenBarrierException("The barrier is broken; reset it to use it again.");
+        }
+        var index = _arrived.Count;
+        if (index == _parties - 1)
+        {
+            for (var i = 0; i < _arrived.Count; i++)
+            {
+                _arrived[i].Reply(i);
+            }
+            _arrived.Clear();
+            return index;
+        }
+        _arrived.Add(call);
+        return call.ParkWith(timeout,
+            () => Break($"A party's wait timed out with {_arrived.Count} of {_parties} parties arrived."),
+            () =>
+            {
+                // The cancelled party gets its cancellation; the others must not wait for it forever.
+                if (_arrived.Remove(call))
+                {
+                    Break("A waiting party was cancelled.");
+                }
+            });
+    }
+
+    public void Abort() => Break("The barrier was aborted.");
+
+    public void Reset()
+    {
+        Break("The barrier was reset while parties waited.");
+        _broken = false;
+    }
+
+    public int Parties() => _parties;
+
+    public int WaitingCount() => _arrived.Count;
+
+    public bool IsBroken() => _broken;
+
+    public void SessionEnded(Guid session)
+    {
+        if (_arrived.Any(c => c.Session == session))
+        {
+            _arrived.RemoveAll(c => c.Session == session);
+            Break("A waiting party's client died.");
+        }
+    }
+
+    private void Break(string reason)
+    {
+        _broken = true;
+        var waiting = _arrived.ToList();
+        _arrived.Clear();
+        foreach (var call in waiting)
+        {
+            call.Fail(new BrokenBarrierException(reason));
+        }
+    }
+}
