@@ -15,6 +15,7 @@ public sealed class SamplesSpec
         { "PlayerStats", [@"Aria: health 50 \(100 - 8 x 10 \+ 5 x 6 = 50\), hits taken 8"] },
         { "ProducerConsumer", [@"sentinels: consumed 20 of 20 items", @"CompleteAsync \+ ReadAllAsync: consumed 20 of 20 items"] },
         { "Lifecycle", [@"inside the scope: alice = 3", @"after the await using scope: ManagerShutDownException", @"after DisposeAsync: ManagerShutDownException"] },
+        { "MutualExclusion", [@"without a lock\s+counter = \s*\d+ of 800 \(lost updates: \d+\)", @"under a managed lock\s+counter =  800 of 800 \(lost updates: 0\)"] },
         { "Zoo", [@"day 5: 6 animals fed by 3 keeper processes", @"animals: 6 \(", @"meals served: 24", @"births: 2", @"visitors: 300"] },
     };
 
