@@ -41,10 +41,14 @@ internal static class Program
                     Port = parse.GetValue(port),
                     AuthKey = key,
                     Config = parse.GetValue(config) is { } file ? await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false) : null,
-                    TrustedAssemblies = (parse.GetValue(assemblies) ?? []).Select(f => Assembly.LoadFrom(f.FullName)).ToArray(),
                 };
+                // Each assembly's types may be stored, and its [ManagedType] classes are served.
+                foreach (var assembly in (parse.GetValue(assemblies) ?? []).Select(f => Assembly.LoadFrom(f.FullName)))
+                {
+                    options = options.RegisterFromAssembly(assembly);
+                }
             }
-            catch (Exception e) when (e is IOException or BadImageFormatException or UnauthorizedAccessException)
+            catch (Exception e) when (e is IOException or BadImageFormatException or UnauthorizedAccessException or InvalidOperationException or ReflectionTypeLoadException)
             {
                 await Console.Error.WriteLineAsync($"Cannot start the host: {e.Message}").ConfigureAwait(false);
                 return 2;

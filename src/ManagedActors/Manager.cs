@@ -27,14 +27,15 @@ public sealed class Manager : ManagerSession
     public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ManagerOptions();
-        var trusted = TrustedWith(options.TrustedAssemblies);
+        // A registered type's assemblies are trusted: its methods' arguments are the user's own types.
+        var trusted = TrustedWith(options.TrustedAssemblies.Concat(options.Registrations.SelectMany(r => new[] { r.ProxyInterface.Assembly, r.Implementation.Assembly })));
         var host = ManagerHost.Start(
             options.Hostname,
             options.Port,
             options.AuthKey ?? RandomNumberGenerator.GetBytes(32),
             Layer(options.Config, options.CallTimeout),
             trusted,
-            BuiltInKinds.All);
+            BuiltInKinds.All.Concat(options.Registrations.Select(ObjectKind.For)));
         try
         {
             var runtime = new ClientRuntime(host.System, ownsSystem: false, host.Settings, new TypeAllowList(trusted),

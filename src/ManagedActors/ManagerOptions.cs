@@ -25,6 +25,96 @@ public sealed record ManagerOptions
     /// trusted; any other type is refused before it is deserialized.
     /// </summary>
     public IReadOnlyList<Assembly> TrustedAssemblies { get; init; } = [];
+
+    /// <summary>The user types this manager serves besides the built-in objects (Python's <c>BaseManager.register</c>).</summary>
+    public IReadOnlyList<TypeRegistration> Registrations { get; init; } = [];
+
+    /// <summary>
+    /// Registers <typeparamref name="TImpl"/> as <paramref name="typeId"/>, seen by clients through
+    /// <typeparamref name="TProxy"/>, whose methods are the exposed ones. Each proxy method is served by the
+    /// implementation's method of the same name (without "Async") and parameters; a missing one fails here,
+    /// naming it. Clients create instances with <see cref="ManagerSession.CreateAsync{TProxy}"/>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The implementation does not serve every method of the interface.</exception>
+    public ManagerOptions Register<TProxy, TImpl>(string typeId, Func<TImpl> factory)
+        where TProxy : class, IManagedObject
+        where TImpl : class
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return Register<TProxy, TImpl>(typeId, _ => factory());
+    }
+
+    /// <summary>Registers a type whose factory takes the arguments given to <see cref="ManagerSession.CreateAsync{TProxy}"/>.</summary>
+    /// <exception cref="InvalidOperationException">The implementation does not serve every method of the interface.</exception>
+    public ManagerOptions Register<TProxy, TImpl>(string typeId, Func<object?[], TImpl> factory)
+        where TProxy : class, IManagedObject
+        where TImpl : class
+    {
+        ArgumentNullException.ThrowIfNull(factory);
+        return this with { Registrations = [.. Registrations, new TypeRegistration(typeId, typeof(TProxy), typeof(TImpl), args => factory(args))] };
+    }
+
+    /// <summary>
+    /// Registers every class of <paramref name="assembly"/> marked with <see cref="ManagedTypeAttribute"/> (the
+    /// standalone host's <c>--assembly</c>), and trusts the assembly's types.
+    /// </summary>
+    public ManagerOptions RegisterFromAssembly(Assembly assembly)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var found = assembly.GetTypes()
+            .Select(t => (Type: t, Attribute: t.GetCustomAttribute<ManagedTypeAttribute>()))
+            .Where(t => t.Attribute is not null)
+            .Select(t => new TypeRegistration(t.Attribute!.Name, t.Attribute.ProxyInterface, t.Type,
+                _ => Activator.CreateInstance(t.Type) ?? throw new InvalidOperationException($"{t.Type} could not be created.")));
+        return this with { Registrations = [.. Registrations, .. found], TrustedAssemblies = [.. TrustedAssemblies, assembly] };
+    }
+}
+
+/// <summary>A user type a manager serves: its type id, the proxy interface clients see, and how to make one.</summary>
+public sealed class TypeRegistration
+{
+    /// <summary>Creates a registration, checking that the implementation serves every method of the interface.</summary>
+    /// <exception cref="InvalidOperationException">A method of the interface has no implementation; the message names it.</exception>
+    public TypeRegistration(string typeId, Type proxyInterface, Type implementation, Func<object?[], object> create)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(typeId);
+        ArgumentNullException.ThrowIfNull(proxyInterface);
+        ArgumentNullException.ThrowIfNull(implementation);
+        ArgumentNullException.ThrowIfNull(create);
+        if (!proxyInterface.IsInterface || !typeof(IManagedObject).IsAssignableFrom(proxyInterface))
+        {
+            throw new ArgumentException($"{proxyInterface} must be an interface derived from IManagedObject.", nameof(proxyInterface));
+        }
+        _ = Hosting.ObjectBinding.For(proxyInterface, implementation);
+        TypeId = typeId;
+        ProxyInterface = proxyInterface;
+        Implementation = implementation;
+        Create = create;
+    }
+
+    /// <summary>The name clients create it by (Python's typeid).</summary>
+    public string TypeId { get; }
+
+    /// <summary>The interface clients see; its methods are the exposed ones.</summary>
+    public Type ProxyInterface { get; }
+
+    /// <summary>The class that holds the state and serves the calls.</summary>
+    public Type Implementation { get; }
+
+    internal Func<object?[], object> Create { get; }
+}
+
+/// <summary>Marks a class the standalone host registers when it loads the class's assembly (<c>--assembly</c>).</summary>
+/// <param name="typeId">The name clients create it by.</param>
+/// <param name="proxyInterface">The interface clients see it through.</param>
+[AttributeUsage(AttributeTargets.Class, Inherited = false)]
+public sealed class ManagedTypeAttribute(string typeId, Type proxyInterface) : Attribute
+{
+    /// <summary>The name clients create it by.</summary>
+    public string Name { get; } = typeId;
+
+    /// <summary>The interface clients see it through.</summary>
+    public Type ProxyInterface { get; } = proxyInterface;
 }
 
 /// <summary>Settings of a client connected with <see cref="Manager.ConnectAsync"/>.</summary>

@@ -118,6 +118,15 @@ public abstract class ManagerSession : IAsyncDisposable
     public Task<IManagedBarrier> BarrierAsync(int parties, string? name = null, CancellationToken cancellationToken = default) =>
         OpenAsync<IManagedBarrier>(BuiltInKinds.Barrier, name, [parties], cancellationToken);
 
+    /// <summary>
+    /// An instance of a registered type (Python's <c>manager.Counter()</c> after <c>register("Counter", ...)</c>),
+    /// anonymous or named; <paramref name="args"/> go to the registration's factory.
+    /// </summary>
+    /// <exception cref="ManagedTypeNotLoadedException">No type is registered as <paramref name="typeId"/> on the host.</exception>
+    public Task<TProxy> CreateAsync<TProxy>(string typeId, string? name = null, object?[]? args = null, CancellationToken cancellationToken = default)
+        where TProxy : class, IManagedObject =>
+        OpenAsync<TProxy>(typeId, name, args ?? [], cancellationToken);
+
     /// <summary>Deletes a named object; its proxies then get <see cref="ObjectNotFoundException"/>. Whether it existed.</summary>
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
         _registry.DeleteAsync(name, cancellationToken);
@@ -131,6 +140,8 @@ public abstract class ManagerSession : IAsyncDisposable
     private async Task<T> OpenAsync<T>(string kind, string? name, object?[] args, CancellationToken cancellationToken)
         where T : class, IManagedObject
     {
+        // The proxy interface (and its type arguments) come back inside the reference: this client uses them, so it trusts them.
+        Runtime.Codec.AllowList.AllowType(typeof(T));
         var proxy = await _registry.OpenAsync(kind, name, TypeNames.Of(typeof(T)), args, cancellationToken).ConfigureAwait(false);
         return proxy as T ?? throw new InvalidOperationException($"The host answered with a {proxy.GetType()}, not a {typeof(T)}.");
     }

@@ -13,6 +13,9 @@ internal abstract class ManagedObject
     /// <summary>The host the object lives in, set by its actor; names clients in error messages.</summary>
     public HostContext? Host { get; set; }
 
+    /// <summary>The instance whose methods serve the calls: the object itself, or a registered type's instance.</summary>
+    public virtual object Instance => this;
+
     /// <summary>The number of items the object holds, for status reports.</summary>
     public virtual int Size => 0;
 
@@ -123,8 +126,9 @@ internal sealed record ParkTimeout(Guid Session, long CallId) : INoSerialization
 /// <summary>What every object actor of one host shares.</summary>
 internal sealed class HostContext
 {
-    public HostContext(ValueCodec codec, SessionTable sessions, Configuration.ManagerSettings settings, Guid incarnation, string hostAddress)
+    public HostContext(ValueCodec codec, SessionTable sessions, Configuration.ManagerSettings settings, Guid incarnation, string hostAddress, KindTable? registrations = null)
     {
+        Registrations = registrations ?? new KindTable([]);
         Codec = codec;
         Sessions = sessions;
         Settings = settings;
@@ -141,4 +145,41 @@ internal sealed class HostContext
     public Guid Incarnation { get; }
 
     public string HostAddress { get; }
+
+    /// <summary>The object kinds this host can create, built-in and registered.</summary>
+    public KindTable Registrations { get; }
+}
+
+/// <summary>A registered type's instance as a managed object: the user's class needs no base class.</summary>
+internal sealed class CustomObject(object instance) : ManagedObject
+{
+    public override object Instance => instance;
+}
+
+/// <summary>The object kinds of a host, by name and by proxy interface.</summary>
+internal sealed class KindTable
+{
+    private readonly Dictionary<string, ObjectKind> _byName;
+    private readonly Dictionary<Type, ObjectKind> _byInterface;
+
+    public KindTable(IEnumerable<ObjectKind> kinds)
+    {
+        _byName = [];
+        _byInterface = [];
+        foreach (var kind in kinds)
+        {
+            if (!_byName.TryAdd(kind.Name, kind))
+            {
+                throw new ArgumentException($"Two object kinds are registered as '{kind.Name}'.");
+            }
+            _byInterface.TryAdd(kind.Interface.IsGenericType ? kind.Interface.GetGenericTypeDefinition() : kind.Interface, kind);
+        }
+    }
+
+    public IEnumerable<ObjectKind> All => _byName.Values;
+
+    public ObjectKind? Find(string name) => _byName.GetValueOrDefault(name);
+
+    public ObjectKind? FindByInterface(Type interfaceType) =>
+        _byInterface.GetValueOrDefault(interfaceType.IsGenericType ? interfaceType.GetGenericTypeDefinition() : interfaceType);
 }

@@ -64,8 +64,8 @@ internal sealed class ManagerHost : IAsyncDisposable
         {
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
             var codec = new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false);
-            var context = new HostContext(codec, new SessionTable(), settings, Guid.NewGuid(), address);
-            var registry = new RegistryObject(kinds, context);
+            var context = new HostContext(codec, new SessionTable(), settings, Guid.NewGuid(), address, new KindTable(kinds));
+            var registry = new RegistryObject(context);
             var gatekeeper = system.ActorOf(Hosting.Gatekeeper.PropsFor(registry, context, authKey.ToArray()), Hosting.Gatekeeper.Name);
             return new ManagerHost(system, gatekeeper, context, authKey.ToArray(), settings);
         }

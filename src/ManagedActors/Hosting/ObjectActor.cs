@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using ManagedActors.Protocol;
+using ManagedActors.Proxies;
 
 namespace ManagedActors.Hosting;
 
@@ -15,6 +16,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
     private readonly HostContext _host;
     private readonly Dictionary<(Guid, long), Call> _parked = [];
     private List<CallResult>? _batch;
+    private long _children;
 
     public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host)
     {
@@ -139,7 +141,11 @@ internal class ObjectActor : UntypedActor, IWithTimers
         object? result;
         try
         {
-            result = method.Invoke(Target, args, call);
+            result = method.Invoke(Target.Instance, args, call);
+            if (method.ResultInterface is not null && result is not null && result is not ObjectReference)
+            {
+                result = Adopt(result, method.ResultInterface);
+            }
         }
         catch (Exception e)
         {
@@ -158,6 +164,19 @@ internal class ObjectActor : UntypedActor, IWithTimers
         {
             AddFault(item.CallId, error!);
         }
+    }
+
+    /// <summary>
+    /// A method returned an instance of a registered type (Python's <c>method_to_typeid</c>): it becomes a managed
+    /// object of its own, a child of this one, and the caller gets a live proxy to it.
+    /// </summary>
+    private ObjectReference Adopt(object instance, Type resultInterface)
+    {
+        var kind = _host.Registrations.FindByInterface(resultInterface)
+            ?? throw new InvalidOperationException($"{resultInterface.Name} is not registered on this host, so a method cannot return one.");
+        var child = Context.ActorOf(PropsFor(new CustomObject(instance), kind.Binding, _host), "c" + (++_children).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new ObjectReference(Akka.Serialization.Serialization.SerializedActorPath(child), Guid.NewGuid().ToString("N"), kind.Name,
+            Protocol.TypeNames.Of(resultInterface), _host.Incarnation, null);
     }
 
     private object?[] DecodeArguments(byte[] bytes, int expected)

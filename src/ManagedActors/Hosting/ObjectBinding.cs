@@ -66,6 +66,11 @@ internal sealed class ObjectBinding
                 var impl = parameters[i].ParameterType;
                 fits = impl == typeof(object) || (!wire.ContainsGenericParameters && impl.IsAssignableFrom(wire));
             }
+            if (fits && typeof(Task).IsAssignableFrom(candidate.ReturnType))
+            {
+                throw new InvalidOperationException(
+                    $"{implementation.Name}.{candidate.Name} returns a Task: implementation methods run to their end inside the object's actor, so they must be synchronous (the proxy side is async).");
+            }
             if (fits)
             {
                 return candidate;
@@ -78,7 +83,7 @@ internal sealed class ObjectBinding
 /// <summary>One interface method bound to its implementation.</summary>
 internal sealed class BoundMethod
 {
-    private readonly Func<ManagedObject, object?[], Call?, object?> _invoke;
+    private readonly Func<object, object?[], Call?, object?> _invoke;
     private readonly Type?[] _checks;
 
     public BoundMethod(ContractMethod contract, MethodInfo target)
@@ -91,7 +96,7 @@ internal sealed class BoundMethod
             .Select(p => p.ParameterType.ContainsGenericParameters || p.ParameterType == typeof(object) ? null : p.ParameterType)
             .ToArray();
 
-        var impl = Expression.Parameter(typeof(ManagedObject), "impl");
+        var impl = Expression.Parameter(typeof(object), "impl");
         var args = Expression.Parameter(typeof(object?[]), "args");
         var call = Expression.Parameter(typeof(Call), "call");
         var arguments = new List<Expression>();
@@ -108,7 +113,8 @@ internal sealed class BoundMethod
         body = target.ReturnType == typeof(void)
             ? Expression.Block(body, Expression.Constant(null, typeof(object)))
             : Expression.Convert(body, typeof(object));
-        _invoke = Expression.Lambda<Func<ManagedObject, object?[], Call?, object?>>(body, impl, args, call).Compile();
+        _invoke = Expression.Lambda<Func<object, object?[], Call?, object?>>(body, impl, args, call).Compile();
+        ResultInterface = contract.ResultType is { IsInterface: true } result && typeof(IManagedObject).IsAssignableFrom(result) ? result : null;
     }
 
     public ContractMethod Contract { get; }
@@ -140,5 +146,9 @@ internal sealed class BoundMethod
         }
     }
 
-    public object? Invoke(ManagedObject impl, object?[] args, Call? call) => _invoke(impl, args, call);
+    /// <summary>The implementation instance is the object itself for built-ins, the user's instance for registered types.</summary>
+    public object? Invoke(object instance, object?[] args, Call? call) => _invoke(instance, args, call);
+
+    /// <summary>The proxy interface a method returns (Python's <c>method_to_typeid</c>): its result becomes a managed object.</summary>
+    public Type? ResultInterface { get; }
 }

@@ -21,6 +21,10 @@ internal interface IRegistry : IManagedObject
 /// <summary>One kind of object the host can create: its proxy interface, its implementation and its factory.</summary>
 internal sealed record ObjectKind(string Name, Type Interface, Type Implementation, Func<object?[], ManagedObject> Create)
 {
+    /// <summary>A registered user type, whose instances need no base class.</summary>
+    public static ObjectKind For(TypeRegistration registration) => new(
+        registration.TypeId, registration.ProxyInterface, registration.Implementation, args => new CustomObject(registration.Create(args)));
+
     public ObjectBinding Binding { get; } = ObjectBinding.For(Interface, Implementation);
 }
 
@@ -30,7 +34,6 @@ internal sealed record ObjectKind(string Name, Type Interface, Type Implementati
 /// </summary>
 internal sealed class RegistryObject : ManagedObject
 {
-    private readonly Dictionary<string, ObjectKind> _kinds;
     private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly HostContext _host;
@@ -38,11 +41,7 @@ internal sealed class RegistryObject : ManagedObject
     private Action<IActorRef>? _stop;
     private long _next;
 
-    public RegistryObject(IEnumerable<ObjectKind> kinds, HostContext host)
-    {
-        _kinds = kinds.ToDictionary(k => k.Name, StringComparer.Ordinal);
-        _host = host;
-    }
+    public RegistryObject(HostContext host) => _host = host;
 
     public override int Size => _byId.Count;
 
@@ -54,10 +53,10 @@ internal sealed class RegistryObject : ManagedObject
 
     public ObjectReference Open(string kind, string? name, string interfaceType, object?[] createArgs)
     {
-        if (!_kinds.TryGetValue(kind, out var objectKind))
-        {
-            throw new ArgumentException($"Unknown object kind '{kind}'. Known kinds: {string.Join(", ", _kinds.Keys.Order(StringComparer.Ordinal))}.", nameof(kind));
-        }
+        var objectKind = _host.Registrations.Find(kind)
+            ?? throw new ManagedTypeNotLoadedException(kind,
+                $"No type is registered as '{kind}' on this host; register it (ManagerOptions.Register) or give the standalone host the assembly that holds it (--assembly). " +
+                $"Known: {string.Join(", ", _host.Registrations.All.Select(k => k.Name).Order(StringComparer.Ordinal))}.");
         if (name is not null)
         {
             if (name.Length == 0)

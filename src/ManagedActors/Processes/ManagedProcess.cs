@@ -131,6 +131,54 @@ public sealed class ManagedProcess : IDisposable
     public static ManagedProcess Start<T1, T2, T3, T4, T5, T6>(Action<T1, T2, T3, T4, T5, T6> target, T1 arg1, T2 arg2, T3 arg3, T4 arg4, T5 arg5, T6 arg6) =>
         StartCore(target, [arg1, arg2, arg3, arg4, arg5, arg6]);
 
+    /// <summary>
+    /// Starts a child process that calls one method of a managed object (Python's
+    /// <c>Process(target=shared_obj.say_hello)</c>): <c>ManagedProcess.Start(greeter, g => g.SayHelloAsync("Ann"))</c>.
+    /// The expression names the method, which travels as its id, not as code; its arguments are evaluated here.
+    /// </summary>
+    /// <exception cref="ArgumentException">The expression is not one call of a method of the proxy.</exception>
+    public static ManagedProcess Start<TProxy>(TProxy proxy, System.Linq.Expressions.Expression<Func<TProxy, Task>> call)
+        where TProxy : class, IManagedObject
+    {
+        ArgumentNullException.ThrowIfNull(proxy);
+        ArgumentNullException.ThrowIfNull(call);
+        if (call.Body is not System.Linq.Expressions.MethodCallExpression { Method: var method } body
+            || body.Object != call.Parameters[0] || method.DeclaringType is not { IsInterface: true } || method.IsGenericMethod)
+        {
+            throw new ArgumentException("The expression must be one call of a (non-generic) method of the proxy, as p => p.SayHelloAsync().", nameof(call));
+        }
+        object?[] arguments;
+        try
+        {
+            // A cancellation token is bound to this process: the child's call gets none.
+            arguments = body.Arguments
+                .Select(a => a.Type == typeof(CancellationToken)
+                    ? null
+                    : System.Linq.Expressions.Expression.Lambda<Func<object?>>(System.Linq.Expressions.Expression.Convert(a, typeof(object))).Compile()())
+                .ToArray();
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new ArgumentException("The method's arguments must not use the proxy parameter; they are evaluated before the child starts.", nameof(call), e);
+        }
+        return StartCore(new Func<IManagedObject, string, int, object?[], Task>(RunProxyMethodAsync), [proxy, TypeNames.Of(method.DeclaringType), method.MetadataToken, arguments]);
+    }
+
+    /// <summary>The child's side of a proxy-method target: find the interface method by its id and call it.</summary>
+    private static async Task RunProxyMethodAsync(IManagedObject proxy, string interfaceType, int methodToken, object?[] arguments)
+    {
+        var type = Type.GetType(interfaceType, throwOnError: true)!;
+        var method = type.GetMethods().Concat(type.GetInterfaces().SelectMany(i => i.GetMethods())).First(m => m.MetadataToken == methodToken);
+        var parameters = method.GetParameters();
+        var converted = arguments
+            .Select((a, i) => parameters[i].ParameterType == typeof(CancellationToken) ? CancellationToken.None : ValueConverter.For(parameters[i].ParameterType)(a))
+            .ToArray();
+        if (method.Invoke(proxy, converted) is Task task)
+        {
+            await task.ConfigureAwait(false);
+        }
+    }
+
     private static ManagedProcess StartCore(Delegate target, object?[] args)
     {
         ArgumentNullException.ThrowIfNull(target);
@@ -141,7 +189,8 @@ public sealed class ManagedProcess : IDisposable
                 $"The target {method.DeclaringType?.Name}.{method.Name} is a lambda or an instance method; a child process can only run a static method, named so it can be found again in the child. Pass the method's arguments to Start instead of capturing them.",
                 nameof(target));
         }
-        var runtime = FindRuntime(args);
+        var trusted = new HashSet<string>(StringComparer.Ordinal);
+        var runtime = FindRuntime(args, trusted);
         byte[] arguments;
         using (var writer = new WireWriter())
         {
@@ -153,7 +202,7 @@ public sealed class ManagedProcess : IDisposable
             }
             arguments = writer.ToArray();
         }
-        var payload = WorkerPayload.For(method, runtime?.HostAddress.ToString(), arguments).Encode();
+        var payload = WorkerPayload.For(method, runtime?.HostAddress.ToString(), arguments, [.. trusted]).Encode();
         string? payloadFile = null;
         if (payload.Length > InlinePayloadLimit)
         {
@@ -206,14 +255,22 @@ public sealed class ManagedProcess : IDisposable
         return start;
     }
 
-    private static ClientRuntime? FindRuntime(object?[] args)
+    private static ClientRuntime? FindRuntime(object?[] args, HashSet<string> assemblies)
     {
         ClientRuntime? found = null;
         void Visit(object? value, int depth)
         {
+            if (value is not null && (value is ManagedProxy ? null : value.GetType().Assembly.GetName().Name) is { } valueAssembly)
+            {
+                assemblies.Add(valueAssembly);
+            }
             switch (value)
             {
                 case ManagedProxy proxy:
+                    foreach (var type in new[] { proxy.InterfaceType }.Concat(proxy.InterfaceType.GetGenericArguments()))
+                    {
+                        assemblies.Add(type.Assembly.GetName().Name!);
+                    }
                     if (found is not null && !found.HostAddress.Equals(proxy.Runtime.HostAddress))
                     {
                         throw new ArgumentException("The arguments hold proxies of two different managers; a child process connects to one.");

@@ -11,7 +11,8 @@ internal sealed record WorkerPayload(
     string MethodName,
     int MetadataToken,
     string? HostAddress,
-    byte[] Arguments)
+    byte[] Arguments,
+    IReadOnlyList<string> TrustedAssemblies)
 {
     /// <summary>Environment variable with the base64 payload (or "@path" to a file holding it).</summary>
     public const string Variable = "MANAGEDACTORS_WORKER";
@@ -22,14 +23,15 @@ internal sealed record WorkerPayload(
     /// <summary>Environment variable with the file the child reports a failure in.</summary>
     public const string ResultVariable = "MANAGEDACTORS_WORKER_RESULT";
 
-    public static WorkerPayload For(MethodInfo method, string? hostAddress, byte[] arguments) => new(
+    public static WorkerPayload For(MethodInfo method, string? hostAddress, byte[] arguments, IReadOnlyList<string> trusted) => new(
         method.Module.Assembly.Location,
         method.Module.Assembly.GetName().Name ?? "",
         method.DeclaringType!.FullName!,
         method.Name,
         method.MetadataToken,
         hostAddress,
-        arguments);
+        arguments,
+        trusted);
 
     public string Encode()
     {
@@ -42,6 +44,11 @@ internal sealed record WorkerPayload(
         w.WriteInt32(MetadataToken);
         w.WriteString(HostAddress);
         w.WriteBytes(Arguments);
+        w.WriteVarUInt((ulong)TrustedAssemblies.Count);
+        foreach (var assembly in TrustedAssemblies)
+        {
+            w.WriteString(assembly);
+        }
         return Convert.ToBase64String(w.WrittenSpan);
     }
 
@@ -52,8 +59,19 @@ internal sealed record WorkerPayload(
         {
             throw new FormatException("Unknown worker payload version.");
         }
-        return new WorkerPayload(r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(),
-            r.ReadInt32(), r.ReadString(), r.ReadBytes());
+        var assemblyPath = r.ReadRequiredString();
+        var assemblyName = r.ReadRequiredString();
+        var typeName = r.ReadRequiredString();
+        var methodName = r.ReadRequiredString();
+        var token = r.ReadInt32();
+        var host = r.ReadString();
+        var arguments = r.ReadBytes();
+        var trusted = new string[r.ReadCount()];
+        for (var i = 0; i < trusted.Length; i++)
+        {
+            trusted[i] = r.ReadRequiredString();
+        }
+        return new WorkerPayload(assemblyPath, assemblyName, typeName, methodName, token, host, arguments, trusted);
     }
 
     /// <summary>Finds the target in the child: by metadata token in the same build of the same assembly, checked by name.</summary>

@@ -51,7 +51,12 @@ internal static class WorkerRunner
     private static async Task RunAsync(WorkerPayload payload, string? keyHex)
     {
         var method = payload.ResolveMethod();
-        var trusted = method.GetParameters().Select(p => p.ParameterType.Assembly).Append(method.Module.Assembly).Distinct().ToArray();
+        // The child is the same program: it trusts the assemblies of the values and proxies its parent sent.
+        var trusted = method.GetParameters().Select(p => p.ParameterType.Assembly)
+            .Append(method.Module.Assembly)
+            .Concat(payload.TrustedAssemblies.Select(LoadTrusted).OfType<Assembly>())
+            .Distinct()
+            .ToArray();
         ManagerClient? client = null;
         try
         {
@@ -79,6 +84,18 @@ internal static class WorkerRunner
             {
                 await client.DisposeAsync().ConfigureAwait(false);
             }
+        }
+    }
+
+    private static Assembly? LoadTrusted(string name)
+    {
+        try
+        {
+            return Assembly.Load(new AssemblyName(name));
+        }
+        catch (Exception e) when (e is FileNotFoundException or FileLoadException or BadImageFormatException)
+        {
+            return null;
         }
     }
 

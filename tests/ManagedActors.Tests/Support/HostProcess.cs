@@ -51,7 +51,7 @@ public sealed class HostProcess : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<HostProcess> StartAsync(TimeSpan? startupLimit = null, int port = 0, byte[]? authKey = null)
+    public static async Task<HostProcess> StartAsync(TimeSpan? startupLimit = null, int port = 0, byte[]? authKey = null, string[]? assemblies = null)
     {
         authKey ??= RandomNumberGenerator.GetBytes(32);
         var hostDll = Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
@@ -65,6 +65,11 @@ public sealed class HostProcess : IAsyncDisposable
         start.ArgumentList.Add("serve");
         start.ArgumentList.Add("--port");
         start.ArgumentList.Add(port.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        foreach (var assembly in assemblies ?? [])
+        {
+            start.ArgumentList.Add("--assembly");
+            start.ArgumentList.Add(assembly);
+        }
         start.Environment["MANAGEDACTORS_AUTHKEY"] = Convert.ToHexString(authKey);
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host process did not start.");
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
