@@ -3,8 +3,10 @@ namespace ManagedActors;
 /// <summary>
 /// The base of every proxy interface. A proxy's calls travel to the object's actor on the host; a proxy can be
 /// passed to other processes and stored inside other managed objects, where it stays a live reference.
+/// Disposing a proxy lets its object go: an anonymous object lives while a live client holds an undisposed
+/// proxy to it or another managed object stores a reference to it; a named one until it is deleted.
 /// </summary>
-public interface IManagedObject
+public interface IManagedObject : IAsyncDisposable
 {
 }
 

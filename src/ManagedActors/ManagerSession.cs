@@ -27,6 +27,12 @@ public abstract class ManagerSession : IAsyncDisposable
         var gatekeeperPath = hostAddress + "/user/" + Gatekeeper.Name;
         _registry = runtime.CreateProxy<IRegistry>(new ObjectReference(
             gatekeeperPath, "registry", ClientRuntime.RegistryKind, TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
+        runtime.HoldChanged = (objectId, held) =>
+        {
+            // Fire and forget: a hold travels ahead of any later call of this session to the registry.
+            var change = held ? _registry.HoldAsync(objectId) : _registry.ReleaseAsync(objectId);
+            change.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        };
         runtime.Find = async (reference, cancellationToken) =>
             await _registry.FindAsync(reference.Name!, reference.Kind, reference.InterfaceType, cancellationToken).ConfigureAwait(false) as ManagedProxy;
     }

@@ -20,12 +20,16 @@ internal sealed class Gatekeeper : ObjectActor
     private static readonly TimeSpan NonceLifetime = TimeSpan.FromSeconds(60);
 
     private readonly byte[] _authKey;
+    private readonly RegistryObject _registry;
     private readonly Dictionary<string, DateTime> _nonces = new(StringComparer.Ordinal);
 
     public Gatekeeper(RegistryObject registry, ObjectBinding binding, HostContext host, byte[] authKey)
         : base(registry, binding, host)
     {
         _authKey = authKey;
+        _registry = registry;
+        var self = Self;
+        host.Codec.ReferenceRead = reference => self.Tell(new PinObject(reference.ObjectId));
         registry.Attach(
             (kind, target, actorName) => Context.ActorOf(PropsFor(target, kind.Binding, host), actorName),
             actor => Context.Stop(actor));
@@ -74,6 +78,9 @@ internal sealed class Gatekeeper : ObjectActor
                 return true;
             case DeadLetter:
                 return true;
+            case PinObject pin:
+                _registry.Pin(pin.ObjectId);
+                return true;
             case OpenLocalSession open:
                 Context.Watch(open.ReplyTo);
                 Sender.Tell(Host.Sessions.Open(open.ReplyTo));
@@ -91,11 +98,15 @@ internal sealed class Gatekeeper : ObjectActor
     }
 
     /// <summary>Tells every object that these sessions ended: their locks, permits and waiters are let go.</summary>
-    private static void EndSessions(IReadOnlyList<Guid> sessions)
+    private void EndSessions(IReadOnlyList<Guid> sessions)
     {
         if (sessions.Count == 0)
         {
             return;
+        }
+        foreach (var session in sessions)
+        {
+            _registry.SessionEnded(session);
         }
         var ended = new SessionsEnded(sessions);
         foreach (var child in Context.GetChildren())
@@ -154,6 +165,9 @@ internal sealed class Gatekeeper : ObjectActor
 
 /// <summary>Sessions whose client died or left; objects release what they held for them.</summary>
 internal sealed record SessionsEnded(IReadOnlyList<Guid> Sessions) : INoSerializationVerificationNeeded;
+
+/// <summary>A managed object read a reference to another: the referenced object is held by an object now.</summary>
+internal sealed record PinObject(string ObjectId) : INoSerializationVerificationNeeded;
 
 /// <summary>Opens a session for a client in the host's own process, which needs no handshake.</summary>
 internal sealed record OpenLocalSession(IActorRef ReplyTo) : INoSerializationVerificationNeeded;

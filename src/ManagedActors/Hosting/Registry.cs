@@ -8,6 +8,12 @@ internal interface IRegistry : IManagedObject
 {
     Task<IManagedObject> OpenAsync(string kind, string? name, string interfaceType, object?[] createArgs, CancellationToken cancellationToken = default);
 
+    /// <summary>This session holds a proxy to the anonymous object: it lives at least as long as the session.</summary>
+    Task HoldAsync(string objectId, CancellationToken cancellationToken = default);
+
+    /// <summary>This session's last proxy to the anonymous object was disposed.</summary>
+    Task ReleaseAsync(string objectId, CancellationToken cancellationToken = default);
+
     Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);
 
     Task<int> CountAsync(CancellationToken cancellationToken = default);
@@ -32,7 +38,7 @@ internal sealed record ObjectKind(string Name, Type Interface, Type Implementati
 /// The objects of one host by id and by name. Named objects are get-or-create: asking for an existing name
 /// returns it, and asking with another kind is an error naming both kinds.
 /// </summary>
-internal sealed class RegistryObject : ManagedObject
+internal sealed class RegistryObject : ManagedObject, ISessionAware
 {
     private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
@@ -51,7 +57,7 @@ internal sealed class RegistryObject : ManagedObject
         _stop = stop;
     }
 
-    public ObjectReference Open(string kind, string? name, string interfaceType, object?[] createArgs)
+    public ObjectReference Open(string kind, string? name, string interfaceType, object?[] createArgs, Call call)
     {
         var objectKind = _host.Registrations.Find(kind)
             ?? throw new ManagedTypeNotLoadedException(kind,
@@ -78,6 +84,10 @@ internal sealed class RegistryObject : ManagedObject
         var reference = new ObjectReference(
             Akka.Serialization.Serialization.SerializedActorPath(actor), id, kind, interfaceType, _host.Incarnation, name);
         var entry = new Entry(objectKind, reference, actor, target);
+        if (name is null)
+        {
+            entry.Holders.Add(call.Session);
+        }
         _byId[id] = entry;
         if (name is not null)
         {
@@ -99,6 +109,48 @@ internal sealed class RegistryObject : ManagedObject
 
     public int Count() => _byId.Count;
 
+    public void Hold(string objectId, Call call)
+    {
+        if (_byId.TryGetValue(objectId, out var entry) && entry.Reference.Name is null)
+        {
+            entry.Holders.Add(call.Session);
+        }
+    }
+
+    public void Release(string objectId, Call call)
+    {
+        if (_byId.TryGetValue(objectId, out var entry) && entry.Holders.Remove(call.Session))
+        {
+            Collect(entry);
+        }
+    }
+
+    /// <summary>Another managed object stores a reference to this one: it lives until the host shuts down.</summary>
+    public void Pin(string objectId)
+    {
+        if (_byId.TryGetValue(objectId, out var entry))
+        {
+            entry.Pinned = true;
+        }
+    }
+
+    public void SessionEnded(Guid session)
+    {
+        foreach (var entry in _byId.Values.Where(e => e.Holders.Remove(session)).ToList())
+        {
+            Collect(entry);
+        }
+    }
+
+    /// <summary>An anonymous object that no live client and no other object holds is stopped, as Python's manager drops it.</summary>
+    private void Collect(Entry entry)
+    {
+        if (entry.Reference.Name is null && entry.Holders.Count == 0 && !entry.Pinned && _byId.Remove(entry.Reference.ObjectId))
+        {
+            _stop!(entry.Actor);
+        }
+    }
+
     public ObjectReference? Find(string name, string kind, string interfaceType) =>
         _byName.TryGetValue(name, out var entry) && entry.Kind.Name == kind ? entry.ReferenceAs(interfaceType) : null;
 
@@ -114,6 +166,10 @@ internal sealed class RegistryObject : ManagedObject
 
     private sealed record Entry(ObjectKind Kind, ObjectReference Reference, IActorRef Actor, ManagedObject Target)
     {
+        public HashSet<Guid> Holders { get; } = [];
+
+        public bool Pinned { get; set; }
+
         public ObjectReference ReferenceAs(string interfaceType) =>
             Reference.InterfaceType == interfaceType ? Reference : Reference with { InterfaceType = interfaceType };
     }

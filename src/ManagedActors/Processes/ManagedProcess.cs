@@ -32,6 +32,12 @@ public sealed class ManagedProcess : IDisposable
         _payloadFile = payloadFile;
     }
 
+    /// <summary>
+    /// In a child process, its connection to the manager its proxy arguments came from (to create objects there);
+    /// null in a process that was not started by <see cref="ManagedProcess"/>, or whose target got no proxies.
+    /// </summary>
+    public static ManagerSession? Connection { get; internal set; }
+
     /// <summary>The child's process id.</summary>
     public int Pid => _process.Id;
 

@@ -66,6 +66,7 @@ internal static class WorkerRunner
                 var key = Convert.FromHexString(keyHex ?? throw new AuthenticationException("The worker was started without the manager's authkey."));
                 client = await Manager.ConnectAsync(payload.HostAddress, key, new ClientOptions { TrustedAssemblies = trusted }).ConfigureAwait(false);
                 codec = client.Runtime.Codec;
+                ManagedProcess.Connection = client;
             }
             else
             {

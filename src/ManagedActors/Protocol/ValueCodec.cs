@@ -67,6 +67,9 @@ internal sealed class ValueCodec
 
     public TypeAllowList AllowList => _allowList;
 
+    /// <summary>On a host: told of every reference read into an object, which then holds the referenced object.</summary>
+    public Action<ObjectReference>? ReferenceRead { get; set; }
+
     // ---------------------------------------------------------------- writing
 
     public byte[] Encode(object? value)
@@ -303,7 +306,12 @@ internal sealed class ValueCodec
             case TagReference:
             {
                 var reference = ReadReference(ref r);
-                return _materializer is null ? reference : _materializer.Materialize(reference);
+                if (_materializer is not null)
+                {
+                    return _materializer.Materialize(reference);
+                }
+                ReferenceRead?.Invoke(reference);
+                return reference;
             }
             case TagList or TagArray or TagSet:
             {

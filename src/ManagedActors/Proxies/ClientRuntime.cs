@@ -60,6 +60,32 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     /// <summary>Runs the handshake again after the host was lost (a client's connection; null for the embedded manager).</summary>
     public Func<CancellationToken, Task<(Guid Session, Guid Incarnation)>>? Reconnect { get; set; }
 
+    /// <summary>Tells the host that this session holds (true) or let go of (false) an anonymous object.</summary>
+    public Action<string, bool>? HoldChanged { get; set; }
+
+    private readonly ConcurrentDictionary<string, int> _holds = new(StringComparer.Ordinal);
+
+    /// <summary>A proxy to an anonymous object was made here: the first one makes this session a holder.</summary>
+    public void Track(ObjectReference reference)
+    {
+        if (reference.Name is null && reference.Kind != RegistryKind
+            && _holds.AddOrUpdate(reference.ObjectId, 1, static (_, count) => count + 1) == 1)
+        {
+            HoldChanged?.Invoke(reference.ObjectId, true);
+        }
+    }
+
+    /// <summary>A proxy to an anonymous object was disposed: the last one lets the object go.</summary>
+    public void Untrack(ObjectReference reference)
+    {
+        if (reference.Name is null && reference.Kind != RegistryKind
+            && _holds.AddOrUpdate(reference.ObjectId, 0, static (_, count) => count - 1) <= 0)
+        {
+            _holds.TryRemove(new KeyValuePair<string, int>(reference.ObjectId, 0));
+            HoldChanged?.Invoke(reference.ObjectId, false);
+        }
+    }
+
     /// <summary>Finds a named object on the host again, for a proxy made before the host restarted.</summary>
     public Func<ObjectReference, CancellationToken, Task<ManagedProxy?>>? Find { get; set; }
 

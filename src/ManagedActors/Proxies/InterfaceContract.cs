@@ -24,6 +24,7 @@ internal sealed class InterfaceContract
             {
                 continue;
             }
+
             methods.AddRange(type.GetMethods(BindingFlags.Public | BindingFlags.Instance));
         }
         var ordered = methods
@@ -74,6 +75,7 @@ internal sealed class InterfaceContract
     }
 
     private static bool IsLocal(MethodInfo method) =>
+        method.DeclaringType == typeof(IAsyncDisposable) ||
         method.ReturnType.IsGenericType
         && method.ReturnType.GetGenericTypeDefinition() is var d
         && (d == typeof(IAsyncEnumerable<>) || d == typeof(IAsyncEnumerator<>));

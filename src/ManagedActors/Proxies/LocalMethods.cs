@@ -10,6 +10,13 @@ internal static class LocalMethods
 {
     public static Func<ManagedProxy, object?[], object?> Bind(MethodInfo method)
     {
+        if (method.DeclaringType == typeof(IAsyncDisposable))
+        {
+            // DispatchProxy hands the boxed ValueTask back to the caller, who awaits it once.
+#pragma warning disable CA2012
+            return static (proxy, _) => proxy.DisposeProxy();
+#pragma warning restore CA2012
+        }
         var helper = method.Name switch
         {
             nameof(IAsyncEnumerable<object>.GetAsyncEnumerator) => nameof(Enumerate),

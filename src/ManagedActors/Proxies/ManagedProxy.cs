@@ -11,6 +11,7 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
 {
     private ClientRuntime _runtime = null!;
     private ClientMethod.Table _table = null!;
+    private int _disposed;
 
     internal ObjectReference Reference { get; private set; } = null!;
 
@@ -36,6 +37,7 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
         proxy.Outbox = outbox;
         proxy.Timeout = timeout;
         proxy.InterfaceType = interfaceType;
+        runtime.Track(reference);
         return proxy;
     }
 
@@ -52,7 +54,27 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
     {
         var method = _table.Get(targetMethod!);
         args ??= [];
-        return method.Local is { } local ? local(this, args) : _runtime.Invoke(this, method, args);
+        if (method.Local is { } local)
+        {
+            return local(this, args);
+        }
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            var pending = method.CreatePending();
+            pending.SetError(new ObjectDisposedException(ToString(), "The proxy was disposed."));
+            return pending.Task;
+        }
+        return _runtime.Invoke(this, method, args);
+    }
+
+    /// <summary>Disposes this proxy: once a session has no proxy left to an anonymous object, the host may let it go.</summary>
+    internal ValueTask DisposeProxy()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _runtime.Untrack(Reference);
+        }
+        return ValueTask.CompletedTask;
     }
 
     /// <inheritdoc />
