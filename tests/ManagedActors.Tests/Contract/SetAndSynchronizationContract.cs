@@ -144,6 +144,26 @@ public abstract class SetAndSynchronizationContract<TFixture>(TFixture fixture) 
     }
 
     [Fact]
+    public async Task Condition_notify_wakes_the_oldest_waiter_with_the_lock_taken_back_and_wait_for_checks_a_predicate()
+    {
+        var condition = await Session.ConditionAsync();
+        var ready = await Session.ValueAsync(false);
+        await condition.AcquireAsync();
+        var waiting = condition.WaitAsync(TimeSpan.FromSeconds(10));
+        // The waiter gave the lock up entirely, so it can be taken (by this same session) to notify.
+        await condition.AcquireAsync(TimeSpan.FromSeconds(5)).Within();
+        await ready.SetAsync(true);
+        await condition.NotifyAsync();
+        Assert.False(waiting.IsCompleted);
+        await condition.ReleaseAsync();
+        Assert.True(await waiting.Within(what: "the notified waiter"));
+        Assert.True(await condition.WaitForAsync(() => ready.GetAsync(), TimeSpan.FromSeconds(1)));
+        await ready.SetAsync(false);
+        Assert.False(await condition.WaitForAsync(() => ready.GetAsync(), TimeSpan.FromMilliseconds(200)).Within());
+        await condition.ReleaseAsync();
+    }
+
+    [Fact]
     public async Task Barrier_releases_all_parties_with_arrival_indexes_and_breaks_on_timeout_abort_and_reset()
     {
         var barrier = await Session.BarrierAsync(3);
