@@ -56,6 +56,9 @@ internal sealed class Call
 
     public bool IsCompleted { get; private set; }
 
+    /// <summary>When a parked call times out (<see cref="Environment.TickCount64"/>), or long.MaxValue.</summary>
+    internal long Deadline { get; set; } = long.MaxValue;
+
     /// <summary>
     /// Parks the call until the object answers it. <paramref name="onTimeout"/> runs when the timeout passes first
     /// (the object removes its waiter and names the fault); <paramref name="onCancel"/> when the client withdraws it.
@@ -87,7 +90,7 @@ internal sealed class Call
     {
         if (Complete())
         {
-            ObjectActor.SendFault(this, error);
+            _actor.SendFault(this, error);
         }
     }
 
@@ -120,8 +123,13 @@ internal sealed class Call
     }
 }
 
-/// <summary>An internal timer message: a parked call's deadline passed.</summary>
-internal sealed record ParkTimeout(Guid Session, long CallId) : INoSerializationVerificationNeeded;
+/// <summary>The object actor's periodic timer message: time out the parked calls whose deadline passed.</summary>
+internal sealed record SweepDeadlines : INoSerializationVerificationNeeded
+{
+    public const string Key = "deadlines";
+
+    public static readonly SweepDeadlines Instance = new();
+}
 
 /// <summary>What every object actor of one host shares.</summary>
 internal sealed class HostContext

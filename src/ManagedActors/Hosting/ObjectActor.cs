@@ -16,7 +16,12 @@ internal class ObjectActor : UntypedActor, IWithTimers
     private readonly HostContext _host;
     private readonly Dictionary<(Guid, long), Call> _parked = [];
     private List<CallResult>? _batch;
+    private Dictionary<IActorRef, List<CallResult>>? _deferred;
     private long _children;
+    private int _timedParked;
+
+    /// <summary>How late a parked call's timeout may fire at most.</summary>
+    private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(20);
 
     public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host)
     {
@@ -63,11 +68,8 @@ internal class ObjectActor : UntypedActor, IWithTimers
                     }
                 }
                 break;
-            case ParkTimeout timeout:
-                if (_parked.TryGetValue((timeout.Session, timeout.CallId), out var expired))
-                {
-                    expired.TimedOut();
-                }
+            case Hosting.SweepDeadlines:
+                SweepExpired();
                 break;
             default:
                 if (!OnOtherMessage(message))
@@ -105,10 +107,19 @@ internal class ObjectActor : UntypedActor, IWithTimers
             {
                 Sender.Tell(new Results(_batch.ToArray()));
             }
+            // Parked calls this batch answered (getters handed the items of a batch of puts) go out one message per client.
+            if (_deferred is not null)
+            {
+                foreach (var (replyTo, results) in _deferred)
+                {
+                    replyTo.Tell(new Results(results.ToArray()));
+                }
+            }
         }
         finally
         {
             _batch = null;
+            _deferred = null;
         }
     }
 
@@ -233,20 +244,46 @@ internal class ObjectActor : UntypedActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// Parks a call. Its deadline is checked by one periodic sweep per object while any parked call has one,
+    /// rather than a timer per call: a busy queue parks and wakes getters by the thousand.
+    /// </summary>
     internal void Park(Call call, TimeSpan? timeout)
     {
         _parked[(call.Session, call.CallId)] = call;
         if (timeout is { } t)
         {
-            Timers.StartSingleTimer((call.Session, call.CallId), new ParkTimeout(call.Session, call.CallId), t < TimeSpan.Zero ? TimeSpan.Zero : t);
+            call.Deadline = Environment.TickCount64 + (long)Math.Max(0, t.TotalMilliseconds);
+            _timedParked++;
+            if (!Timers.IsTimerActive(Hosting.SweepDeadlines.Key))
+            {
+                Timers.StartPeriodicTimer(Hosting.SweepDeadlines.Key, Hosting.SweepDeadlines.Instance, SweepInterval);
+            }
         }
     }
 
     internal void Unpark(Call call)
     {
-        if (_parked.Remove((call.Session, call.CallId)))
+        if (_parked.Remove((call.Session, call.CallId)) && call.Deadline != long.MaxValue && --_timedParked == 0)
         {
-            Timers.Cancel((call.Session, call.CallId));
+            Timers.Cancel(Hosting.SweepDeadlines.Key);
+        }
+    }
+
+    private void SweepExpired()
+    {
+        var now = Environment.TickCount64;
+        foreach (var call in _parked.Values.Where(c => c.Deadline <= now).ToList())
+        {
+            // A timed-out call may stay parked (a condition waiter taking its lock back) without a deadline.
+            call.Deadline = long.MaxValue;
+            _timedParked--;
+            call.TimedOut();
+        }
+        if (_timedParked <= 0)
+        {
+            _timedParked = 0;
+            Timers.Cancel(Hosting.SweepDeadlines.Key);
         }
     }
 
@@ -254,7 +291,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
     {
         if (TryEncode(value, out var payload, out var error))
         {
-            call.ReplyTo.Tell(new Results([new CallResult(call.CallId, false, payload)]));
+            SendResult(call.ReplyTo, new CallResult(call.CallId, false, payload));
         }
         else
         {
@@ -262,8 +299,23 @@ internal class ObjectActor : UntypedActor, IWithTimers
         }
     }
 
-    internal static void SendFault(Call call, Exception error) =>
-        call.ReplyTo.Tell(new Results([new CallResult(call.CallId, true, FaultInfo.From(error).Encode())]));
+    internal void SendFault(Call call, Exception error) =>
+        SendResult(call.ReplyTo, new CallResult(call.CallId, true, FaultInfo.From(error).Encode()));
+
+    private void SendResult(IActorRef replyTo, CallResult result)
+    {
+        if (_batch is null)
+        {
+            replyTo.Tell(new Results([result]));
+            return;
+        }
+        _deferred ??= [];
+        if (!_deferred.TryGetValue(replyTo, out var results))
+        {
+            _deferred[replyTo] = results = [];
+        }
+        results.Add(result);
+    }
 
     protected override void PostStop()
     {

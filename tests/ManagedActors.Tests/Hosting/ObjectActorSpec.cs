@@ -108,10 +108,10 @@ public sealed class ObjectActorSpec : TestKit
         actor.Tell(new Calls(_session, [new CallRequest(2, count, Args())]));
         Assert.Equal(2, ExpectMsg<Results>().Items.Single().CallId);
         actor.Tell(new Calls(_session, [new CallRequest(3, put, Args("item", null))]));
-        var woken = ExpectMsg<Results>().Items.Single();
-        Assert.Equal(1, woken.CallId);
-        Assert.Equal("item", _host.Codec.Decode(woken.Payload));
-        Assert.Equal(3, ExpectMsg<Results>().Items.Single().CallId);
+        // The put's answer and the woken getter's come back as two messages (the parked one after the batch).
+        var answers = new[] { ExpectMsg<Results>(), ExpectMsg<Results>() }.SelectMany(r => r.Items).ToDictionary(i => i.CallId);
+        Assert.Equal("item", _host.Codec.Decode(answers[1].Payload));
+        Assert.False(answers[3].IsFault);
     }
 
     [Fact]
