@@ -52,7 +52,10 @@ def main():
     out.append("all clients' operations over the union of their measurement windows. Each ManagedActors client keeps")
     out.append("64 calls in flight (async proxies pipeline); a Python proxy is synchronous, so each Python client")
     out.append("process has one call in flight. `akka-raw-echo` is a bare echo actor over the same remoting")
-    out.append("configuration and protocol serializer, called with Tell and one reply actor: the floor Akka sets.\n")
+    out.append("configuration and protocol serializer, called with Tell and one reply actor: the floor Akka sets.")
+    out.append("On this 2-core machine, where clients and host share the cores, figures move between runs by up to a")
+    out.append("third (Python's queue figure ranged from 11,000 to 35,000 items/s over five runs, ManagedActors' from")
+    out.append("86,000 to 130,000): compare the ratios within one run, as this page does.\n")
 
     out.append("## Throughput (operations per second)\n")
     out.append("| workload | clients | ManagedActors | Python Manager | ratio | raw Akka echo |")

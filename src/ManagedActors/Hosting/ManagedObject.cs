@@ -40,13 +40,20 @@ internal sealed class Call
     private Action? _onCancel;
     private Action? _onTimeout;
 
-    public Call(ObjectActor actor, IActorRef replyTo, Guid session, long callId)
+    public Call(ObjectActor actor, IActorRef replyTo, Guid session, long callId, Guid? owner = null)
     {
         _actor = actor;
         ReplyTo = replyTo;
         Session = session;
         CallId = callId;
+        Owner = owner ?? session;
     }
+
+    /// <summary>
+    /// Who the call acts for: the proxy, for the methods of an owner-bound interface (an RLock is reentrant per
+    /// proxy, as Python's is per thread), else the session.
+    /// </summary>
+    public Guid Owner { get; }
 
     public IActorRef ReplyTo { get; }
 

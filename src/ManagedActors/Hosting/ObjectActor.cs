@@ -133,9 +133,15 @@ internal class ObjectActor : UntypedActor, IWithTimers
         }
         var method = methods[item.MethodId];
         object?[] args;
+        Guid? owner = null;
         try
         {
-            args = DecodeArguments(item.Args, method.ParameterCount);
+            args = DecodeArguments(item.Args, method.ParameterCount + (method.Contract.IsOwnerBound ? 1 : 0));
+            if (method.Contract.IsOwnerBound)
+            {
+                owner = args[^1] as Guid? ?? throw new ArgumentException($"{method.Contract}: the call does not carry its proxy's identity.");
+                args = args[..^1];
+            }
             method.CheckArguments(args);
         }
         catch (Exception e) when (e is ManagedActorsException or ArgumentException)
@@ -148,7 +154,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
             AddFault(item.CallId, new ArgumentException($"{method.Contract}: the arguments are malformed ({e.Message})."));
             return;
         }
-        var call = method.TakesCall ? new Call(this, Sender, session, item.CallId) : null;
+        var call = method.TakesCall ? new Call(this, Sender, session, item.CallId, owner) : null;
         object? result;
         try
         {

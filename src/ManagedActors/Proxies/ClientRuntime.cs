@@ -102,11 +102,11 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     public T CreateProxy<T>(ObjectReference reference, TimeSpan? timeout = null) where T : class =>
         (T)CreateProxy(typeof(T), reference, timeout);
 
-    public object CreateProxy(Type interfaceType, ObjectReference reference, TimeSpan? timeout)
+    public object CreateProxy(Type interfaceType, ObjectReference reference, TimeSpan? timeout, Guid? owner = null)
     {
         var target = Resolver.Resolve(reference);
         var outbox = _outboxes.GetOrAdd(target, t => new Outbox(t, this, Settings.MaxCallsPerMessage, Settings.MaxMessageSize));
-        return ManagedProxy.Create(interfaceType, reference, this, target, outbox, timeout);
+        return ManagedProxy.Create(interfaceType, reference, this, target, outbox, timeout, owner);
     }
 
     public object Materialize(ObjectReference reference)
@@ -157,7 +157,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         byte[] payload;
         try
         {
-            payload = EncodeArguments(method, args);
+            payload = EncodeArguments(method, args, proxy.OwnerId);
         }
         catch (Exception e) when (e is ManagedActorsException or ArgumentException)
         {
@@ -237,10 +237,11 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         }
     }
 
-    private byte[] EncodeArguments(ClientMethod method, object?[] args)
+    private byte[] EncodeArguments(ClientMethod method, object?[] args, Guid owner)
     {
         using var writer = new WireWriter();
-        writer.WriteVarUInt((ulong)(args.Length - (method.CancellationIndex >= 0 ? 1 : 0)));
+        var ownerBound = method.Contract.IsOwnerBound;
+        writer.WriteVarUInt((ulong)(args.Length - (method.CancellationIndex >= 0 ? 1 : 0) + (ownerBound ? 1 : 0)));
         for (var i = 0; i < args.Length; i++)
         {
             if (i == method.CancellationIndex)
@@ -249,6 +250,10 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
             }
             var shaper = method.ArgumentShapers[i];
             Codec.Write(writer, shaper is null ? args[i] : shaper(args[i]));
+        }
+        if (ownerBound)
+        {
+            Codec.Write(writer, owner);
         }
         if (writer.Length > Settings.MaxMessageSize)
         {

@@ -100,6 +100,7 @@ internal sealed class ContractMethod
         }
         WireParameters = parameters.Where(p => p.ParameterType != typeof(CancellationToken)).ToArray();
         IsBlocking = method.GetCustomAttribute<BlockingCallAttribute>() is not null;
+        IsOwnerBound = method.DeclaringType?.GetCustomAttribute<OwnerBoundAttribute>() is not null;
         TimeoutIndex = Array.FindIndex(parameters, p => p.Name == "timeout" && (p.ParameterType == typeof(TimeSpan?) || p.ParameterType == typeof(TimeSpan)));
         if (id >= 0 && !typeof(Task).IsAssignableFrom(method.ReturnType))
         {
@@ -127,6 +128,9 @@ internal sealed class ContractMethod
     public int TimeoutIndex { get; }
 
     public bool IsBlocking { get; }
+
+    /// <summary>The call carries its proxy's identity after its arguments (see <see cref="OwnerBoundAttribute"/>).</summary>
+    public bool IsOwnerBound { get; }
 
     /// <summary>T of Task&lt;T&gt; (open, as declared), or null for Task.</summary>
     public Type? ResultType { get; }

@@ -23,11 +23,14 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
 
     internal TimeSpan? Timeout { get; private set; }
 
+    /// <summary>This proxy's identity as an owner (of an RLock level, say); a WithTimeout view shares it.</summary>
+    internal Guid OwnerId { get; private set; }
+
     internal Type InterfaceType { get; private set; } = null!;
 
     internal ClientRuntime Runtime => _runtime;
 
-    internal static object Create(Type interfaceType, ObjectReference reference, ClientRuntime runtime, IActorRef target, Outbox outbox, TimeSpan? timeout)
+    internal static object Create(Type interfaceType, ObjectReference reference, ClientRuntime runtime, IActorRef target, Outbox outbox, TimeSpan? timeout, Guid? owner = null)
     {
         var proxy = (ManagedProxy)DispatchProxy.Create(interfaceType, typeof(ManagedProxy));
         proxy._runtime = runtime;
@@ -37,6 +40,7 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
         proxy.Outbox = outbox;
         proxy.Timeout = timeout;
         proxy.InterfaceType = interfaceType;
+        proxy.OwnerId = owner ?? Guid.NewGuid();
         runtime.Track(reference);
         return proxy;
     }

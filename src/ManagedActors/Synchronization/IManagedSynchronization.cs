@@ -24,9 +24,11 @@ public interface IManagedLock : IManagedObject
 }
 
 /// <summary>
-/// A reentrant lock (Python's <c>manager.RLock()</c>): the session that holds it may acquire it again, and must
-/// release it as many times. Released, however deep, when the holding client dies.
+/// A reentrant lock (Python's <c>manager.RLock()</c>): the proxy that holds it may acquire it again, and must
+/// release it as many times (a proxy is what a thread is to Python's RLock; another proxy of the same process
+/// is another owner). Released, however deep, when the holding client dies.
 /// </summary>
+[OwnerBound]
 public interface IManagedRLock : IManagedObject
 {
     /// <summary>Acquires the lock (again, for its holder), waiting up to <paramref name="timeout"/>; a fencing token.</summary>
@@ -87,6 +89,7 @@ public interface IManagedEvent : IManagedObject
 }
 
 /// <summary>A condition variable over its own reentrant lock (Python's <c>manager.Condition()</c>).</summary>
+[OwnerBound]
 public interface IManagedCondition : IManagedObject
 {
     /// <summary>Acquires the condition's lock.</summary>

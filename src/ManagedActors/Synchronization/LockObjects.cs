@@ -11,6 +11,7 @@ internal class LockObject : ManagedObject, ISessionAware
     private readonly bool _reentrant;
     private readonly LinkedList<Waiter> _waiters = new();
     private Guid? _holder;
+    private Guid _holderSession;
     private int _depth;
     private long _fence;
 
@@ -26,9 +27,9 @@ internal class LockObject : ManagedObject, ISessionAware
 
     public bool TryAcquire(Call call)
     {
-        if (_holder is null || (_reentrant && _holder == call.Session))
+        if (_holder is null || (_reentrant && _holder == call.Owner))
         {
-            Take(call.Session, 1);
+            Take(call, 1);
             return true;
         }
         return false;
@@ -40,7 +41,7 @@ internal class LockObject : ManagedObject, ISessionAware
         {
             throw new InvalidOperationException("release of an unlocked lock");
         }
-        if (_reentrant && _holder != call.Session)
+        if (_reentrant && _holder != call.Owner)
         {
             throw new InvalidOperationException("cannot release an RLock held by another client");
         }
@@ -55,7 +56,7 @@ internal class LockObject : ManagedObject, ISessionAware
     public virtual void SessionEnded(Guid session)
     {
         RemoveWaiters(session);
-        if (_holder == session)
+        if (_holder is not null && _holderSession == session)
         {
             ReleaseFully();
         }
@@ -68,9 +69,9 @@ internal class LockObject : ManagedObject, ISessionAware
     /// </summary>
     protected object? AcquireFor(Call call, TimeSpan? timeout, int depth, object? result)
     {
-        if (_holder is null || (_reentrant && _holder == call.Session))
+        if (_holder is null || (_reentrant && _holder == call.Owner))
         {
-            var fence = Take(call.Session, depth);
+            var fence = Take(call, depth);
             return result ?? fence;
         }
         if (timeout is { } t && t <= TimeSpan.Zero)
@@ -85,7 +86,7 @@ internal class LockObject : ManagedObject, ISessionAware
     {
         if (_holder is null)
         {
-            Take(call.Session, depth);
+            Take(call, depth);
             call.Reply(result);
             return;
         }
@@ -100,7 +101,7 @@ internal class LockObject : ManagedObject, ISessionAware
         if (_waiters.First is { } next)
         {
             _waiters.RemoveFirst();
-            var fence = Take(next.Value.Call.Session, next.Value.Depth);
+            var fence = Take(next.Value.Call, next.Value.Depth);
             next.Value.Call.Reply(next.Value.Result ?? fence);
         }
         return depth;
@@ -120,7 +121,7 @@ internal class LockObject : ManagedObject, ISessionAware
     }
 
     protected TimeoutException HeldError() => new(
-        $"The lock stayed held by {Host?.Sessions.Describe(_holder ?? Guid.Empty) ?? "another client"} ({_waiters.Count} waiter(s) queued).");
+        $"The lock stayed held by {(_holder is null ? "nobody" : Host?.Sessions.Describe(_holderSession) ?? "another client")} ({_waiters.Count} waiter(s) queued).");
 
     private object ParkAcquirer(Call call, TimeSpan? timeout, int depth, object? result)
     {
@@ -132,9 +133,10 @@ internal class LockObject : ManagedObject, ISessionAware
         }, () => Unlink(node));
     }
 
-    private long Take(Guid session, int depth)
+    private long Take(Call call, int depth)
     {
-        _holder = session;
+        _holder = call.Owner;
+        _holderSession = call.Session;
         _depth = _reentrant ? _depth + depth : 1;
         return ++_fence;
     }
@@ -217,7 +219,7 @@ internal sealed class ConditionObject() : LockObject(reentrant: true)
 
     private void EnsureHeld(Call call, string operation)
     {
-        if (Holder != call.Session)
+        if (Holder != call.Owner)
         {
             throw new InvalidOperationException($"cannot {operation} on an un-acquired condition");
         }

@@ -84,6 +84,24 @@ public abstract class SetAndSynchronizationContract<TFixture>(TFixture fixture) 
     }
 
     [Fact]
+    public async Task RLock_ownership_is_per_proxy_as_python_s_is_per_thread()
+    {
+        var name = "rlock-" + Guid.NewGuid();
+        var mine = await Session.RLockAsync(name);
+        var other = await Session.RLockAsync(name);
+        await mine.AcquireAsync();
+        Assert.False(await other.TryAcquireAsync());
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => other.ReleaseAsync());
+        Assert.Contains("held by another", error.Message);
+        // A view of the same proxy with another timeout is the same owner.
+        await mine.WithTimeout(TimeSpan.FromSeconds(5)).AcquireAsync();
+        await mine.ReleaseAsync();
+        await mine.ReleaseAsync();
+        Assert.True(await other.TryAcquireAsync());
+        await other.ReleaseAsync();
+    }
+
+    [Fact]
     public async Task Semaphore_counts_permits_and_bounded_refuses_over_release()
     {
         var semaphore = await Session.SemaphoreAsync(2);
