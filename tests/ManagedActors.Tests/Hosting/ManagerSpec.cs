@@ -40,7 +40,7 @@ public sealed class ManagerSpec
     [Fact]
     public async Task Connecting_to_an_address_where_no_host_listens_is_host_unavailable()
     {
-        var port = FreePort();
+        var port = HostProcess.FreePort();
         var options = ClientOptions() with { Config = SessionFixture.TestHocon + "\nmanaged-actors.handshake-timeout = 2s" };
         await Assert.ThrowsAsync<HostUnavailableException>(() => Manager.ConnectAsync($"127.0.0.1:{port}", new byte[32], options)).Within();
     }
@@ -268,12 +268,5 @@ public sealed class ManagerSpec
         using var cancelled = new CancellationTokenSource();
         await cancelled.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => dict.SetAsync("a", 1, cancelled.Token));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
-        listener.Start();
-        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -119,12 +119,7 @@ public sealed class DeadClientSpec(LocalSession fixture) : IClassFixture<LocalSe
         var barrier = await Session.BarrierAsync(3);
         var parentWait = barrier.WaitAsync(Limit);
         using var child = ManagedProcess.Start(Holders.WaitAtBarrierAsync, barrier);
-        var deadline = DateTime.UtcNow + Limit;
-        while (await barrier.WaitingCountAsync() < 2)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The child never reached the barrier.");
-            await Task.Delay(50);
-        }
+        await Bounded.EventuallyAsync(async () => await barrier.WaitingCountAsync() == 2, "the child to reach the barrier", Limit);
         child.Kill();
         var error = await Assert.ThrowsAsync<BrokenBarrierException>(() => parentWait).Within(ReleaseLimit, "the barrier to break");
         Assert.Contains("died", error.Message);

@@ -39,7 +39,7 @@ public sealed class LifetimeSpec
         var dropped = await ids.GetAsync(TimeSpan.Zero);
         var stored = await ids.GetAsync(TimeSpan.Zero);
 
-        await EventuallyAsync(async () => (await manager.StatusAsync()).Objects.All(o => o.Id != dropped), "the dropped list to be stopped");
+        await Bounded.EventuallyAsync(async () => (await manager.StatusAsync()).Objects.All(o => o.Id != dropped), "the dropped list to be stopped");
         var status = await manager.StatusAsync();
         Assert.Contains(status.Objects, o => o.Name == "kept-by-name");
         Assert.Contains(status.Objects, o => o.Id == stored);
@@ -59,20 +59,9 @@ public sealed class LifetimeSpec
         Assert.Contains((await manager.StatusAsync()).Objects, o => o.Id == id);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => list.CountAsync());
         await second.DisposeAsync();
-        await EventuallyAsync(async () => (await manager.StatusAsync()).Objects.All(o => o.Id != id), "the released list to be stopped");
+        await Bounded.EventuallyAsync(async () => (await manager.StatusAsync()).Objects.All(o => o.Id != id), "the released list to be stopped");
         var named = await client.ListAsync<int>("named");
         await named.DisposeAsync();
         Assert.Contains((await manager.StatusAsync()).Objects, o => o.Name == "named");
-    }
-
-    /// <summary>Checks a condition until it holds, within a bound: the host lets objects go asynchronously.</summary>
-    private static async Task EventuallyAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Limit;
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
-        }
     }
 }

@@ -79,6 +79,17 @@ public static class Bounded
         }
     }
 
+    /// <summary>Checks a condition until it holds, within a bound: for what the host does asynchronously (letting objects go).</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? limit = null)
+    {
+        var deadline = DateTime.UtcNow + (limit ?? Default);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
+            await Task.Delay(50);
+        }
+    }
+
     public static async Task Within(this Task task, TimeSpan? limit = null, string? what = null)
     {
         try
