@@ -27,6 +27,24 @@ public sealed class ManagerSpec
     }
 
     [Fact]
+    public async Task The_hocon_files_users_edit_are_valid_and_a_host_and_client_run_with_them()
+    {
+        var root = new DirectoryInfo(AppContext.BaseDirectory);
+        while (root is not null && !File.Exists(Path.Combine(root.FullName, "ManagedActors.sln")))
+        {
+            root = root.Parent;
+        }
+        Assert.NotNull(root);
+        var hostConf = await File.ReadAllTextAsync(Path.Combine(root!.FullName, "hocon", "host.conf"));
+        var clientConf = await File.ReadAllTextAsync(Path.Combine(root.FullName, "hocon", "client.conf"));
+        await using var manager = await Manager.StartAsync(new ManagerOptions { Config = hostConf });
+        await using var client = await Manager.ConnectAsync(manager.Address, manager.AuthKey, new ClientOptions { Config = clientConf });
+        var dict = await client.DictAsync<string, int>();
+        await dict.SetAsync("a", 1);
+        Assert.Equal(1, await dict.GetAsync("a"));
+    }
+
+    [Fact]
     public async Task A_wrong_authkey_is_refused_with_an_authentication_error()
     {
         await using var manager = await Manager.StartAsync(SessionFixture.Options);
