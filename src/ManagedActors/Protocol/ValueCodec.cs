@@ -55,12 +55,17 @@ internal sealed class ValueCodec
         _allowList = allowList;
         _materializer = materializer;
         _trustWrittenTypes = trustWrittenTypes;
+        // A proxy inside a record travels as its reference, and is a live proxy again where it is read.
+        var surrogates = new[]
+        {
+            Hyperion.Surrogate.Create<ManagedProxy, ProxySurrogate>(ProxySurrogate.From, FromSurrogate),
+        };
         _writer = new Hyperion.Serializer(new Hyperion.SerializerOptions(
-            versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null,
+            versionTolerance: false, preserveObjectReferences: true, surrogates: surrogates, serializerFactories: null,
             knownTypes: null, ignoreISerializable: false, packageNameOverrides: null, disallowUnsafeTypes: true,
             typeFilter: Hyperion.DisabledTypeFilter.Instance));
         _reader = new Hyperion.Serializer(new Hyperion.SerializerOptions(
-            versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null,
+            versionTolerance: false, preserveObjectReferences: true, surrogates: surrogates, serializerFactories: null,
             knownTypes: null, ignoreISerializable: false, packageNameOverrides: null, disallowUnsafeTypes: true,
             typeFilter: new HyperionTypeFilter(allowList)));
     }
@@ -493,6 +498,21 @@ internal sealed class ValueCodec
         r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(), r.ReadGuid(),
         r.ReadString());
 
+    /// <summary>
+    /// A proxy read from inside a record: on a client a live proxy; on a host an inert one that only carries its
+    /// reference (the host never calls it), so the record keeps its field's interface type and can be sent on.
+    /// </summary>
+    private ManagedProxy FromSurrogate(ProxySurrogate surrogate)
+    {
+        var reference = surrogate.ToReference();
+        if (_materializer is not null)
+        {
+            return (ManagedProxy)_materializer.Materialize(reference);
+        }
+        ReferenceRead?.Invoke(reference);
+        return ManagedProxy.CreateInert(_allowList.Resolve(reference.InterfaceType), reference);
+    }
+
     private sealed class HyperionTypeFilter(TypeAllowList allowList) : Hyperion.ITypeFilter
     {
         public bool IsAllowed(string typeName) => allowList.IsAllowedForHyperion(typeName);
@@ -643,4 +663,16 @@ internal sealed class ValueCodec
             return null;
         }
     }
+}
+
+/// <summary>What a proxy inside a Hyperion-serialized value is on the wire: its reference.</summary>
+internal sealed record ProxySurrogate(string ActorPath, string ObjectId, string Kind, string InterfaceType, Guid Incarnation, string? Name)
+{
+    public static ProxySurrogate From(ManagedProxy proxy)
+    {
+        var r = proxy.Reference;
+        return new ProxySurrogate(r.ActorPath, r.ObjectId, r.Kind, r.InterfaceType, r.Incarnation, r.Name);
+    }
+
+    public ObjectReference ToReference() => new(ActorPath, ObjectId, Kind, InterfaceType, Incarnation, Name);
 }

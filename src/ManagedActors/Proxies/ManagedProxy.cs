@@ -45,6 +45,15 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
         return proxy;
     }
 
+    /// <summary>A proxy that only carries its reference: what a host keeps of a proxy stored inside a record.</summary>
+    internal static ManagedProxy CreateInert(Type interfaceType, ObjectReference reference)
+    {
+        var proxy = (ManagedProxy)DispatchProxy.Create(interfaceType, typeof(ManagedProxy));
+        proxy.Reference = reference;
+        proxy.InterfaceType = interfaceType;
+        return proxy;
+    }
+
     /// <summary>Points this proxy at the same object found again on a restarted host.</summary>
     internal void Rebind(ManagedProxy found)
     {
@@ -56,6 +65,10 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
     /// <inheritdoc />
     protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
+        if (_runtime is null)
+        {
+            throw new NotSupportedException($"{ToString()} is a reference held by the host; call it through a client's proxy.");
+        }
         var method = _table.Get(targetMethod!);
         args ??= [];
         if (method.Local is { } local)

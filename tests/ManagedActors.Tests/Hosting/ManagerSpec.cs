@@ -200,6 +200,20 @@ public sealed class ManagerSpec
     }
 
     [Fact]
+    public async Task A_proxy_inside_a_record_stays_live_for_another_client()
+    {
+        await using var manager = await Manager.StartAsync(SessionFixture.Options);
+        await using var client = await Manager.ConnectAsync(manager.Address, manager.AuthKey, ClientOptions());
+        var fruit = await manager.ListAsync<string>(["apple"]);
+        var shelves = await manager.DictAsync<string, Shelf>("record-shelves");
+        await shelves.SetAsync("fruit", new Shelf("fruit", fruit));
+        var shelf = await (await client.DictAsync<string, Shelf>("record-shelves")).GetAsync("fruit");
+        await shelf.Items.AppendAsync("pear");
+        Assert.Equal("fruit", shelf.Label);
+        Assert.Equal(["apple", "pear"], await fruit.SnapshotAsync());
+    }
+
+    [Fact]
     public async Task Deleting_a_named_object_makes_its_proxies_fail_with_object_not_found()
     {
         await using var manager = await Manager.StartAsync(SessionFixture.Options);

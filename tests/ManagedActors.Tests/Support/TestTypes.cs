@@ -5,6 +5,9 @@ namespace ManagedActors.Tests.Support;
 /// <summary>A user record stored in managed objects; its assembly is trusted by the test managers.</summary>
 public sealed record Job(int Id, string Name, IReadOnlyList<string> Tags);
 
+/// <summary>A user record holding a proxy: the proxy travels as its reference and stays live.</summary>
+public sealed record Shelf(string Label, ManagedActors.Lists.IManagedList<string> Items);
+
 /// <summary>A user enum.</summary>
 public enum Priority
 {
