@@ -327,7 +327,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
     {
         foreach (var call in _parked.Values.ToArray())
         {
-            call.Fail(new ObjectNotFoundException("The object was deleted or its host shut down while the call waited."));
+            call.Fail(new ObjectNotFoundException("The object was stopped (deleted, let go, or its host shut down) while the call waited."));
         }
         base.PostStop();
     }

@@ -20,13 +20,18 @@ public sealed class ManagedProcess : IDisposable
     private const int InlinePayloadLimit = 64 * 1024;
 
     private readonly Process _process;
+
+    // Keeps the parent's proxies alive while the child runs: dropping the last one would let an anonymous
+    // object go before the child holds it.
+    private object?[]? _arguments;
     private readonly string _resultFile;
     private readonly string? _payloadFile;
     private ManagedRemoteException? _error;
     private bool _errorRead;
 
-    private ManagedProcess(Process process, string resultFile, string? payloadFile)
+    private ManagedProcess(Process process, string resultFile, string? payloadFile, object?[] arguments)
     {
+        _arguments = arguments;
         _process = process;
         _resultFile = resultFile;
         _payloadFile = payloadFile;
@@ -65,6 +70,7 @@ public sealed class ManagedProcess : IDisposable
     public async Task<int> WaitForExitAsync(CancellationToken cancellationToken = default)
     {
         await _process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        _arguments = null;
         return _process.ExitCode;
     }
 
@@ -228,7 +234,7 @@ public sealed class ManagedProcess : IDisposable
         var existingHooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
         start.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(existingHooks) ? hook : hook + Path.PathSeparator + existingHooks;
         var process = Process.Start(start) ?? throw new InvalidOperationException("The child process did not start.");
-        return new ManagedProcess(process, resultFile, payloadFile);
+        return new ManagedProcess(process, resultFile, payloadFile, args);
     }
 
     /// <summary>The command that starts this same program again: the app host, or the dotnet muxer with the same entry assembly and dependency files.</summary>

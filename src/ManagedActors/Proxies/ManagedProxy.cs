@@ -87,11 +87,24 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
     /// <summary>Disposes this proxy: once a session has no proxy left to an anonymous object, the host may let it go.</summary>
     internal ValueTask DisposeProxy()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 0)
+        if (Interlocked.Exchange(ref _disposed, 1) == 0 && _runtime is not null)
         {
+            // This is the proxy's DisposeAsync (DispatchProxy routes IAsyncDisposable here).
+#pragma warning disable CA1816
+            GC.SuppressFinalize(this);
+#pragma warning restore CA1816
             _runtime.Untrack(Reference);
         }
         return ValueTask.CompletedTask;
+    }
+
+    /// <summary>A proxy dropped without being disposed lets its object go when it is collected, as Python's proxies do.</summary>
+    ~ManagedProxy()
+    {
+        if (_runtime is not null && Reference is not null && Interlocked.Exchange(ref _disposed, 1) == 0)
+        {
+            _runtime.Untrack(Reference);
+        }
     }
 
     /// <inheritdoc />

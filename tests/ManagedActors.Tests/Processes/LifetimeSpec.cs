@@ -47,6 +47,29 @@ public sealed class LifetimeSpec
     }
 
     [Fact]
+    public async Task A_proxy_dropped_without_dispose_lets_its_object_go_once_it_is_collected()
+    {
+        await using var manager = await Manager.StartAsync(SessionFixture.Options);
+        await using var client = await Manager.ConnectAsync(manager.Address, manager.AuthKey);
+        var id = await CreateAndDropAsync(client);
+        Assert.Contains((await manager.StatusAsync()).Objects, o => o.Id == id);
+        await Bounded.EventuallyAsync(async () =>
+        {
+            GC.Collect();
+            GC.WaitForPendingFinalizers();
+            return (await manager.StatusAsync()).Objects.All(o => o.Id != id);
+        }, "the dropped proxy's object to be let go");
+    }
+
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    private static async Task<string> CreateAndDropAsync(ManagerSession session)
+    {
+        var list = await session.ListAsync<int>();
+        await list.AppendAsync(1);
+        return list.GetReference().ObjectId;
+    }
+
+    [Fact]
     public async Task Disposing_the_last_proxy_lets_an_anonymous_object_go_and_the_proxy_refuses_calls()
     {
         await using var manager = await Manager.StartAsync(SessionFixture.Options);
