@@ -8,8 +8,6 @@ internal sealed class SessionTable
 {
     private readonly ConcurrentDictionary<Guid, IActorRef> _sessions = new();
 
-    public int Count => _sessions.Count;
-
     public Guid Open(IActorRef replyTo)
     {
         var token = Guid.NewGuid();

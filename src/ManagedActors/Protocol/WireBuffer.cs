@@ -18,8 +18,6 @@ internal sealed class WireWriter : IDisposable
 
     public byte[] ToArray() => _buffer.AsSpan(0, _position).ToArray();
 
-    public void Reset() => _position = 0;
-
     private Span<byte> Reserve(int count)
     {
         if (_position + count > _buffer.Length)
@@ -129,8 +127,6 @@ internal struct WireReader
     }
 
     public readonly bool AtEnd => _position >= _end;
-
-    public readonly int Position => _position;
 
     public readonly byte[] Buffer => _buffer;
 

@@ -89,8 +89,6 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     /// <summary>Finds a named object on the host again, for a proxy made before the host restarted.</summary>
     public Func<ObjectReference, CancellationToken, Task<ManagedProxy?>>? Find { get; set; }
 
-    public int PendingCount => _pending.Count;
-
     public void Admit(Guid session, Guid incarnation)
     {
         Session = session;

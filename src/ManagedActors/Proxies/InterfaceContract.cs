@@ -31,23 +31,23 @@ internal sealed class InterfaceContract
             .Select(m => (Method: m, Signature: SignatureOf(m)))
             .OrderBy(m => m.Signature, StringComparer.Ordinal)
             .ToList();
-        var table = new List<ContractMethod>();
+        var remote = new List<ContractMethod>();
         _byToken = [];
         var id = 0;
-        foreach (var (method, signature) in ordered)
+        foreach (var (method, _) in ordered)
         {
-            var contractMethod = new ContractMethod(IsLocal(method) ? -1 : id++, method, signature);
-            table.Add(contractMethod);
+            var contractMethod = new ContractMethod(IsLocal(method) ? -1 : id++, method);
+            if (contractMethod.Id >= 0)
+            {
+                remote.Add(contractMethod);
+            }
             _byToken[(method.Module, method.MetadataToken)] = contractMethod;
         }
-        Methods = table;
-        RemoteMethods = table.Where(m => m.Id >= 0).ToArray();
+        RemoteMethods = [.. remote];
     }
 
     /// <summary>The interface (its generic definition when it is generic).</summary>
     public Type Definition { get; }
-
-    public IReadOnlyList<ContractMethod> Methods { get; }
 
     /// <summary>The methods that travel to the host, indexed by id.</summary>
     public ContractMethod[] RemoteMethods { get; }
@@ -87,11 +87,10 @@ internal sealed class InterfaceContract
 /// <summary>One method of a proxy interface, as both sides see it.</summary>
 internal sealed class ContractMethod
 {
-    public ContractMethod(int id, MethodInfo method, string signature)
+    public ContractMethod(int id, MethodInfo method)
     {
         Id = id;
         Method = method;
-        Signature = signature;
         var parameters = method.GetParameters();
         CancellationIndex = Array.FindLastIndex(parameters, p => p.ParameterType == typeof(CancellationToken));
         if (CancellationIndex >= 0 && CancellationIndex != parameters.Length - 1)
@@ -116,8 +115,6 @@ internal sealed class ContractMethod
 
     /// <summary>The method as declared on the interface definition.</summary>
     public MethodInfo Method { get; }
-
-    public string Signature { get; }
 
     /// <summary>The parameters that travel: all but the CancellationToken.</summary>
     public ParameterInfo[] WireParameters { get; }
