@@ -104,7 +104,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     {
         var target = Resolver.Resolve(reference);
         var outbox = _outboxes.GetOrAdd(target, t => new Outbox(t, this, Settings.MaxCallsPerMessage, Settings.MaxMessageSize));
-        return ManagedProxy.Create(interfaceType, reference, this, target, outbox, timeout, owner);
+        return ManagedProxy.Create(interfaceType, reference, this, outbox, timeout, owner);
     }
 
     public object Materialize(ObjectReference reference)

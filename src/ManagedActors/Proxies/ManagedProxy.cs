@@ -1,5 +1,4 @@
 using System.Reflection;
-using Akka.Actor;
 
 namespace ManagedActors.Proxies;
 
@@ -17,8 +16,6 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
 
     ObjectReference IManagedProxy.Reference => Reference;
 
-    internal IActorRef Target { get; private set; } = null!;
-
     internal Outbox Outbox { get; private set; } = null!;
 
     internal TimeSpan? Timeout { get; private set; }
@@ -30,13 +27,12 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
 
     internal ClientRuntime Runtime => _runtime;
 
-    internal static object Create(Type interfaceType, ObjectReference reference, ClientRuntime runtime, IActorRef target, Outbox outbox, TimeSpan? timeout, Guid? owner = null)
+    internal static object Create(Type interfaceType, ObjectReference reference, ClientRuntime runtime, Outbox outbox, TimeSpan? timeout, Guid? owner = null)
     {
         var proxy = (ManagedProxy)DispatchProxy.Create(interfaceType, typeof(ManagedProxy));
         proxy._runtime = runtime;
         proxy._table = ClientMethod.Table.For(interfaceType);
         proxy.Reference = reference;
-        proxy.Target = target;
         proxy.Outbox = outbox;
         proxy.Timeout = timeout;
         proxy.InterfaceType = interfaceType;
@@ -57,7 +53,6 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
     /// <summary>Points this proxy at the same object found again on a restarted host.</summary>
     internal void Rebind(ManagedProxy found)
     {
-        Target = found.Target;
         Outbox = found.Outbox;
         Reference = found.Reference;
     }

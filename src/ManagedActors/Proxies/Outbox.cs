@@ -19,6 +19,8 @@ internal sealed class Outbox : IThreadPoolWorkItem
     private readonly ClientRuntime _runtime;
     private readonly int _maxCalls;
     private readonly int _maxBytes;
+    private readonly List<CallRequest> _batch = [];
+    private int _batchBytes;
     private int _scheduled;
     private int _inFlight;
 
@@ -79,46 +81,40 @@ internal sealed class Outbox : IThreadPoolWorkItem
         }
     }
 
+    /// <summary>Sends what is queued, in order: runs of calls as batches (bounded in count and bytes), cancels on their own.</summary>
     private void Drain()
     {
-        var batch = new List<CallRequest>();
-        var bytes = 0;
-        while (_queue.TryPeek(out var next))
+        while (_queue.TryDequeue(out var next))
         {
             if (next is not CallRequest call)
             {
-                if (batch.Count > 0)
-                {
-                    Send(batch);
-                    batch = [];
-                    bytes = 0;
-                }
-                _queue.TryDequeue(out _);
+                Flush();
                 _target.Tell(next, _replyTo);
                 continue;
             }
-            if (batch.Count > 0 && (batch.Count >= _maxCalls || bytes + call.Args.Length > _maxBytes))
+            if (_batch.Count >= _maxCalls || _batchBytes + call.Args.Length > _maxBytes)
             {
-                Send(batch);
-                batch = [];
-                bytes = 0;
+                Flush();
             }
-            _queue.TryDequeue(out _);
-            batch.Add(call);
-            bytes += call.Args.Length + 16;
+            _batch.Add(call);
+            _batchBytes += call.Args.Length + 16;
         }
-        if (batch.Count > 0)
-        {
-            Send(batch);
-        }
+        Flush();
     }
 
-    private void Send(List<CallRequest> batch)
+    /// <summary>One remote message for the batch; the list is reused, only the drainer touches it.</summary>
+    private void Flush()
     {
+        if (_batch.Count == 0)
+        {
+            return;
+        }
         Interlocked.Increment(ref OutboxStats.Messages);
-        Interlocked.Add(ref OutboxStats.Calls, batch.Count);
+        Interlocked.Add(ref OutboxStats.Calls, _batch.Count);
         // The session is read at send time: after a reconnection the same outbox carries the new one.
-        _target.Tell(new Calls(_runtime.Session, batch.ToArray()), _replyTo);
+        _target.Tell(new Calls(_runtime.Session, [.. _batch]), _replyTo);
+        _batch.Clear();
+        _batchBytes = 0;
     }
 }
 
