@@ -156,10 +156,9 @@ internal sealed class Gatekeeper : ObjectActor
 
     private void AnswerCallsToMissingObject(Calls calls, DeadLetter dead)
     {
-        var fault = (Host.Sessions.IsValid(calls.Session)
-            ? FaultInfo.From(new ObjectNotFoundException($"The object at {dead.Recipient.Path} does not exist on this host (it was deleted, or the host restarted)."))
-            : FaultInfo.From(new AuthenticationException("The session is not known to this host (it restarted); connect again."))).Encode();
-        dead.Sender.Tell(new Results(calls.Items.Select(i => new CallResult(i.CallId, true, fault)).ToArray()));
+        dead.Sender.Tell(Results.AllFailed(calls, Host.Sessions.IsValid(calls.Session)
+            ? new ObjectNotFoundException($"The object at {dead.Recipient.Path} does not exist on this host (it was deleted, or the host restarted).")
+            : new AuthenticationException("The session is not known to this host (it restarted); connect again.")));
     }
 }
 

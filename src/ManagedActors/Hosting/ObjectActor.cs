@@ -87,13 +87,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
     {
         if (!_host.Sessions.IsValid(calls.Session))
         {
-            var denied = new CallResult[calls.Items.Length];
-            var fault = FaultInfo.From(new AuthenticationException("The session is not known to this host; connect with the manager's authkey.")).Encode();
-            for (var i = 0; i < denied.Length; i++)
-            {
-                denied[i] = new CallResult(calls.Items[i].CallId, true, fault);
-            }
-            Sender.Tell(new Results(denied));
+            Sender.Tell(Results.AllFailed(calls, new AuthenticationException("The session is not known to this host; connect with the manager's authkey.")));
             return;
         }
         _batch = new List<CallResult>(calls.Items.Length);

@@ -20,7 +20,15 @@ internal sealed record Calls(Guid Session, CallRequest[] Items) : IProtocolMessa
 internal sealed record CallResult(long CallId, bool IsFault, byte[] Payload);
 
 /// <summary>Answers going back to one client's reply actor in one remote message.</summary>
-internal sealed record Results(CallResult[] Items) : IProtocolMessage;
+internal sealed record Results(CallResult[] Items) : IProtocolMessage
+{
+    /// <summary>The same fault for every call of a batch (an unknown session, a missing object).</summary>
+    public static Results AllFailed(Calls calls, Exception error)
+    {
+        var fault = FaultInfo.From(error).Encode();
+        return new Results(Array.ConvertAll(calls.Items, item => new CallResult(item.CallId, true, fault)));
+    }
+}
 
 /// <summary>Withdraws a call parked in an object (a blocking get, say); the object answers it with a cancellation fault.</summary>
 internal sealed record CancelCall(Guid Session, long CallId) : IProtocolMessage;
