@@ -90,7 +90,7 @@ public sealed class ManagedSerializationException : ManagedActorsException
         : base($"A value of type '{type}' cannot be sent: {reason}.", inner) =>
         TypeName = type.FullName ?? type.Name;
 
-    internal ManagedSerializationException(string typeName, string message) : base(message) => TypeName = typeName;
+    internal ManagedSerializationException(string typeName, string message, Exception? inner = null) : base(message, inner) => TypeName = typeName;
 
     /// <summary>The type that cannot be serialized.</summary>
     public string TypeName { get; }

@@ -31,6 +31,8 @@ public sealed class ManagerClient : ManagerSession
             akka.loglevel = WARNING
             akka.stdout-loglevel = WARNING
             akka.remote.retry-gate-closed-for = 1s
+            akka.remote.untrusted-mode = on
+            akka.remote.trusted-selection-paths = []
             """;
         var config = ManagedActorsConfig.Build(explicitHocon, Manager.Layer(options.Config, options.CallTimeout), roleDefaults);
         var settings = ManagerSettings.From(config);
@@ -102,7 +104,7 @@ public sealed class ManagerClient : ManagerSession
         {
             return;
         }
-        _gatekeeper.Tell(new Goodbye(Runtime.Session));
+        _gatekeeper.Tell(new Goodbye(Runtime.Session), Runtime.ReplyActor);
         await Runtime.DisposeAsync().ConfigureAwait(false);
     }
 }

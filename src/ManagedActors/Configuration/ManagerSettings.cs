@@ -9,7 +9,11 @@ internal sealed record ManagerSettings(
     int MaxMessageSize,
     int MaxCallsPerMessage,
     TimeSpan HandshakeTimeout,
-    TimeSpan DeadlineCheckInterval)
+    TimeSpan DeadlineCheckInterval,
+    int MaxValueDepth,
+    TimeSpan ChallengeLifetime,
+    int HandshakeBurst,
+    double HandshakesPerSecond)
 {
     public static ManagerSettings From(Config config)
     {
@@ -20,7 +24,11 @@ internal sealed record ManagerSettings(
             section.GetInt("max-message-size", 4_000_000),
             section.GetInt("max-calls-per-message", 512),
             section.GetTimeSpan("handshake-timeout", TimeSpan.FromSeconds(10)),
-            section.GetTimeSpan("deadline-check-interval", TimeSpan.FromMilliseconds(50)));
+            section.GetTimeSpan("deadline-check-interval", TimeSpan.FromMilliseconds(50)),
+            section.GetInt("max-value-depth", 64),
+            section.GetTimeSpan("handshake.challenge-lifetime", TimeSpan.FromSeconds(30)),
+            section.GetInt("handshake.burst", 32),
+            section.GetDouble("handshake.per-second", 16));
     }
 }
 
@@ -64,7 +72,8 @@ internal static class ActorSystems
                 "EndpointDisassociatedException|address is now gated for|Association with remote system .* has failed|Shutdown finished, but flushing might not have been successful|Unable to REMOVE channel",
                 System.Text.RegularExpressions.RegexOptions.Compiled))
             .Build();
-        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(config).And(filters);
+        // Only the protocol crosses the wire: the serializers a remote peer could use to build arbitrary types are replaced.
+        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(config).And(filters).And(Security.WireFirewall.Setup);
         return Akka.Actor.ActorSystem.Create(name, setup);
     }
 }

@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
@@ -16,22 +15,18 @@ internal sealed class Gatekeeper : ObjectActor
     /// <summary>The gatekeeper's actor name.</summary>
     public const string Name = "managed-actors";
 
-    private const int MaxOutstandingNonces = 4096;
-    private static readonly TimeSpan NonceLifetime = TimeSpan.FromSeconds(60);
-
-    private readonly byte[] _authKey;
+    private readonly Security.HandshakeGuard _handshakes;
     private readonly RegistryObject _registry;
-    private readonly Dictionary<string, DateTime> _nonces = new(StringComparer.Ordinal);
 
     public Gatekeeper(RegistryObject registry, ObjectBinding binding, HostContext host, byte[] authKey)
         : base(registry, binding, host)
     {
-        _authKey = authKey;
+        _handshakes = new Security.HandshakeGuard(authKey, host.Settings.ChallengeLifetime, host.Settings.HandshakeBurst, host.Settings.HandshakesPerSecond);
         _registry = registry;
         var self = Self;
         host.Codec.ReferenceRead = reference => self.Tell(new PinObject(reference.ObjectId));
         registry.Attach(
-            (kind, target, actorName) => Context.ActorOf(PropsFor(target, kind.Binding, host), actorName),
+            (kind, target, actorName, declared) => Context.Watch(Context.ActorOf(PropsFor(target, kind.Binding, host, declared), actorName)),
             actor => Context.Stop(actor));
     }
 
@@ -49,17 +44,23 @@ internal sealed class Gatekeeper : ObjectActor
     {
         switch (message)
         {
-            case Hello:
-                Sender.Tell(new Challenge(IssueNonce(), Host.Incarnation));
+            case Hello hello:
+                if (_handshakes.Challenge(hello.ReplyTo, Sender.Path.Address) is { } nonce)
+                {
+                    Sender.Tell(new Challenge(nonce, Host.Incarnation));
+                }
                 return true;
             case Proof proof:
                 Admit(proof);
                 return true;
             case Goodbye goodbye:
-                if (Host.Sessions.Close(goodbye.Session))
+                if (Host.Sessions.IsValidFor(goodbye.Session, Sender) && Host.Sessions.Close(goodbye.Session))
                 {
                     EndSessions([goodbye.Session]);
                 }
+                return true;
+            case Terminated terminated when _registry.ActorStopped(terminated.ActorRef):
+                // An object's actor stopped other than through the registry: its entry goes, its name can be opened again.
                 return true;
             case Terminated terminated:
                 var closed = Host.Sessions.CloseAll(terminated.ActorRef);
@@ -86,9 +87,9 @@ internal sealed class Gatekeeper : ObjectActor
                 Sender.Tell(Host.Sessions.Open(open.ReplyTo));
                 return true;
             case AnnounceShutdown:
-                foreach (var client in Host.Sessions.ReplyActors())
+                foreach (var (session, replyTo) in Host.Sessions.All())
                 {
-                    client.Tell(new HostShutdown(Host.Incarnation));
+                    replyTo.Tell(new HostShutdown(Host.Incarnation, session));
                 }
                 Sender.Tell(Done.Instance);
                 return true;
@@ -115,38 +116,12 @@ internal sealed class Gatekeeper : ObjectActor
         }
     }
 
-    private byte[] IssueNonce()
-    {
-        var now = DateTime.UtcNow;
-        if (_nonces.Count >= MaxOutstandingNonces)
-        {
-            foreach (var stale in _nonces.Where(n => n.Value < now).Select(n => n.Key).ToList())
-            {
-                _nonces.Remove(stale);
-            }
-            if (_nonces.Count >= MaxOutstandingNonces)
-            {
-                _nonces.Remove(_nonces.MinBy(n => n.Value).Key);
-            }
-        }
-        var nonce = RandomNumberGenerator.GetBytes(32);
-        _nonces[Convert.ToHexString(nonce)] = now + NonceLifetime;
-        return nonce;
-    }
-
     private void Admit(Proof proof)
     {
-        var key = Convert.ToHexString(proof.Nonce);
-        if (!_nonces.Remove(key, out var expires) || expires < DateTime.UtcNow)
+        if (_handshakes.Verify(proof.ReplyTo, proof.Nonce, proof.Mac, Sender.Path.Address) is { } denial)
         {
-            Sender.Tell(new AccessDenied("The challenge is unknown or expired; start the handshake again."));
-            return;
-        }
-        var expected = HMACSHA256.HashData(_authKey, proof.Nonce);
-        if (!CryptographicOperations.FixedTimeEquals(expected, proof.Mac))
-        {
-            Log.Warning("A client at {0} failed the authkey challenge.", proof.ReplyTo.Path.Address);
-            Sender.Tell(new AccessDenied("The authkey does not match the manager's."));
+            Log.Warning("A client at {0} was refused: {1}", proof.ReplyTo.Path.Address, denial);
+            Sender.Tell(new AccessDenied(denial));
             return;
         }
         var session = Host.Sessions.Open(proof.ReplyTo);

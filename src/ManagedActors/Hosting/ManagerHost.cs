@@ -63,7 +63,7 @@ internal sealed class ManagerHost : IAsyncDisposable
         try
         {
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
-            var codec = new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false);
+            var codec = new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth);
             var context = new HostContext(codec, new SessionTable(), settings, Guid.NewGuid(), address, new KindTable(kinds));
             var registry = new RegistryObject(context);
             var gatekeeper = system.ActorOf(Hosting.Gatekeeper.PropsFor(registry, context, authKey.ToArray()), Hosting.Gatekeeper.Name);

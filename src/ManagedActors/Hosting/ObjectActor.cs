@@ -23,11 +23,14 @@ internal class ObjectActor : UntypedActor, IWithTimers
     /// <summary>How late a parked call's timeout may fire at most.</summary>
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(20);
 
-    public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host)
+    private readonly Type?[]?[] _declared;
+
+    public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null)
     {
         Target = target;
         Binding = binding;
         _host = host;
+        _declared = DeclaredTypes.Close(binding, declared);
         target.Host = host;
     }
 
@@ -41,17 +44,33 @@ internal class ObjectActor : UntypedActor, IWithTimers
 
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
-    public static Props PropsFor(ManagedObject target, ObjectBinding binding, HostContext host) =>
-        Props.Create(() => new ObjectActor(target, binding, host));
+    public static Props PropsFor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null) =>
+        Props.Create(() => new ObjectActor(target, binding, host, declared));
 
+    /// <summary>
+    /// Nothing a message carries may restart or stop the object: a failure while handling one is logged, the calls of
+    /// its batch that were not answered yet get a fault, and the object keeps its state and keeps serving.
+    /// </summary>
     protected override void OnReceive(object message)
+    {
+        try
+        {
+            Handle(message);
+        }
+        catch (Exception e)
+        {
+            Log.Error(e, "{0} failed while handling {1}; the object keeps its state.", Binding.Contract.Definition.Name, message.GetType().Name);
+        }
+    }
+
+    private void Handle(object message)
     {
         switch (message)
         {
             case Calls calls:
                 Serve(calls);
                 break;
-            case CancelCall cancel:
+            case CancelCall cancel when _host.Sessions.IsValidFor(cancel.Session, Sender):
                 if (_parked.TryGetValue((cancel.Session, cancel.CallId), out var parked))
                 {
                     parked.Cancelled();
@@ -85,9 +104,11 @@ internal class ObjectActor : UntypedActor, IWithTimers
 
     private void Serve(Calls calls)
     {
-        if (!_host.Sessions.IsValid(calls.Session))
+        if (!_host.Sessions.IsValidFor(calls.Session, Sender))
         {
-            Sender.Tell(Results.AllFailed(calls, new AuthenticationException("The session is not known to this host; connect with the manager's authkey.")));
+            // Unknown, ended, or presented by another endpoint than the one that did the handshake.
+            ReplyFrames.Send(Sender, Results.AllFailed(calls, new AuthenticationException(
+                "The session is not known to this host for this connection; connect with the manager's authkey.")).Items, _host.Settings.MaxMessageSize);
             return;
         }
         _batch = new List<CallResult>(calls.Items.Length);
@@ -95,18 +116,22 @@ internal class ObjectActor : UntypedActor, IWithTimers
         {
             foreach (var item in calls.Items)
             {
-                Execute(calls.Session, item);
+                try
+                {
+                    Execute(calls.Session, item);
+                }
+                catch (Exception e)
+                {
+                    AddFault(item.CallId, e);
+                }
             }
-            if (_batch.Count > 0)
-            {
-                Sender.Tell(new Results(_batch.ToArray()));
-            }
+            ReplyFrames.Send(Sender, _batch, _host.Settings.MaxMessageSize);
             // Parked calls this batch answered (getters handed the items of a batch of puts) go out one message per client.
             if (_deferred is not null)
             {
                 foreach (var (replyTo, results) in _deferred)
                 {
-                    replyTo.Tell(new Results(results.ToArray()));
+                    ReplyFrames.Send(replyTo, results, _host.Settings.MaxMessageSize);
                 }
             }
         }
@@ -137,15 +162,11 @@ internal class ObjectActor : UntypedActor, IWithTimers
                 args = args[..^1];
             }
             method.CheckArguments(args);
+            DeclaredTypes.Check(method, _declared[item.MethodId], args);
         }
         catch (Exception e) when (e is ManagedActorsException or ArgumentException)
         {
             AddFault(item.CallId, e);
-            return;
-        }
-        catch (Exception e) when (e is FormatException or OverflowException)
-        {
-            AddFault(item.CallId, new ArgumentException($"{method.Contract}: the arguments are malformed ({e.Message})."));
             return;
         }
         var call = method.TakesCall ? new Call(this, Sender, session, item.CallId, owner) : null;
@@ -193,7 +214,15 @@ internal class ObjectActor : UntypedActor, IWithTimers
     private object?[] DecodeArguments(byte[] bytes, int expected)
     {
         var reader = new WireReader(bytes);
-        var count = reader.ReadCount();
+        int count;
+        try
+        {
+            count = reader.ReadCount();
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException("The arguments are malformed: " + e.Message, e);
+        }
         if (count != expected)
         {
             throw new ArgumentException($"Expected {expected} arguments, got {count}.");
@@ -205,7 +234,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
         }
         if (!reader.AtEnd)
         {
-            throw new FormatException("Trailing bytes after the arguments.");
+            throw new ArgumentException("Trailing bytes after the arguments.");
         }
         return args;
     }
@@ -306,7 +335,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
     {
         if (_batch is null)
         {
-            replyTo.Tell(new Results([result]));
+            ReplyFrames.Send(replyTo, [result], _host.Settings.MaxMessageSize);
             return;
         }
         _deferred ??= [];

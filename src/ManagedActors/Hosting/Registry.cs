@@ -43,7 +43,7 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
     private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly HostContext _host;
-    private Func<ObjectKind, ManagedObject, string, IActorRef>? _spawn;
+    private Func<ObjectKind, ManagedObject, string, Type[]?, IActorRef>? _spawn;
     private Action<IActorRef>? _stop;
     private long _next;
 
@@ -51,7 +51,7 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
 
     public override int Size => _byId.Count;
 
-    public void Attach(Func<ObjectKind, ManagedObject, string, IActorRef> spawn, Action<IActorRef> stop)
+    public void Attach(Func<ObjectKind, ManagedObject, string, Type[]?, IActorRef> spawn, Action<IActorRef> stop)
     {
         _spawn = spawn;
         _stop = stop;
@@ -80,7 +80,8 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
         }
         var target = objectKind.Create(createArgs);
         var id = name ?? Guid.NewGuid().ToString("N");
-        var actor = _spawn!(objectKind, target, "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        var actor = _spawn!(objectKind, target, "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            DeclaredArguments(objectKind, interfaceType));
         var reference = new ObjectReference(
             Akka.Serialization.Serialization.SerializedActorPath(actor), id, kind, interfaceType, _host.Incarnation, name);
         var entry = new Entry(objectKind, reference, actor, target);
@@ -96,6 +97,24 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
         return reference;
     }
 
+    /// <summary>The creator's type arguments (<c>string, int</c> for a dict), which every later call must respect.</summary>
+    private Type[]? DeclaredArguments(ObjectKind kind, string interfaceType)
+    {
+        try
+        {
+            var type = _host.Codec.AllowList.Resolve(interfaceType);
+            return type.IsGenericType && kind.Interface.IsGenericType
+                && type.GetGenericTypeDefinition() == kind.Interface.GetGenericTypeDefinition()
+                ? type.GetGenericArguments()
+                : null;
+        }
+        catch (ManagedActorsException)
+        {
+            // A type argument this host cannot load: the object stays untyped, as Python's are.
+            return null;
+        }
+    }
+
     public bool Delete(string name)
     {
         if (!_byName.Remove(name, out var entry))
@@ -108,6 +127,22 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
     }
 
     public int Count() => _byId.Count;
+
+    /// <summary>An object's actor stopped on its own (it failed to start, say): forget it, so its name can be opened again.</summary>
+    public bool ActorStopped(IActorRef actor)
+    {
+        var entry = _byId.Values.FirstOrDefault(e => e.Actor.Equals(actor));
+        if (entry is null)
+        {
+            return false;
+        }
+        _byId.Remove(entry.Reference.ObjectId);
+        if (entry.Reference.Name is { } name)
+        {
+            _byName.Remove(name);
+        }
+        return true;
+    }
 
     public void Hold(string objectId, Call call)
     {

@@ -17,6 +17,13 @@ internal sealed class SessionTable
 
     public bool IsValid(Guid session) => _sessions.ContainsKey(session);
 
+    /// <summary>
+    /// Whether <paramref name="session"/> is open and <paramref name="sender"/> is the reply endpoint that did its
+    /// handshake: a token is bound to its connection, so one seen elsewhere is worth nothing.
+    /// </summary>
+    public bool IsValidFor(Guid session, IActorRef sender) =>
+        _sessions.TryGetValue(session, out var replyTo) && replyTo.Path.Equals(sender.Path);
+
     public bool Close(Guid session) => _sessions.TryRemove(session, out _);
 
     /// <summary>Drops every session whose reply actor is <paramref name="replyTo"/> (its process died or left); their tokens.</summary>
@@ -53,7 +60,7 @@ internal sealed class SessionTable
             ? (replyTo.Path.Address.HasLocalScope ? "a client in the host's process" : "the client at " + replyTo.Path.Address)
             : "a client that is gone";
 
-    public IReadOnlyCollection<IActorRef> ReplyActors() => _sessions.Values.Distinct().ToArray();
+    public IReadOnlyList<(Guid Session, IActorRef ReplyTo)> All() => _sessions.Select(p => (p.Key, p.Value)).ToArray();
 
     /// <summary>The connected client processes: reply endpoints grouped by address, the host's own as "local".</summary>
     public IReadOnlyList<ClientStatus> Clients(string hostAddress) => _sessions.Values

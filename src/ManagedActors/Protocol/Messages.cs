@@ -48,8 +48,11 @@ internal sealed record Welcome(Guid Session, Guid Incarnation) : IProtocolMessag
 /// <summary>The handshake failed.</summary>
 internal sealed record AccessDenied(string Reason) : IProtocolMessage;
 
-/// <summary>The host is shutting down in order; sent to every client's reply actor.</summary>
-internal sealed record HostShutdown(Guid Incarnation) : IProtocolMessage;
+/// <summary>
+/// The host is shutting down in order; sent to every session's reply actor. It names the session, a secret only the
+/// host and that client know, so nobody else can make a client believe its host went away.
+/// </summary>
+internal sealed record HostShutdown(Guid Incarnation, Guid Session) : IProtocolMessage;
 
 /// <summary>A client ends its session.</summary>
 internal sealed record Goodbye(Guid Session) : IProtocolMessage;

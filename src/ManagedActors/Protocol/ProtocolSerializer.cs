@@ -87,6 +87,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                 break;
             case HostShutdown shutdown:
                 w.WriteGuid(shutdown.Incarnation);
+                w.WriteGuid(shutdown.Session);
                 break;
             case Goodbye goodbye:
                 w.WriteGuid(goodbye.Session);
@@ -112,13 +113,14 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                 ProofManifest => new Proof(ResolveRef(ref r), r.ReadBytes(), r.ReadBytes()),
                 WelcomeManifest => new Welcome(r.ReadGuid(), r.ReadGuid()),
                 DeniedManifest => new AccessDenied(r.ReadString() ?? ""),
-                ShutdownManifest => new HostShutdown(r.ReadGuid()),
+                ShutdownManifest => new HostShutdown(r.ReadGuid(), r.ReadGuid()),
                 GoodbyeManifest => new Goodbye(r.ReadGuid()),
                 _ => throw new SerializationException($"Unknown ManagedActors manifest '{manifest}'."),
             };
         }
-        catch (FormatException e)
+        catch (Exception e) when (e is not SerializationException and not OutOfMemoryException)
         {
+            // Total: whatever the bytes, one exception type, which Akka.Remote logs and drops.
             throw new SerializationException($"Malformed ManagedActors message '{manifest}': {e.Message}", e);
         }
     }
@@ -130,7 +132,9 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         for (var i = 0; i < items.Length; i++)
         {
             var callId = r.ReadVarInt();
-            var methodId = checked((int)r.ReadVarUInt());
+            // An id no interface has is the object's to refuse (UnknownMethodException), not a reason to drop the batch.
+            var rawId = r.ReadVarUInt();
+            var methodId = rawId > int.MaxValue ? -1 : (int)rawId;
             items[i] = new CallRequest(callId, methodId, r.ReadBytes());
         }
         return new Calls(session, items);

@@ -28,7 +28,6 @@ internal sealed class TypeAllowList
     private readonly ConcurrentDictionary<string, byte> _assemblies = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<Type, byte> _types = new();
     private readonly ConcurrentDictionary<string, Type> _resolved = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<(string Name, string Assembly), byte> _typeKeys = new();
 
     public TypeAllowList(IEnumerable<Assembly> trusted)
     {
@@ -56,11 +55,6 @@ internal sealed class TypeAllowList
             return;
         }
         _resolved.TryAdd(TypeNames.Of(type), type);
-        var definition = type.IsGenericType ? type.GetGenericTypeDefinition() : type;
-        if (definition.FullName is { } fullName && definition.Assembly.GetName().Name is { } assemblyName)
-        {
-            _typeKeys.TryAdd((fullName, assemblyName), 0);
-        }
         if (type.IsArray)
         {
             AllowType(type.GetElementType()!);
@@ -173,31 +167,21 @@ internal sealed class TypeAllowList
         }
     }
 
-    /// <summary>The check Hyperion runs on every type name inside a payload: no assembly outside the trusted set and the framework.</summary>
-    public bool IsAllowedForHyperion(string typeName) =>
-        System.Reflection.Metadata.TypeName.TryParse(typeName.Replace(",%core%", "", StringComparison.Ordinal), out var parsed) && AssembliesAllowed(parsed);
-
-    private bool AssembliesAllowed(System.Reflection.Metadata.TypeName name)
+    /// <summary>
+    /// The check Hyperion runs on every type name inside a payload, at every depth of the object graph: the same
+    /// allow-list as a value's announced type (framework types by name, the library's and trusted assemblies' types),
+    /// never "anything in a System assembly".
+    /// </summary>
+    public bool IsAllowedForHyperion(string typeName)
     {
-        if (name.AssemblyName is { } assembly && !IsTrustedAssemblyName(assembly.Name) && !IsFrameworkAssemblyName(assembly.Name)
-            && !_typeKeys.ContainsKey(((name.IsConstructedGenericType ? name.GetGenericTypeDefinition() : name).FullName, assembly.Name)))
+        try
+        {
+            Resolve(typeName.Replace(",%core%", "", StringComparison.Ordinal));
+            return true;
+        }
+        catch (ManagedActorsException)
         {
             return false;
         }
-        if (name.IsArray || name.IsPointer || name.IsByRef)
-        {
-            return AssembliesAllowed(name.GetElementType());
-        }
-        if (name.IsConstructedGenericType)
-        {
-            foreach (var argument in name.GetGenericArguments())
-            {
-                if (!AssembliesAllowed(argument))
-                {
-                    return false;
-                }
-            }
-        }
-        return true;
     }
 }

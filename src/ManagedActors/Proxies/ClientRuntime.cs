@@ -32,9 +32,12 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         _ownsSystem = ownsSystem;
         Settings = settings;
         HostAddress = hostAddress;
-        Codec = new ValueCodec(allowList, this, trustWrittenTypes: true);
+        Codec = new ValueCodec(allowList, this, trustWrittenTypes: true, settings.MaxValueDepth);
         Resolver = new ActorPathResolver(system);
-        ReplyActor = system.ActorOf(Proxies.ReplyActor.PropsFor(this), "managed-actors-replies-" + Guid.NewGuid().ToString("N")[..8]);
+        // The name is a secret: clients run in untrusted mode, so only a peer that knows the full path (the host, told it
+        // in the handshake) can deliver a reply.
+        ReplyActor = system.ActorOf(Proxies.ReplyActor.PropsFor(this),
+            "managed-actors-replies-" + Convert.ToHexString(global::System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
         _sweep = new Timer(static s => ((ClientRuntime)s!).Sweep(), this, settings.DeadlineCheckInterval, settings.DeadlineCheckInterval);
     }
 
@@ -385,9 +388,13 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
 
     // ---------------------------------------------------------------- host state
 
-    public void OnHostShutdown(Guid incarnation)
+    /// <summary>Whether a reply comes from the host this client talks to (an object there, or this process's own host).</summary>
+    public bool IsHost(IActorRef sender) =>
+        sender.Path.Address.HasLocalScope || sender.Path.Address.Equals(HostAddress);
+
+    public void OnHostShutdown(Guid incarnation, Guid session)
     {
-        if (incarnation == Incarnation)
+        if (incarnation == Incarnation && session == Session)
         {
             ShutDownWith("The manager's host shut down.");
         }

@@ -27,11 +27,11 @@ internal sealed class ReplyActor : UntypedActor
     {
         switch (message)
         {
-            case Results results:
+            case Results results when _runtime.IsHost(Sender):
                 _runtime.OnResults(results);
                 break;
-            case HostShutdown shutdown:
-                _runtime.OnHostShutdown(shutdown.Incarnation);
+            case HostShutdown shutdown when _runtime.IsHost(Sender):
+                _runtime.OnHostShutdown(shutdown.Incarnation, shutdown.Session);
                 break;
             case DisassociatedEvent disassociated:
                 _runtime.OnDisassociated(disassociated.RemoteAddress);

@@ -90,7 +90,8 @@ public sealed class ObjectActorSpec : TestKit
         Assert.Equal(typeof(UnknownMethodException).FullName, Fault(results[0]).TypeName);
         Assert.Equal(typeof(ArgumentException).FullName, Fault(results[1]).TypeName);
         Assert.Contains("must be Int32", Fault(results[1]).Message);
-        Assert.Equal(typeof(ArgumentException).FullName, Fault(results[2]).TypeName);
+        // Bytes that are no value: the codec's one typed exception, never a FormatException or worse.
+        Assert.Equal(typeof(ManagedSerializationException).FullName, Fault(results[2]).TypeName);
         Assert.Equal(typeof(ArgumentException).FullName, Fault(results[3]).TypeName);
         Assert.False(results[4].IsFault);
         Assert.Equal("ok", _host.Codec.Decode(results[5].Payload));

@@ -47,9 +47,11 @@ public sealed class ProtocolSerializerSpec(ITestOutputHelper output)
         Assert.Equal(nonce, proof.Nonce);
         Assert.Equal(TestActor, proof.ReplyTo);
         var incarnation = Guid.NewGuid();
+        var nonceSession = Guid.NewGuid();
         Assert.Equal(incarnation, RoundTrip(new Challenge(nonce, incarnation)).Incarnation);
         Assert.Equal("no", RoundTrip(new AccessDenied("no")).Reason);
-        Assert.Equal(incarnation, RoundTrip(new HostShutdown(incarnation)).Incarnation);
+        var shutdown = RoundTrip(new HostShutdown(incarnation, nonceSession));
+        Assert.Equal((incarnation, nonceSession), (shutdown.Incarnation, shutdown.Session));
         Assert.Equal(incarnation, RoundTrip(new Welcome(Guid.Empty, incarnation)).Incarnation);
         Assert.Equal(7, RoundTrip(new CancelCall(Guid.Empty, 7)).CallId);
         Assert.Equal(incarnation, RoundTrip(new Goodbye(incarnation)).Session);
