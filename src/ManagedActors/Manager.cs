@@ -23,6 +23,9 @@ public sealed class Manager : ManagerSession
     /// <summary>The key a client must prove it holds (32 random bytes unless given in the options).</summary>
     public byte[] AuthKey => _host.AuthKey.ToArray();
 
+    /// <summary>The host this manager runs, for the library's own tests and tools.</summary>
+    internal ManagerHost Host => _host;
+
     /// <summary>Starts an embedded host on 127.0.0.1 (a free port unless one is given) with a random 32-byte authkey.</summary>
     public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
