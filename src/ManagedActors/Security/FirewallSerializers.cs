@@ -9,12 +9,11 @@ using SerializationException = System.Runtime.Serialization.SerializationExcepti
 namespace ManagedActors.Security;
 
 /// <summary>
-/// Sits under Akka's JSON id (1), the fallback for every type no serializer is bound to. It writes an opaque
-/// ticket and keeps the object in this process; reading a ticket hands the object back once. A local round trip
-/// (<c>serialize-messages = on</c>) still works, while bytes from another process name no ticket here and are
-/// refused, so nothing unbound can be built from the network.
+/// Messages that may travel inside this process only, in serialized form. Writing one leaves it here under an
+/// opaque ticket (a secret of this process and a number); reading the ticket hands it back once. A local round
+/// trip (<c>serialize-messages = on</c>) works; bytes from another process name no ticket here and are refused.
 /// </summary>
-internal sealed class LocalOnlySerializer : Serializer
+internal sealed class LocalTickets
 {
     private const int MaxOutstanding = 16_384;
     private static readonly byte[] ProcessSecret = RandomNumberGenerator.GetBytes(16);
@@ -22,15 +21,7 @@ internal sealed class LocalOnlySerializer : Serializer
     private readonly ConcurrentQueue<long> _order = new();
     private long _next;
 
-    public LocalOnlySerializer(ExtendedActorSystem system) : base(system)
-    {
-    }
-
-    public override int Identifier => WireFirewall.JsonId;
-
-    public override bool IncludeManifest => false;
-
-    public override byte[] ToBinary(object obj)
+    public byte[] Issue(object obj)
     {
         var ticket = Interlocked.Increment(ref _next);
         _issued[ticket] = obj;
@@ -46,7 +37,7 @@ internal sealed class LocalOnlySerializer : Serializer
         return bytes;
     }
 
-    public override object FromBinary(byte[] bytes, Type type)
+    public object Redeem(byte[] bytes, string what)
     {
         if (bytes.Length == ProcessSecret.Length + sizeof(long)
             && CryptographicOperations.FixedTimeEquals(bytes.AsSpan(0, ProcessSecret.Length), ProcessSecret)
@@ -54,9 +45,25 @@ internal sealed class LocalOnlySerializer : Serializer
         {
             return obj;
         }
-        throw new SerializationException(
-            "ManagedActors refuses messages outside its protocol: serializer id 1 (JSON) cannot be read from the network.");
+        throw new SerializationException($"ManagedActors refuses {what} from the network: only the library's protocol crosses it.");
     }
+}
+
+/// <summary>
+/// Sits under Akka's JSON id (1), the fallback for every type no serializer is bound to: such messages never leave
+/// the process, so nothing unbound (Newtonsoft with type names is a known gadget channel) can be built from the network.
+/// </summary>
+internal sealed class LocalOnlySerializer(ExtendedActorSystem system) : Serializer(system)
+{
+    private readonly LocalTickets _tickets = new();
+
+    public override int Identifier => WireFirewall.JsonId;
+
+    public override bool IncludeManifest => false;
+
+    public override byte[] ToBinary(object obj) => _tickets.Issue(obj);
+
+    public override object FromBinary(byte[] bytes, Type type) => _tickets.Redeem(bytes, "serializer id 1 (JSON)");
 }
 
 /// <summary>Sits under a serializer id that nothing in ManagedActors uses (protobuf by type name, remote deployment).</summary>
@@ -76,23 +83,23 @@ internal sealed class RefusingSerializer(ExtendedActorSystem system, int identif
 /// <summary>
 /// Akka's miscellaneous-message serializer (id 16), reading only what remote death watch needs: heartbeats.
 /// <c>Kill</c>, <c>PoisonPill</c>, <c>Identify</c>, <c>Status.Failure</c> (an exception rebuilt by type name),
-/// routers and configs are refused before a byte of them is read. Writing is unchanged.
+/// routers and configs are refused before a byte of them is read; inside the process they still round-trip.
 /// </summary>
 internal sealed class HeartbeatOnlySerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     private readonly MiscMessageSerializer _inner = new(system);
+    private readonly LocalTickets _tickets = new();
 
     public override int Identifier => WireFirewall.MiscId;
 
-    public override byte[] ToBinary(object obj) => _inner.ToBinary(obj);
+    public override byte[] ToBinary(object obj) => IsHeartbeat(_inner.Manifest(obj)) ? _inner.ToBinary(obj) : _tickets.Issue(obj);
 
     public override string Manifest(object o) => _inner.Manifest(o);
 
-    public override object FromBinary(byte[] bytes, string manifest) => manifest switch
-    {
-        "RWHB" or "RWHR" => _inner.FromBinary(bytes, manifest),
-        _ => throw new SerializationException($"ManagedActors refuses Akka message '{manifest}' from the network."),
-    };
+    public override object FromBinary(byte[] bytes, string manifest) =>
+        IsHeartbeat(manifest) ? _inner.FromBinary(bytes, manifest) : _tickets.Redeem(bytes, $"Akka message '{manifest}'");
+
+    private static bool IsHeartbeat(string manifest) => manifest is "RWHB" or "RWHR";
 }
 
 /// <summary>
