@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using ManagedActors.Protocol;
+using ManagedActors.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ManagedActors.Tests.Security;
+
+/// <summary>Unauthenticated handshakes by the tens of thousands cost legitimate clients nothing.</summary>
+public sealed class HandshakeFloodSpec(ITestOutputHelper output) : IAsyncLifetime
+{
+    private Manager _manager = null!;
+
+    public async Task InitializeAsync() => _manager = await Manager.StartAsync(SessionFixture.Options);
+
+    public async Task DisposeAsync() => await _manager.DisposeAsync();
+
+    [Fact]
+    public async Task Fifty_thousand_hellos_refuse_no_client_and_are_answered_only_up_to_the_rate()
+    {
+        await using var attacker = RawPeer.Start();
+        var gatekeeper = attacker.System.ActorSelection(RawPeer.GatekeeperPath(_manager.Address));
+        var flood = Task.Run(() =>
+        {
+            for (var i = 0; i < 50_000; i++)
+            {
+                gatekeeper.Tell(new Hello(attacker.Inbox), attacker.Inbox);
+            }
+        });
+        var durations = new List<double>();
+        var connects = Enumerable.Range(0, 4).Select(async _ =>
+        {
+            for (var round = 0; round < 5; round++)
+            {
+                var watch = Stopwatch.StartNew();
+                await using var client = await Manager.ConnectAsync(_manager.Address, _manager.AuthKey);
+                var elapsed = watch.Elapsed.TotalMilliseconds;
+                lock (durations)
+                {
+                    durations.Add(elapsed);
+                }
+                var items = await client.ListAsync<int>();
+                await items.AppendAsync(round);
+            }
+        }).ToArray();
+        await Task.WhenAll(connects).Within(TimeSpan.FromSeconds(60), "twenty connects during a Hello flood");
+        await flood.Within(TimeSpan.FromSeconds(60), "the flood to be sent");
+        var challenges = 0;
+        while (await attacker.NextAsync<Challenge>(TimeSpan.FromMilliseconds(200)) is not null)
+        {
+            challenges++;
+        }
+        durations.Sort();
+        var p99 = durations[(int)Math.Ceiling(durations.Count * 0.99) - 1];
+        output.WriteLine($"20 handshakes during 50,000 Hellos: median {durations[durations.Count / 2]:0.0} ms, p99 {p99:0.0} ms, max {durations[^1]:0.0} ms; " +
+            $"the flood got {challenges} challenges (each connect includes starting the client's ActorSystem)");
+        Assert.Equal(20, durations.Count);
+        Assert.True(p99 < 5_000, $"p99 handshake {p99:0} ms during the flood");
+        // The burst plus what the rate refills while the flood lasts, nowhere near fifty thousand.
+        Assert.InRange(challenges, 1, 2_000);
+    }
+}
