@@ -22,7 +22,8 @@ internal static class RawEcho
 
     public static async Task<int> HostAsync()
     {
-        var system = ActorSystems.Create("managed-actors", ManagedActorsConfig.Build("", null, Hocon));
+        // A bare Akka system: the baseline is Akka itself, JSON fallback included, without the library's wire firewall.
+        var system = ActorSystem.Create("managed-actors", ManagedActorsConfig.Build("", null, Hocon));
         system.ActorOf(Props.Create<Echo>(), "echo");
         Console.WriteLine("ADDRESS " + ((ExtendedActorSystem)system).Provider.DefaultAddress);
         await Task.Delay(Timeout.Infinite); // until the orchestrator kills it
@@ -32,7 +33,7 @@ internal static class RawEcho
 
     public static async Task<int> ClientAsync(Options options)
     {
-        var system = ActorSystems.Create("raw-client", ManagedActorsConfig.Build("", null, Hocon));
+        var system = ActorSystem.Create("raw-client", ManagedActorsConfig.Build("", null, Hocon));
         var pending = new ConcurrentDictionary<long, TaskCompletionSource>();
         var replies = system.ActorOf(Props.Create(() => new Replies(pending)), "replies");
         var echo = ((ExtendedActorSystem)system).Provider.ResolveActorRef(options.Get("address", "") + "/user/echo");
