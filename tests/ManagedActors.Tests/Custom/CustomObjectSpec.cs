@@ -123,7 +123,11 @@ public sealed class CustomObjectSpec
         Assert.Equal(6, await same.IncrementAsync(5));
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => same.IncrementAsync(-1));
         Assert.Contains("only counts up", error.Message);
+        Assert.Contains("End of stack trace on the ManagedActors host", error.StackTrace);
+#if DEBUG
+        // An optimized build may inline a small method into its caller, and its frame with it.
         Assert.Contains(nameof(Counter), error.StackTrace);
+#endif
         Assert.Equal(6, await counter.GetValueAsync());
         await same.ResetAsync();
         Assert.Equal(0, await counter.GetValueAsync());
