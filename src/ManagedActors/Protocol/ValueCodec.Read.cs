@@ -162,11 +162,11 @@ internal sealed partial class ValueCodec
             {
                 var type = _allowList.Resolve(r.ReadRequiredString());
                 var (offset, count) = r.ReadSlice();
-                using var stream = new MemoryStream(r.Buffer, offset, count, writable: false);
+                var buffer = r.Buffer;
                 object? value;
                 try
                 {
-                    value = _reader.Deserialize(stream);
+                    value = RecordGraph.Read(count, () => _reader.Deserialize(new MemoryStream(buffer, offset, count, writable: false)));
                 }
                 catch (Exception e) when (e is not ManagedActorsException)
                 {
@@ -175,6 +175,10 @@ internal sealed partial class ValueCodec
                 if (value is not null && !type.IsInstanceOfType(value))
                 {
                     throw new FormatException($"A value announced as '{type}' was '{value.GetType()}'.");
+                }
+                if (value is not null && RecordGraph.Depth(value, _maxDepth - depth) > _maxDepth - depth)
+                {
+                    throw new FormatException($"The value nests deeper than {_maxDepth} levels (managed-actors.max-value-depth).");
                 }
                 return value;
             }

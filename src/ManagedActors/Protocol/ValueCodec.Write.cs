@@ -124,13 +124,17 @@ internal sealed partial class ValueCodec
             case ShapeKind.Refused:
                 throw new ManagedSerializationException(type, shape.RefusalReason!);
             default:
-                WriteOther(w, value, type);
+                WriteOther(w, value, type, depth);
                 return;
         }
     }
 
-    private void WriteOther(WireWriter w, object value, Type type)
+    private void WriteOther(WireWriter w, object value, Type type, int depth)
     {
+        if (RecordGraph.Depth(value, _maxDepth - depth) > _maxDepth - depth)
+        {
+            throw new ManagedSerializationException(type, $"it nests deeper than {_maxDepth} levels (managed-actors.max-value-depth)");
+        }
         Trust(type);
         w.WriteByte(TagOther);
         w.WriteString(TypeNames.Of(type));

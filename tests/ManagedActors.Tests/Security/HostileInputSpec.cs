@@ -7,6 +7,9 @@ using Xunit;
 
 namespace ManagedActors.Tests.Security;
 
+/// <summary>A record that can nest without bound: the shape a deep object graph through the Hyperion fallback takes.</summary>
+public sealed record Chain(object? Next);
+
 /// <summary>An authenticated client that sends what no proxy would: each input is a typed fault, and the host keeps serving.</summary>
 public sealed class HostileInputSpec : IAsyncLifetime
 {
@@ -114,6 +117,69 @@ public sealed class HostileInputSpec : IAsyncLifetime
         await ns.SetAsync("t", Tuple.Create<object, string>(12, "allowed"));
         Assert.Equal(Tuple.Create<object, string>(12, "allowed"), await ns.GetAsync<Tuple<object, string>>("t"));
         await AssertIntactAsync();
+    }
+
+    [Fact]
+    public async Task A_record_chain_two_hundred_thousand_deep_through_the_fallback_is_refused_and_the_host_survives()
+    {
+        var payload = DeepChainPayload(200_000);
+        using var w = new WireWriter();
+        w.WriteVarUInt(1);
+        w.WriteByte(50); // the fallback's tag: a type name, then Hyperion's bytes
+        w.WriteString(TypeNames.Of(typeof(Chain)));
+        w.WriteBytes(payload);
+        var fault = await FaultOfAsync(Wire.PathOf(_list), Append, w.ToArray());
+        Assert.Equal(typeof(ManagedSerializationException).FullName, fault.TypeName);
+        Assert.Contains("max-value-depth", fault.Message);
+        await AssertIntactAsync();
+    }
+
+    [Fact]
+    public async Task A_record_nested_past_the_limit_fails_at_the_caller_and_a_shallow_one_round_trips()
+    {
+        object? chain = null;
+        for (var i = 0; i < 100; i++)
+        {
+            chain = new Chain(chain);
+        }
+        await Assert.ThrowsAsync<ManagedSerializationException>(() => _list.AppendAsync(chain!));
+        await _list.AppendAsync(new Chain(new Chain(null)));
+        Assert.Equal(new Chain(new Chain(null)), await _list.GetAsync(1));
+    }
+
+    /// <summary>
+    /// Hyperion's bytes for a chain of records <paramref name="depth"/> long, built from two short chains' bytes (each
+    /// level repeats the same few bytes), since writing a deep chain would take the writer's stack and minutes.
+    /// </summary>
+    private static byte[] DeepChainPayload(int depth)
+    {
+        byte[] Write(int length)
+        {
+            object? chain = null;
+            for (var i = 0; i < length; i++)
+            {
+                chain = new Chain(chain);
+            }
+            var serializer = new Hyperion.Serializer(new Hyperion.SerializerOptions(versionTolerance: false, preserveObjectReferences: true, surrogates: null, serializerFactories: null, knownTypes: null, ignoreISerializable: false, packageNameOverrides: null, disallowUnsafeTypes: true, typeFilter: Hyperion.DisabledTypeFilter.Instance));
+            using var stream = new MemoryStream();
+            serializer.Serialize(chain!, stream);
+            return stream.ToArray();
+        }
+        var shorter = Write(100);
+        var longer = Write(101);
+        var at = 0;
+        while (shorter[at] == longer[at])
+        {
+            at++;
+        }
+        var unit = longer[at..(at + longer.Length - shorter.Length)];
+        var bytes = new List<byte>(shorter[..at]);
+        for (var i = 100; i < depth; i++)
+        {
+            bytes.AddRange(unit);
+        }
+        bytes.AddRange(shorter[at..]);
+        return [.. bytes];
     }
 
     [Fact]
