@@ -32,7 +32,8 @@ public sealed class ManagerClient : ManagerSession
             akka.stdout-loglevel = WARNING
             akka.remote.retry-gate-closed-for = 1s
             akka.remote.untrusted-mode = on
-            akka.remote.trusted-selection-paths = []
+            # The host watches each client's reply actor; its remote watcher's heartbeats arrive by selection.
+            akka.remote.trusted-selection-paths = ["/system/remote-watcher"]
             """;
         var config = ManagedActorsConfig.Build(explicitHocon, Manager.Layer(options.Config, options.CallTimeout), roleDefaults);
         var settings = ManagerSettings.From(config);

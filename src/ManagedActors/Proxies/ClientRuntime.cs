@@ -9,7 +9,7 @@ namespace ManagedActors.Proxies;
 /// Everything one client session shares: the reply actor, the correlation map of pending calls, the outboxes
 /// that coalesce calls per object, the deadline sweep, and the state of the connection to the host.
 /// </summary>
-internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
+internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
 {
     private const int Running = 0, HostGone = 1, ShutDown = 2;
 
@@ -98,8 +98,6 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         Incarnation = incarnation;
     }
 
-    // ---------------------------------------------------------------- proxies
-
     public T CreateProxy<T>(ObjectReference reference, TimeSpan? timeout = null) where T : class =>
         (T)CreateProxy(typeof(T), reference, timeout);
 
@@ -119,8 +117,6 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         }
         return CreateProxy(interfaceType, reference, null);
     }
-
-    // ---------------------------------------------------------------- calls
 
     public object Invoke(ManagedProxy proxy, ClientMethod method, object?[] args)
     {
@@ -171,73 +167,6 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         proxy.Outbox.Enqueue(new CallRequest(callId, method.Id, payload));
     }
 
-    /// <summary>
-    /// The slow path after the host was lost: run the handshake again (once, for every caller waiting), then
-    /// point the proxy at its object on the restarted host. A named object found there again is used; one that
-    /// did not survive the restart (every object, unless durable) is <see cref="ObjectNotFoundException"/>.
-    /// </summary>
-    private async Task SendAfterReconnectAsync(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, CancellationToken cancellationToken)
-    {
-        try
-        {
-            if (Volatile.Read(ref _state) == HostGone && Reconnect is not null)
-            {
-                await EnsureConnectedAsync(cancellationToken).ConfigureAwait(false);
-            }
-            if (NeedsReattach(proxy))
-            {
-                var reference = proxy.Reference;
-                var found = reference.Name is not null && Find is not null
-                    ? await Find(reference, cancellationToken).ConfigureAwait(false)
-                    : null;
-                if (found is null)
-                {
-                    pending.SetError(new ObjectNotFoundException(
-                        $"The {reference.Kind} '{reference.Name ?? reference.ObjectId}' did not survive the restart of its host at {HostAddress}; open it again."));
-                    return;
-                }
-                proxy.Rebind(found);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            pending.Start(0, long.MaxValue, method, proxy.Outbox, this, cancellationToken);
-            pending.SetCancelled();
-            return;
-        }
-        catch (Exception e)
-        {
-            pending.SetError(e is ManagedActorsException ? e : new HostUnavailableException($"The host at {HostAddress} could not be reached again: {e.Message}", e));
-            return;
-        }
-        Send(pending, proxy, method, args, cancellationToken);
-    }
-
-    private Task EnsureConnectedAsync(CancellationToken cancellationToken)
-    {
-        lock (_reconnectGate)
-        {
-            return (_reconnecting ??= ReconnectCoreAsync()).WaitAsync(cancellationToken);
-        }
-    }
-
-    private async Task ReconnectCoreAsync()
-    {
-        try
-        {
-            var (session, incarnation) = await Reconnect!(CancellationToken.None).ConfigureAwait(false);
-            Admit(session, incarnation);
-            Interlocked.CompareExchange(ref _state, Running, HostGone);
-        }
-        finally
-        {
-            lock (_reconnectGate)
-            {
-                _reconnecting = null;
-            }
-        }
-    }
-
     private byte[] EncodeArguments(ClientMethod method, object?[] args, Guid owner)
     {
         using var writer = new WireWriter();
@@ -282,170 +211,4 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     }
 
     private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : t;
-
-    public void OnCallCancelled(IPendingCall call)
-    {
-        if (call.Method.IsBlocking && Volatile.Read(ref _state) == Running)
-        {
-            // The host may already have handed this call an item; it answers either with the item or with a
-            // cancellation, so nothing is lost. If it never answers, the deadline ends the wait.
-            call.CancelRequested = true;
-            call.Deadline = Math.Min(call.Deadline, Environment.TickCount64 + (long)Settings.CallTimeout.TotalMilliseconds);
-            call.Outbox.Cancel(call.CallId);
-            return;
-        }
-        if (_pending.TryRemove(call.CallId, out _))
-        {
-            call.Outbox.Completed();
-            call.SetCancelled();
-        }
-    }
-
-    public void OnResults(Results results)
-    {
-        if (Volatile.Read(ref _state) == HostGone)
-        {
-            Interlocked.CompareExchange(ref _state, Running, HostGone);
-        }
-        foreach (var item in results.Items)
-        {
-            if (!_pending.TryRemove(item.CallId, out var call))
-            {
-                continue;
-            }
-            call.Outbox.Completed();
-            if (item.IsFault)
-            {
-                Exception error;
-                try
-                {
-                    error = RemoteFaults.ToException(FaultInfo.Decode(item.Payload));
-                }
-                catch (FormatException e)
-                {
-                    error = new ManagedRemoteException("FormatException", "The host's fault could not be read: " + e.Message, null);
-                }
-                if (error is AuthenticationException && Reconnect is not null)
-                {
-                    // The host no longer knows this session (it restarted): the next call runs the handshake again.
-                    Interlocked.CompareExchange(ref _state, HostGone, Running);
-                }
-                if (error is OperationCanceledException && call.CancelRequested)
-                {
-                    call.SetCancelled();
-                }
-                else
-                {
-                    call.SetError(error);
-                }
-                continue;
-            }
-            object? value;
-            try
-            {
-                value = Codec.Decode(item.Payload);
-            }
-            catch (Exception e) when (e is ManagedActorsException or FormatException or ArgumentException)
-            {
-                call.SetError(e is FormatException or ArgumentException
-                    ? new ManagedRemoteException("FormatException", "The host's reply could not be read: " + e.Message, null)
-                    : e);
-                continue;
-            }
-            call.SetValue(value);
-        }
-    }
-
-    private void Sweep()
-    {
-        if (_pending.IsEmpty)
-        {
-            return;
-        }
-        var now = Environment.TickCount64;
-        foreach (var pair in _pending)
-        {
-            var call = pair.Value;
-            if (call.Deadline > now || !_pending.TryRemove(pair.Key, out _))
-            {
-                continue;
-            }
-            call.Outbox.Completed();
-            if (call.CancelRequested)
-            {
-                call.SetCancelled();
-                continue;
-            }
-            if (call.Method.IsBlocking)
-            {
-                call.Outbox.Cancel(call.CallId);
-            }
-            call.SetError(Volatile.Read(ref _state) == HostGone
-                ? new HostUnavailableException($"The host at {HostAddress} is unreachable; {call.Method.Contract} got no answer.")
-                : new TimeoutException($"{call.Method.Contract} got no answer from {call.Target.Path.Address} in time ({Settings.CallTimeout.TotalSeconds:0.###} s default; set per call with WithTimeout)."));
-        }
-    }
-
-    // ---------------------------------------------------------------- host state
-
-    /// <summary>Whether a reply comes from the host this client talks to (an object there, or this process's own host).</summary>
-    public bool IsHost(IActorRef sender) =>
-        sender.Path.Address.HasLocalScope || sender.Path.Address.Equals(HostAddress);
-
-    public void OnHostShutdown(Guid incarnation, Guid session)
-    {
-        if (incarnation == Incarnation && session == Session)
-        {
-            ShutDownWith("The manager's host shut down.");
-        }
-    }
-
-    public void OnDisassociated(Address remote)
-    {
-        if (!remote.Equals(HostAddress) || Interlocked.CompareExchange(ref _state, HostGone, Running) != Running)
-        {
-            return;
-        }
-        FailAll(() => new HostUnavailableException($"The connection to the host at {HostAddress} was lost."));
-    }
-
-    private void ShutDownWith(string reason)
-    {
-        _shutdownReason = reason;
-        Volatile.Write(ref _state, ShutDown);
-        FailAll(() => new ManagerShutDownException(reason));
-    }
-
-    private void FailAll(Func<Exception> error)
-    {
-        foreach (var pair in _pending)
-        {
-            if (_pending.TryRemove(pair.Key, out var call))
-            {
-                call.Outbox.Completed();
-                call.SetError(error());
-            }
-        }
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref _disposed, 1) != 0)
-        {
-            return;
-        }
-        if (Volatile.Read(ref _state) != ShutDown)
-        {
-            ShutDownWith("The manager connection was disposed.");
-        }
-        await _sweep.DisposeAsync().ConfigureAwait(false);
-        if (_ownsSystem)
-        {
-            await System.Terminate().ConfigureAwait(false);
-        }
-        else
-        {
-            System.Stop(ReplyActor);
-        }
-    }
 }

@@ -179,6 +179,32 @@ public sealed class WireFirewallSpec : IAsyncLifetime
         Assert.Equal("real", await queue.GetAsync().Within());
     }
 
+    [Fact]
+    public async Task A_client_in_untrusted_mode_still_answers_the_hosts_death_watch_and_stays_connected()
+    {
+        // The host watches every client; with a short failure detector, a client whose heartbeat answers were
+        // dropped would be declared unreachable (and cut off) well within the span this test lets pass.
+        await using var host = await Manager.StartAsync(SessionFixture.Options with
+        {
+            Config = SessionFixture.TestHocon + """
+
+                akka.remote.watch-failure-detector.heartbeat-interval = 200ms
+                akka.remote.watch-failure-detector.acceptable-heartbeat-pause = 1s
+                akka.remote.watch-failure-detector.expected-response-after = 200ms
+                akka.remote.watch-failure-detector.unreachable-nodes-reaper-interval = 200ms
+                """,
+        });
+        await using var client = await Manager.ConnectAsync(host.Address, host.AuthKey);
+        var items = await client.ListAsync<int>();
+        for (var i = 0; i < 4; i++)
+        {
+            // Time passing is what is under test here: four times the acceptable pause.
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            await items.AppendAsync(i).Within(what: $"a call {i + 1} s after connecting");
+        }
+        Assert.Equal([0, 1, 2, 3], await items.SnapshotAsync());
+    }
+
     private ExtendedActorSystem HostSystem() => (ExtendedActorSystem)_manager.Host.System;
 }
 
