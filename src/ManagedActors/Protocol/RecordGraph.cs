@@ -65,6 +65,11 @@ internal static class RecordGraph
     /// <summary>The longest chain of references from <paramref name="root"/>, or more than <paramref name="limit"/> once that is certain.</summary>
     public static int Depth(object root, int limit)
     {
+        if (Fields.GetOrAdd(root.GetType(), AllFields).Length == 0 && root is not Array)
+        {
+            // A record of numbers and strings only (the common case): nothing to walk.
+            return 1;
+        }
         // Iterative post-order walk; a node's height is computed once, and a reference back onto the current path
         // (a cycle) counts for nothing, as the serializers write it as a back-reference.
         var heights = new Dictionary<object, int>(ReferenceEqualityComparer.Instance);

@@ -159,32 +159,38 @@ internal sealed partial class ValueCodec
                 return Enum.ToObject(type, r.ReadVarInt());
             }
             case TagOther:
-            {
-                var type = _allowList.Resolve(r.ReadRequiredString());
-                var (offset, count) = r.ReadSlice();
-                var buffer = r.Buffer;
-                object? value;
-                try
-                {
-                    value = RecordGraph.Read(count, () => _reader.Deserialize(new MemoryStream(buffer, offset, count, writable: false)));
-                }
-                catch (Exception e) when (e is not ManagedActorsException)
-                {
-                    throw new ManagedSerializationException(type, "its bytes could not be read: " + e.Message, e);
-                }
-                if (value is not null && !type.IsInstanceOfType(value))
-                {
-                    throw new FormatException($"A value announced as '{type}' was '{value.GetType()}'.");
-                }
-                if (value is not null && RecordGraph.Depth(value, _maxDepth - depth) > _maxDepth - depth)
-                {
-                    throw new FormatException($"The value nests deeper than {_maxDepth} levels (managed-actors.max-value-depth).");
-                }
-                return value;
-            }
+                return ReadOther(ref r, depth);
             default:
                 throw new FormatException($"Unknown value tag {tag}.");
         }
+    }
+
+    /// <summary>A value of a type the codec does not write itself, through Hyperion, bounded in depth.</summary>
+    private object? ReadOther(ref WireReader r, int depth)
+    {
+        var type = _allowList.Resolve(r.ReadRequiredString());
+        var (offset, count) = r.ReadSlice();
+        var buffer = r.Buffer;
+        object? value;
+        try
+        {
+            value = RecordGraph.Read(count, () => _reader.Deserialize(new MemoryStream(buffer, offset, count, writable: false)));
+        }
+        catch (Exception e) when (e is not ManagedActorsException)
+        {
+            throw new ManagedSerializationException(type, "its bytes could not be read: " + e.Message, e);
+        }
+        if (value is not null && !type.IsInstanceOfType(value))
+        {
+            throw new FormatException($"A value announced as '{type}' was '{value.GetType()}'.");
+        }
+        // Each level of a graph takes at least two bytes of Hyperion's format: a short payload cannot be too deep.
+        var limit = _maxDepth - depth;
+        if (value is not null && count / 2 > limit && RecordGraph.Depth(value, limit) > limit)
+        {
+            throw new FormatException($"The value nests deeper than {_maxDepth} levels (managed-actors.max-value-depth).");
+        }
+        return value;
     }
 
     private TypeShape Shape(Type type) => _shapes.GetOrAdd(type, TypeShape.For);
