@@ -131,10 +131,6 @@ internal sealed partial class ValueCodec
 
     private void WriteOther(WireWriter w, object value, Type type, int depth)
     {
-        if (RecordGraph.Depth(value, _maxDepth - depth) > _maxDepth - depth)
-        {
-            throw new ManagedSerializationException(type, $"it nests deeper than {_maxDepth} levels (managed-actors.max-value-depth)");
-        }
         Trust(type);
         w.WriteByte(TagOther);
         w.WriteString(TypeNames.Of(type));
@@ -146,6 +142,12 @@ internal sealed partial class ValueCodec
         catch (Exception e) when (e is not ManagedActorsException)
         {
             throw new ManagedSerializationException(type, e.Message, e);
+        }
+        // Refused here as the reader would refuse it; a short payload (two bytes a level at least) cannot be too deep.
+        var limit = _maxDepth - depth;
+        if (stream.Length / 2 > limit && RecordGraph.Depth(value, limit) > limit)
+        {
+            throw new ManagedSerializationException(type, $"it nests deeper than {_maxDepth} levels (managed-actors.max-value-depth)");
         }
         w.WriteBytes(stream.GetBuffer().AsSpan(0, (int)stream.Length));
     }
