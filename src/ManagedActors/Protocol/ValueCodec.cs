@@ -1,7 +1,4 @@
-using System.Collections;
 using System.Collections.Concurrent;
-using System.Reflection;
-using System.Runtime.CompilerServices;
 using ManagedActors.Proxies;
 
 namespace ManagedActors.Protocol;

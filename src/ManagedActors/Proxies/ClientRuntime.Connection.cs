@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using Akka.Actor;
-using ManagedActors.Configuration;
 using ManagedActors.Protocol;
 
 namespace ManagedActors.Proxies;

@@ -1,6 +1,3 @@
-using System.Collections.Concurrent;
-using Akka.Actor;
-using ManagedActors.Configuration;
 using ManagedActors.Protocol;
 
 namespace ManagedActors.Proxies;
