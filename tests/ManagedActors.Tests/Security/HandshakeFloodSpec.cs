@@ -6,7 +6,12 @@ using Xunit.Abstractions;
 
 namespace ManagedActors.Tests.Security;
 
+/// <summary>Timing under a flood means nothing beside other specs on two cores: this one runs alone.</summary>
+[CollectionDefinition(nameof(HandshakeFloodSpec), DisableParallelization = true)]
+public sealed class HandshakeFloodCollection;
+
 /// <summary>Unauthenticated handshakes by the tens of thousands cost legitimate clients nothing.</summary>
+[Collection(nameof(HandshakeFloodSpec))]
 public sealed class HandshakeFloodSpec(ITestOutputHelper output) : IAsyncLifetime
 {
     private Manager _manager = null!;
