@@ -174,3 +174,23 @@ public sealed class BrokenBarrierException : ManagedActorsException
     {
     }
 }
+
+/// <summary>
+/// An object was opened or created through an interface that is not its own (a dict opened as a list, a registered
+/// type created through another type's interface): no call could run the method its caller named.
+/// </summary>
+public sealed class InterfaceMismatchException : ManagedActorsException
+{
+    /// <summary>Creates the exception naming the object's interface and the one asked for.</summary>
+    public InterfaceMismatchException(string objectInterface, string requestedInterface, string message) : base(message)
+    {
+        ObjectInterface = objectInterface;
+        RequestedInterface = requestedInterface;
+    }
+
+    /// <summary>The interface the object is served through (a base interface of it would be accepted too).</summary>
+    public string ObjectInterface { get; }
+
+    /// <summary>The interface the caller asked for.</summary>
+    public string RequestedInterface { get; }
+}

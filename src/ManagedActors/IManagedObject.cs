@@ -21,8 +21,8 @@ public sealed class BlockingCallAttribute : Attribute
 }
 
 /// <summary>
-/// Marks a proxy interface whose objects tell their callers apart by proxy, not by connection: every call carries
-/// its proxy's identity (an RLock is reentrant per proxy, as Python's is per thread).
+/// Marks a proxy interface whose objects tell their callers apart by flow of async code, not by connection: every
+/// call carries its flow's <see cref="LockOwner"/> (an RLock is reentrant per task, as Python's is per thread).
 /// </summary>
 [AttributeUsage(AttributeTargets.Interface, Inherited = false)]
 internal sealed class OwnerBoundAttribute : Attribute

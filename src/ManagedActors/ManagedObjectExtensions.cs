@@ -10,7 +10,7 @@ public static class ManagedObjectExtensions
     {
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(timeout, TimeSpan.Zero);
         var inner = AsProxy(proxy);
-        return (T)inner.Runtime.CreateProxy(inner.InterfaceType, inner.Reference, timeout, inner.OwnerId);
+        return (T)inner.Runtime.CreateProxy(inner.InterfaceType, inner.Reference, timeout);
     }
 
     /// <summary>The reference the proxy stands for: where its object lives and under which name or id.</summary>

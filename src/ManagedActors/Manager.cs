@@ -72,10 +72,16 @@ public sealed class Manager : ManagerSession
         return (entry is null ? assemblies : assemblies.Append(entry)).Distinct().ToArray();
     }
 
-    internal static string? Layer(string? userHocon, TimeSpan? callTimeout) =>
-        callTimeout is { } timeout
+    internal static string? Layer(string? userHocon, TimeSpan? callTimeout, TimeSpan? handshakeTimeout = null)
+    {
+        if (handshakeTimeout is { } handshake)
+        {
+            userHocon = $"managed-actors.handshake-timeout = {(long)handshake.TotalMilliseconds}ms\n{userHocon}";
+        }
+        return callTimeout is { } timeout
             ? $"managed-actors.call-timeout = {(long)timeout.TotalMilliseconds}ms\n{userHocon}"
             : userHocon;
+    }
 
     /// <summary>Shuts the host down: clients are told, and every proxy then throws <see cref="ManagerShutDownException"/>.</summary>
     public override async ValueTask DisposeAsync()

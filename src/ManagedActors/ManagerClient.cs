@@ -35,7 +35,7 @@ public sealed class ManagerClient : ManagerSession
             # The host watches each client's reply actor; its remote watcher's heartbeats arrive by selection.
             akka.remote.trusted-selection-paths = ["/system/remote-watcher"]
             """;
-        var config = ManagedActorsConfig.Build(explicitHocon, Manager.Layer(options.Config, options.CallTimeout), roleDefaults);
+        var config = ManagedActorsConfig.Build(explicitHocon, Manager.Layer(options.Config, options.CallTimeout, options.HandshakeTimeout), roleDefaults);
         var settings = ManagerSettings.From(config);
         var system = ActorSystems.Create("managed-actors-client", config);
         try
@@ -62,21 +62,39 @@ public sealed class ManagerClient : ManagerSession
     private static async Task<(Guid Session, Guid Incarnation)> HandshakeAsync(
         ActorSelection gatekeeper, IActorRef replyTo, byte[] authKey, TimeSpan timeout, Address hostAddress, CancellationToken cancellationToken)
     {
-        try
+        // A Hello can go unanswered (a host still starting, an association still forming on a loaded machine, a
+        // handshake rate limit): it is sent again, waiting twice as long each time, until the timeout is spent.
+        var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+        var attempt = TimeSpan.FromSeconds(1);
+        var attempts = 0;
+        while (true)
         {
-            var challenge = await gatekeeper.Ask<Challenge>(new Hello(replyTo), timeout, cancellationToken).ConfigureAwait(false);
-            var mac = HMACSHA256.HashData(authKey, challenge.Nonce);
-            var answer = await gatekeeper.Ask<object>(new Proof(replyTo, challenge.Nonce, mac), timeout, cancellationToken).ConfigureAwait(false);
-            return answer switch
+            var remaining = TimeSpan.FromMilliseconds(Math.Max(deadline - Environment.TickCount64, 1));
+            var wait = attempt < remaining ? attempt : remaining;
+            attempts++;
+            try
             {
-                Welcome welcome => (welcome.Session, welcome.Incarnation),
-                AccessDenied denied => throw new AuthenticationException($"The host at {hostAddress} refused the connection: {denied.Reason}"),
-                _ => throw new AuthenticationException($"The host at {hostAddress} answered the handshake with {answer.GetType().Name}."),
-            };
-        }
-        catch (AskTimeoutException e)
-        {
-            throw new HostUnavailableException($"No manager host answered at {hostAddress} within {timeout.TotalSeconds:0.#} s.", e);
+                var challenge = await gatekeeper.Ask<Challenge>(new Hello(replyTo), wait, cancellationToken).ConfigureAwait(false);
+                var mac = HMACSHA256.HashData(authKey, challenge.Nonce);
+                // The host answered once: the proof gets what is left, and at least as long as the Hello had.
+                var proofWait = TimeSpan.FromMilliseconds(Math.Max(deadline - Environment.TickCount64, (long)wait.TotalMilliseconds));
+                var answer = await gatekeeper.Ask<object>(new Proof(replyTo, challenge.Nonce, mac), proofWait, cancellationToken).ConfigureAwait(false);
+                return answer switch
+                {
+                    Welcome welcome => (welcome.Session, welcome.Incarnation),
+                    AccessDenied denied => throw new AuthenticationException($"The host at {hostAddress} refused the connection: {denied.Reason}"),
+                    _ => throw new AuthenticationException($"The host at {hostAddress} answered the handshake with {answer.GetType().Name}."),
+                };
+            }
+            catch (AskTimeoutException e) when (Environment.TickCount64 >= deadline - 10)
+            {
+                throw new HostUnavailableException(
+                    $"No manager host answered at {hostAddress} within {timeout.TotalSeconds:0.#} s ({attempts} handshake attempt(s)).", e);
+            }
+            catch (AskTimeoutException)
+            {
+                attempt += attempt;
+            }
         }
     }
 

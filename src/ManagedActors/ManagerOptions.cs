@@ -126,6 +126,13 @@ public sealed record ClientOptions
     /// <summary>Default timeout of every call; <c>managed-actors.call-timeout</c> (30 s) when null.</summary>
     public TimeSpan? CallTimeout { get; init; }
 
+    /// <summary>
+    /// How long the client keeps trying the handshake (a Hello that gets no answer is sent again, waiting twice as
+    /// long each time) before it fails with <see cref="HostUnavailableException"/>;
+    /// <c>managed-actors.handshake-timeout</c> (10 s) when null. Child processes inherit their parent's.
+    /// </summary>
+    public TimeSpan? HandshakeTimeout { get; init; }
+
     /// <summary>HOCON layered over the library's defaults (hocon/client.conf shows what can be set).</summary>
     public string? Config { get; init; }
 

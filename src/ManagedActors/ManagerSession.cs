@@ -125,6 +125,27 @@ public abstract class ManagerSession : IAsyncDisposable
         OpenAsync<IManagedBarrier>(BuiltInKinds.Barrier, name, [parties], cancellationToken);
 
     /// <summary>
+    /// A barrier with an action and a default timeout (Python's <c>manager.Barrier(parties, action, timeout)</c>).
+    /// The action runs once per generation on the host, as Python's runs in the manager's process: after the last
+    /// party arrives and before any party is released, inside the barrier's actor, so it should be short. It must
+    /// be a static method or a lambda that captures nothing, in an assembly the host trusts; an action that throws
+    /// breaks the barrier, and every party of that generation gets <see cref="BrokenBarrierException"/>.
+    /// <paramref name="timeout"/> applies to every <see cref="IManagedBarrier.WaitAsync"/> that gives none, and
+    /// breaks the barrier when it passes.
+    /// </summary>
+    /// <exception cref="ArgumentException">The action captures variables of this process.</exception>
+    /// <exception cref="ManagedTypeNotLoadedException">The host does not have the action's assembly.</exception>
+    public Task<IManagedBarrier> BarrierAsync(int parties, Action? action, TimeSpan? timeout = null, string? name = null, CancellationToken cancellationToken = default)
+    {
+        if (timeout is { } t)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(t, TimeSpan.Zero, nameof(timeout));
+        }
+        var named = action is null ? [null, null, null] : ActionName.Of(action);
+        return OpenAsync<IManagedBarrier>(BuiltInKinds.Barrier, name, [parties, named[0], named[1], named[2], timeout], cancellationToken);
+    }
+
+    /// <summary>
     /// An instance of a registered type (Python's <c>manager.Counter()</c> after <c>register("Counter", ...)</c>),
     /// anonymous or named; <paramref name="args"/> go to the registration's factory.
     /// </summary>

@@ -2,6 +2,7 @@ using System.Collections;
 using ManagedActors.Dicts;
 using ManagedActors.Lists;
 using ManagedActors.Namespaces;
+using ManagedActors.Protocol;
 using ManagedActors.Queues;
 using ManagedActors.Sets;
 using ManagedActors.Synchronization;
@@ -19,21 +20,22 @@ internal static class BuiltInKinds
 
     public static IReadOnlyList<ObjectKind> All { get; } =
     [
-        new(List, typeof(IManagedList<>), typeof(ListObject), args => new ListObject(Optional<IEnumerable>(args, 0))),
-        new(Dict, typeof(IManagedDict<,>), typeof(DictObject), args => new DictObject(Optional<IEnumerable>(args, 0))),
-        new(Namespace, typeof(IManagedNamespace), typeof(NamespaceObject), _ => new NamespaceObject()),
-        new(Queue, typeof(IManagedQueue<>), typeof(QueueObject), args => new QueueObject(Required<int>(args, 0))),
-        new(JoinableQueue, typeof(IManagedJoinableQueue<>), typeof(JoinableQueueObject), args => new JoinableQueueObject(Required<int>(args, 0))),
-        new(Value, typeof(IManagedValue<>), typeof(ValueObject), args => new ValueObject(args.Length > 0 ? args[0] : null)),
-        new(Array, typeof(IManagedArray<>), typeof(ArrayObject), args => new ArrayObject(Required<IList>(args, 0))),
-        new(Set, typeof(IManagedSet<>), typeof(SetObject), args => new SetObject(Optional<IEnumerable>(args, 0))),
-        new(Lock, typeof(IManagedLock), typeof(PlainLockObject), _ => new PlainLockObject()),
-        new(RLock, typeof(IManagedRLock), typeof(ReentrantLockObject), _ => new ReentrantLockObject()),
-        new(Semaphore, typeof(IManagedSemaphore), typeof(CountingSemaphoreObject), args => new CountingSemaphoreObject(Required<int>(args, 0))),
-        new(BoundedSemaphore, typeof(IManagedBoundedSemaphore), typeof(BoundedSemaphoreObject), args => new BoundedSemaphoreObject(Required<int>(args, 0))),
-        new(Event, typeof(IManagedEvent), typeof(EventObject), _ => new EventObject()),
-        new(Condition, typeof(IManagedCondition), typeof(ConditionObject), _ => new ConditionObject()),
-        new(Barrier, typeof(IManagedBarrier), typeof(BarrierObject), args => new BarrierObject(Required<int>(args, 0))),
+        new(List, typeof(IManagedList<>), typeof(ListObject), (args, _) => new ListObject(Optional<IEnumerable>(args, 0))),
+        new(Dict, typeof(IManagedDict<,>), typeof(DictObject), (args, _) => new DictObject(Optional<IEnumerable>(args, 0))),
+        new(Namespace, typeof(IManagedNamespace), typeof(NamespaceObject), (_, _) => new NamespaceObject()),
+        new(Queue, typeof(IManagedQueue<>), typeof(QueueObject), (args, _) => new QueueObject(Required<int>(args, 0))),
+        new(JoinableQueue, typeof(IManagedJoinableQueue<>), typeof(JoinableQueueObject), (args, _) => new JoinableQueueObject(Required<int>(args, 0))),
+        new(Value, typeof(IManagedValue<>), typeof(ValueObject), (args, _) => new ValueObject(args.Length > 0 ? args[0] : null)),
+        new(Array, typeof(IManagedArray<>), typeof(ArrayObject), (args, _) => new ArrayObject(Required<IList>(args, 0))),
+        new(Set, typeof(IManagedSet<>), typeof(SetObject), (args, _) => new SetObject(Optional<IEnumerable>(args, 0))),
+        new(Lock, typeof(IManagedLock), typeof(PlainLockObject), (_, _) => new PlainLockObject()),
+        new(RLock, typeof(IManagedRLock), typeof(ReentrantLockObject), (_, _) => new ReentrantLockObject()),
+        new(Semaphore, typeof(IManagedSemaphore), typeof(CountingSemaphoreObject), (args, _) => new CountingSemaphoreObject(Required<int>(args, 0))),
+        new(BoundedSemaphore, typeof(IManagedBoundedSemaphore), typeof(BoundedSemaphoreObject), (args, _) => new BoundedSemaphoreObject(Required<int>(args, 0))),
+        new(Event, typeof(IManagedEvent), typeof(EventObject), (_, _) => new EventObject()),
+        new(Condition, typeof(IManagedCondition), typeof(ConditionObject), (_, _) => new ConditionObject()),
+        new(Barrier, typeof(IManagedBarrier), typeof(BarrierObject), (args, host) => new BarrierObject(
+            Required<int>(args, 0), ActionName.Resolve(args, 1, host.Codec.AllowList), args.Length > 4 ? args[4] as TimeSpan? : null)),
     ];
 
     private static T? Optional<T>(object?[] args, int index) where T : class =>

@@ -50,8 +50,8 @@ internal sealed class Call
     }
 
     /// <summary>
-    /// Who the call acts for: the proxy, for the methods of an owner-bound interface (an RLock is reentrant per
-    /// proxy, as Python's is per thread), else the session.
+    /// Who the call acts for: the caller's flow (<see cref="LockOwner"/>), for the methods of an owner-bound
+    /// interface (an RLock is reentrant per task, as Python's is per thread), else the session.
     /// </summary>
     public Guid Owner { get; }
 

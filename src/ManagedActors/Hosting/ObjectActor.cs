@@ -144,13 +144,12 @@ internal class ObjectActor : UntypedActor, IWithTimers
 
     private void Execute(Guid session, CallRequest item)
     {
-        var methods = Binding.Methods;
-        if ((uint)item.MethodId >= (uint)methods.Length)
+        if (!Binding.TryFind(item.MethodId, out var method))
         {
-            AddFault(item.CallId, new UnknownMethodException($"{Binding.Contract.Definition.Name} has no method with id {item.MethodId}."));
+            AddFault(item.CallId, new UnknownMethodException(
+                $"{Binding.Contract.Definition.Name} has no method with id {item.MethodId:x8}: the call was made through another interface, or by another version of it."));
             return;
         }
-        var method = methods[item.MethodId];
         object?[] args;
         Guid? owner = null;
         try
@@ -158,11 +157,11 @@ internal class ObjectActor : UntypedActor, IWithTimers
             args = DecodeArguments(item.Args, method.ParameterCount + (method.Contract.IsOwnerBound ? 1 : 0));
             if (method.Contract.IsOwnerBound)
             {
-                owner = args[^1] as Guid? ?? throw new ArgumentException($"{method.Contract}: the call does not carry its proxy's identity.");
+                owner = args[^1] as Guid? ?? throw new ArgumentException($"{method.Contract}: the call does not carry its owner.");
                 args = args[..^1];
             }
             method.CheckArguments(args);
-            DeclaredTypes.Check(method, _declared[item.MethodId], args);
+            DeclaredTypes.Check(method, _declared[method.Contract.Slot], args);
         }
         catch (Exception e) when (e is ManagedActorsException or ArgumentException)
         {

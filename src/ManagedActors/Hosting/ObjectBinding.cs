@@ -15,6 +15,8 @@ internal sealed class ObjectBinding
 {
     private static readonly ConcurrentDictionary<(Type, Type), ObjectBinding> Cache = new();
 
+    private readonly Dictionary<int, BoundMethod> _byId = [];
+
     private ObjectBinding(InterfaceContract contract, Type implementation)
     {
         Contract = contract;
@@ -28,7 +30,8 @@ internal sealed class ObjectBinding
                 missing.Add($"{method.ImplementationName}({string.Join(", ", method.WireParameters.Select(p => p.ParameterType.Name))}) for {method}");
                 continue;
             }
-            Methods[method.Id] = new BoundMethod(method, target);
+            Methods[method.Slot] = new BoundMethod(method, target);
+            _byId[method.Id] = Methods[method.Slot];
         }
         if (missing.Count > 0)
         {
@@ -38,7 +41,15 @@ internal sealed class ObjectBinding
 
     public InterfaceContract Contract { get; }
 
+    /// <summary>The bound methods, indexed by <see cref="ContractMethod.Slot"/>.</summary>
     public BoundMethod[] Methods { get; }
+
+    /// <summary>
+    /// The object's method with this wire id. An id of another interface's method finds nothing here, even when that
+    /// method sits at the same position of its own interface: a call never runs a method its caller did not name.
+    /// </summary>
+    public bool TryFind(int methodId, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out BoundMethod method) =>
+        _byId.TryGetValue(methodId, out method);
 
     public static ObjectBinding For(Type interfaceType, Type implementation) =>
         Cache.GetOrAdd((InterfaceContract.For(interfaceType).Definition, implementation),

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ManagedActors.Protocol;
 using ManagedActors.Proxies;
 
 namespace ManagedActors.Hosting;
@@ -25,13 +26,38 @@ internal interface IRegistry : IManagedObject
 }
 
 /// <summary>One kind of object the host can create: its proxy interface, its implementation and its factory.</summary>
-internal sealed record ObjectKind(string Name, Type Interface, Type Implementation, Func<object?[], ManagedObject> Create)
+internal sealed record ObjectKind(string Name, Type Interface, Type Implementation, Func<object?[], HostContext, ManagedObject> Create)
 {
     /// <summary>A registered user type, whose instances need no base class.</summary>
     public static ObjectKind For(TypeRegistration registration) => new(
-        registration.TypeId, registration.ProxyInterface, registration.Implementation, args => new CustomObject(registration.Create(args)));
+        registration.TypeId, registration.ProxyInterface, registration.Implementation, (args, _) => new CustomObject(registration.Create(args)));
 
     public ObjectBinding Binding { get; } = ObjectBinding.For(Interface, Implementation);
+
+    /// <summary>The interfaces an object of this kind may be opened through: its own and those it extends, by definition name.</summary>
+    private HashSet<string> Views { get; } = new(
+        new[] { Interface }.Concat(Interface.GetInterfaces())
+            .Where(i => typeof(IManagedObject).IsAssignableFrom(i) && i != typeof(IManagedObject))
+            .Select(i => TypeNames.Of(i.IsGenericType ? i.GetGenericTypeDefinition() : i)),
+        StringComparer.Ordinal);
+
+    /// <summary>Refuses a proxy interface that is not this kind's: its calls would name methods the object does not have.</summary>
+    public void CheckInterface(string interfaceType)
+    {
+        var asked = TypeNames.DefinitionOf(interfaceType);
+        if (!Views.Contains(asked))
+        {
+            var own = TypeNames.Of(Interface.IsGenericType ? Interface.GetGenericTypeDefinition() : Interface);
+            throw new InterfaceMismatchException(own, asked,
+                $"A '{Name}' is served through {Interface.Name}; it cannot be opened as {ShortName(asked)}.");
+        }
+    }
+
+    private static string ShortName(string typeName)
+    {
+        var name = typeName.Split(',')[0];
+        return name[(name.LastIndexOfAny(['.', '+']) + 1)..];
+    }
 }
 
 /// <summary>
@@ -63,6 +89,7 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
             ?? throw new ManagedTypeNotLoadedException(kind,
                 $"No type is registered as '{kind}' on this host; register it (ManagerOptions.Register) or give the standalone host the assembly that holds it (--assembly). " +
                 $"Known: {string.Join(", ", _host.Registrations.All.Select(k => k.Name).Order(StringComparer.Ordinal))}.");
+        objectKind.CheckInterface(interfaceType);
         if (name is not null)
         {
             if (name.Length == 0)
@@ -78,7 +105,7 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
                 return existing.ReferenceAs(interfaceType);
             }
         }
-        var target = objectKind.Create(createArgs);
+        var target = objectKind.Create(createArgs, _host);
         var id = name ?? Guid.NewGuid().ToString("N");
         var actor = _spawn!(objectKind, target, "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture),
             DeclaredArguments(objectKind, interfaceType));
@@ -186,8 +213,15 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
         }
     }
 
-    public ObjectReference? Find(string name, string kind, string interfaceType) =>
-        _byName.TryGetValue(name, out var entry) && entry.Kind.Name == kind ? entry.ReferenceAs(interfaceType) : null;
+    public ObjectReference? Find(string name, string kind, string interfaceType)
+    {
+        if (!_byName.TryGetValue(name, out var entry) || entry.Kind.Name != kind)
+        {
+            return null;
+        }
+        entry.Kind.CheckInterface(interfaceType);
+        return entry.ReferenceAs(interfaceType);
+    }
 
     public HostStatus Status() => new(
         _host.HostAddress,

@@ -214,7 +214,8 @@ public sealed class ManagedProcess : IDisposable
             }
             arguments = writer.ToArray();
         }
-        var payload = WorkerPayload.For(method, runtime?.HostAddress.ToString(), arguments, [.. trusted]).Encode();
+        var payload = WorkerPayload.For(method, runtime?.HostAddress.ToString(), arguments, [.. trusted],
+            runtime?.Settings.CallTimeout, runtime?.Settings.HandshakeTimeout).Encode();
         string? payloadFile = null;
         if (payload.Length > InlinePayloadLimit)
         {

@@ -3,7 +3,10 @@ using ManagedActors.Protocol;
 
 namespace ManagedActors.Processes;
 
-/// <summary>What a child process needs to run its target: the method's identity, the host, and the encoded arguments.</summary>
+/// <summary>
+/// What a child process needs to run its target: the method's identity, the host, the encoded arguments, and the
+/// parent's client settings (a child on a loaded machine waits as long as its parent would).
+/// </summary>
 internal sealed record WorkerPayload(
     string AssemblyPath,
     string AssemblyName,
@@ -12,7 +15,9 @@ internal sealed record WorkerPayload(
     int MetadataToken,
     string? HostAddress,
     byte[] Arguments,
-    IReadOnlyList<string> TrustedAssemblies)
+    IReadOnlyList<string> TrustedAssemblies,
+    TimeSpan? CallTimeout = null,
+    TimeSpan? HandshakeTimeout = null)
 {
     /// <summary>Environment variable with the base64 payload (or "@path" to a file holding it).</summary>
     public const string Variable = "MANAGEDACTORS_WORKER";
@@ -23,7 +28,9 @@ internal sealed record WorkerPayload(
     /// <summary>Environment variable with the file the child reports a failure in.</summary>
     public const string ResultVariable = "MANAGEDACTORS_WORKER_RESULT";
 
-    public static WorkerPayload For(MethodInfo method, string? hostAddress, byte[] arguments, IReadOnlyList<string> trusted) => new(
+    private const byte Version = 2;
+
+    public static WorkerPayload For(MethodInfo method, string? hostAddress, byte[] arguments, IReadOnlyList<string> trusted, TimeSpan? callTimeout, TimeSpan? handshakeTimeout) => new(
         method.Module.Assembly.Location,
         method.Module.Assembly.GetName().Name ?? "",
         method.DeclaringType!.FullName!,
@@ -31,12 +38,14 @@ internal sealed record WorkerPayload(
         method.MetadataToken,
         hostAddress,
         arguments,
-        trusted);
+        trusted,
+        callTimeout,
+        handshakeTimeout);
 
     public string Encode()
     {
         using var w = new WireWriter();
-        w.WriteByte(1);
+        w.WriteByte(Version);
         w.WriteString(AssemblyPath);
         w.WriteString(AssemblyName);
         w.WriteString(TypeName);
@@ -49,13 +58,15 @@ internal sealed record WorkerPayload(
         {
             w.WriteString(assembly);
         }
+        w.WriteVarInt(CallTimeout?.Ticks ?? -1);
+        w.WriteVarInt(HandshakeTimeout?.Ticks ?? -1);
         return Convert.ToBase64String(w.WrittenSpan);
     }
 
     public static WorkerPayload Decode(string text)
     {
         var r = new WireReader(Convert.FromBase64String(text));
-        if (r.ReadByte() != 1)
+        if (r.ReadByte() != Version)
         {
             throw new FormatException("Unknown worker payload version.");
         }
@@ -71,7 +82,10 @@ internal sealed record WorkerPayload(
         {
             trusted[i] = r.ReadRequiredString();
         }
-        return new WorkerPayload(assemblyPath, assemblyName, typeName, methodName, token, host, arguments, trusted);
+        var callTimeout = r.ReadVarInt();
+        var handshakeTimeout = r.ReadVarInt();
+        return new WorkerPayload(assemblyPath, assemblyName, typeName, methodName, token, host, arguments, trusted,
+            callTimeout < 0 ? null : new TimeSpan(callTimeout), handshakeTimeout < 0 ? null : new TimeSpan(handshakeTimeout));
     }
 
     /// <summary>Finds the target in the child: by metadata token in the same build of the same assembly, checked by name.</summary>

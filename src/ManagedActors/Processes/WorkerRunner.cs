@@ -64,7 +64,8 @@ internal static class WorkerRunner
             if (payload.HostAddress is not null)
             {
                 var key = Convert.FromHexString(keyHex ?? throw new AuthenticationException("The worker was started without the manager's authkey."));
-                client = await Manager.ConnectAsync(payload.HostAddress, key, new ClientOptions { TrustedAssemblies = trusted }).ConfigureAwait(false);
+                var options = new ClientOptions { TrustedAssemblies = trusted, CallTimeout = payload.CallTimeout, HandshakeTimeout = payload.HandshakeTimeout };
+                client = await Manager.ConnectAsync(payload.HostAddress, key, options).ConfigureAwait(false);
                 codec = client.Runtime.Codec;
                 ManagedProcess.Connection = client;
             }

@@ -7,8 +7,12 @@ internal interface IProtocolMessage
 {
 }
 
-/// <summary>One method call: its correlation id, the method's id in the interface's table, and the encoded arguments.</summary>
-internal sealed record CallRequest(long CallId, int MethodId, byte[] Args);
+/// <summary>One method call: its correlation id, the method's id (unique to interface, name and parameters), and the encoded arguments.</summary>
+internal sealed record CallRequest(long CallId, int MethodId, byte[] Args)
+{
+    /// <summary>An id no method has: what an id too large for the wire's 32 bits reads as.</summary>
+    public const int NoMethod = 0;
+}
 
 /// <summary>
 /// The calls of one session that were waiting to go to one object, carried in one remote message. A single call
@@ -88,6 +92,7 @@ internal sealed record FaultInfo(string TypeName, string Message, string? StackT
             ManagedTypeNotLoadedException notLoaded => notLoaded.TypeName,
             ManagedSerializationException serialization => serialization.TypeName,
             MessageTooLargeException tooLarge => FormattableString.Invariant($"{tooLarge.Size}/{tooLarge.Maximum}"),
+            InterfaceMismatchException mismatch => mismatch.ObjectInterface + "\n" + mismatch.RequestedInterface,
             _ => null,
         });
 }

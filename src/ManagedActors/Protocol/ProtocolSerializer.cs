@@ -134,7 +134,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
             var callId = r.ReadVarInt();
             // An id no interface has is the object's to refuse (UnknownMethodException), not a reason to drop the batch.
             var rawId = r.ReadVarUInt();
-            var methodId = rawId > int.MaxValue ? -1 : (int)rawId;
+            var methodId = rawId > uint.MaxValue ? CallRequest.NoMethod : unchecked((int)(uint)rawId);
             items[i] = new CallRequest(callId, methodId, r.ReadBytes());
         }
         return new Calls(session, items);

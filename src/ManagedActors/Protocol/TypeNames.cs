@@ -16,6 +16,16 @@ internal static class TypeNames
         return builder.ToString();
     });
 
+    /// <summary>
+    /// The name of a type's generic definition, from a name <see cref="Of"/> wrote: <c>IManagedList`1, ManagedActors</c>
+    /// from <c>IManagedList`1[[System.Int32]], ManagedActors</c>; a non-generic name unchanged. No type is loaded.
+    /// </summary>
+    public static string DefinitionOf(string typeName)
+    {
+        var open = typeName.IndexOf('[', StringComparison.Ordinal);
+        return open < 0 ? typeName : typeName[..open] + typeName[(typeName.LastIndexOf(']') + 1)..];
+    }
+
     private static void Append(StringBuilder builder, Type type, bool qualify)
     {
         if (type.IsArray)

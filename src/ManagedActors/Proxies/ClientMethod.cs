@@ -17,7 +17,7 @@ internal sealed class ClientMethod
         ArgumentShapers = parameters
             .Select(p => p.ParameterType == typeof(CancellationToken) ? null : ShaperFor(p.ParameterType))
             .ToArray();
-        if (contract.Id < 0)
+        if (contract.Slot < 0)
         {
             Local = LocalMethods.Bind(method);
             CreatePending = () => throw new InvalidOperationException("A client-side method has no pending call.");

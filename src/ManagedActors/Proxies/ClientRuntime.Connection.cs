@@ -11,7 +11,7 @@ internal sealed partial class ClientRuntime
     /// point the proxy at its object on the restarted host. A named object found there again is used; one that
     /// did not survive the restart (every object, unless durable) is <see cref="ObjectNotFoundException"/>.
     /// </summary>
-    private async Task SendAfterReconnectAsync(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, CancellationToken cancellationToken)
+    private async Task SendAfterReconnectAsync(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, Guid owner, CancellationToken cancellationToken)
     {
         try
         {
@@ -45,7 +45,7 @@ internal sealed partial class ClientRuntime
             pending.SetError(e is ManagedActorsException ? e : new HostUnavailableException($"The host at {HostAddress} could not be reached again: {e.Message}", e));
             return;
         }
-        Send(pending, proxy, method, args, cancellationToken);
+        Send(pending, proxy, method, args, owner, cancellationToken);
     }
 
     private Task EnsureConnectedAsync(CancellationToken cancellationToken)

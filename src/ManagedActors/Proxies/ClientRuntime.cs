@@ -101,11 +101,11 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
     public T CreateProxy<T>(ObjectReference reference, TimeSpan? timeout = null) where T : class =>
         (T)CreateProxy(typeof(T), reference, timeout);
 
-    public object CreateProxy(Type interfaceType, ObjectReference reference, TimeSpan? timeout, Guid? owner = null)
+    public object CreateProxy(Type interfaceType, ObjectReference reference, TimeSpan? timeout)
     {
         var target = Resolver.Resolve(reference);
         var outbox = _outboxes.GetOrAdd(target, t => new Outbox(t, this, Settings.MaxCallsPerMessage, Settings.MaxMessageSize));
-        return ManagedProxy.Create(interfaceType, reference, this, outbox, timeout, owner);
+        return ManagedProxy.Create(interfaceType, reference, this, outbox, timeout);
     }
 
     public object Materialize(ObjectReference reference)
@@ -134,12 +134,14 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
             pending.SetCancelled();
             return pending.Task;
         }
+        // Read here, on the caller's own flow: the first owner-bound call of a flow fixes its owner for the code after it.
+        var owner = method.Contract.IsOwnerBound ? LockOwner.Current : Guid.Empty;
         if ((state == HostGone && Reconnect is not null) || NeedsReattach(proxy))
         {
-            _ = SendAfterReconnectAsync(pending, proxy, method, args, cancellationToken);
+            _ = SendAfterReconnectAsync(pending, proxy, method, args, owner, cancellationToken);
             return pending.Task;
         }
-        Send(pending, proxy, method, args, cancellationToken);
+        Send(pending, proxy, method, args, owner, cancellationToken);
         return pending.Task;
     }
 
@@ -149,12 +151,12 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
     /// <summary>The kind of the gatekeeper's own reference, which lives at a fixed path and survives restarts.</summary>
     public const string RegistryKind = "registry";
 
-    private void Send(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, CancellationToken cancellationToken)
+    private void Send(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, Guid owner, CancellationToken cancellationToken)
     {
         byte[] payload;
         try
         {
-            payload = EncodeArguments(method, args, proxy.OwnerId);
+            payload = EncodeArguments(method, args, owner);
         }
         catch (Exception e) when (e is ManagedActorsException or ArgumentException)
         {

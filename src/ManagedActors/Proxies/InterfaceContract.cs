@@ -1,12 +1,15 @@
 using System.Collections.Concurrent;
 using System.Reflection;
+using ManagedActors.Protocol;
 
 namespace ManagedActors.Proxies;
 
 /// <summary>
-/// The method table of one proxy interface, built once: every remote method with a stable id (its position in
-/// the interface's methods ordered by signature), so client and host agree on ids without sending names.
-/// Methods returning <see cref="IAsyncEnumerable{T}"/> or <see cref="IAsyncEnumerator{T}"/> run on the client.
+/// The method table of one proxy interface, built once. Every remote method has an id that names it alone: a hash
+/// of its declaring interface, name and parameter types, so client and host agree on ids without sending names, and
+/// an id sent through the wrong interface (a forged call, a proxy opened with another interface) matches no method
+/// of the object instead of whichever method sits at the same position. Methods returning
+/// <see cref="IAsyncEnumerable{T}"/> or <see cref="IAsyncEnumerator{T}"/> run on the client.
 /// </summary>
 internal sealed class InterfaceContract
 {
@@ -32,13 +35,17 @@ internal sealed class InterfaceContract
             .OrderBy(m => m.Signature, StringComparer.Ordinal)
             .ToList();
         var remote = new List<ContractMethod>();
+        var ids = new Dictionary<int, ContractMethod>();
         _byToken = [];
-        var id = 0;
-        foreach (var (method, _) in ordered)
+        foreach (var (method, signature) in ordered)
         {
-            var contractMethod = new ContractMethod(IsLocal(method) ? -1 : id++, method);
-            if (contractMethod.Id >= 0)
+            var contractMethod = IsLocal(method) ? new ContractMethod(0, -1, method) : new ContractMethod(IdOf(method, signature), remote.Count, method);
+            if (contractMethod.Slot >= 0)
             {
+                if (!ids.TryAdd(contractMethod.Id, contractMethod))
+                {
+                    throw new ArgumentException($"{definition}: {ids[contractMethod.Id]} and {contractMethod} hash to the same method id; rename one of them.");
+                }
                 remote.Add(contractMethod);
             }
             _byToken[(method.Module, method.MetadataToken)] = contractMethod;
@@ -49,7 +56,7 @@ internal sealed class InterfaceContract
     /// <summary>The interface (its generic definition when it is generic).</summary>
     public Type Definition { get; }
 
-    /// <summary>The methods that travel to the host, indexed by id.</summary>
+    /// <summary>The methods that travel to the host, indexed by <see cref="ContractMethod.Slot"/>.</summary>
     public ContractMethod[] RemoteMethods { get; }
 
     public static InterfaceContract For(Type interfaceType)
@@ -80,6 +87,19 @@ internal sealed class InterfaceContract
         && method.ReturnType.GetGenericTypeDefinition() is var d
         && (d == typeof(IAsyncEnumerable<>) || d == typeof(IAsyncEnumerator<>));
 
+    /// <summary>FNV-1a over the declaring interface's name and the method's signature: the same in every process.</summary>
+    private static int IdOf(MethodInfo method, string signature)
+    {
+        var declaring = method.DeclaringType!;
+        var name = (declaring.IsGenericType ? declaring.GetGenericTypeDefinition() : declaring).FullName + "::" + signature;
+        var hash = 2166136261u;
+        foreach (var c in name)
+        {
+            hash = (hash ^ c) * 16777619u;
+        }
+        return hash == CallRequest.NoMethod ? 1 : unchecked((int)hash);
+    }
+
     private static string SignatureOf(MethodInfo method) =>
         $"{method.Name}`{method.GetGenericArguments().Length}({string.Join(",", method.GetParameters().Select(p => p.ParameterType.ToString()))})";
 }
@@ -87,9 +107,10 @@ internal sealed class InterfaceContract
 /// <summary>One method of a proxy interface, as both sides see it.</summary>
 internal sealed class ContractMethod
 {
-    public ContractMethod(int id, MethodInfo method)
+    public ContractMethod(int id, int slot, MethodInfo method)
     {
         Id = id;
+        Slot = slot;
         Method = method;
         var parameters = method.GetParameters();
         CancellationIndex = Array.FindLastIndex(parameters, p => p.ParameterType == typeof(CancellationToken));
@@ -101,7 +122,7 @@ internal sealed class ContractMethod
         IsBlocking = method.GetCustomAttribute<BlockingCallAttribute>() is not null;
         IsOwnerBound = method.DeclaringType?.GetCustomAttribute<OwnerBoundAttribute>() is not null;
         TimeoutIndex = Array.FindIndex(parameters, p => p.Name == "timeout" && (p.ParameterType == typeof(TimeSpan?) || p.ParameterType == typeof(TimeSpan)));
-        if (id >= 0 && !typeof(Task).IsAssignableFrom(method.ReturnType))
+        if (slot >= 0 && !typeof(Task).IsAssignableFrom(method.ReturnType))
         {
             throw new ArgumentException($"{method.DeclaringType}.{method.Name} must return Task or Task<T>: every remote call is asynchronous.");
         }
@@ -110,8 +131,11 @@ internal sealed class ContractMethod
             : null;
     }
 
-    /// <summary>The method's id on the wire; -1 for a method that runs on the client.</summary>
+    /// <summary>The method's id on the wire, unique to its interface, name and parameter types.</summary>
     public int Id { get; }
+
+    /// <summary>The method's index in <see cref="InterfaceContract.RemoteMethods"/>; -1 for a method that runs on the client.</summary>
+    public int Slot { get; }
 
     /// <summary>The method as declared on the interface definition.</summary>
     public MethodInfo Method { get; }
@@ -126,7 +150,7 @@ internal sealed class ContractMethod
 
     public bool IsBlocking { get; }
 
-    /// <summary>The call carries its proxy's identity after its arguments (see <see cref="OwnerBoundAttribute"/>).</summary>
+    /// <summary>The call carries its flow's <see cref="LockOwner"/> after its arguments (see <see cref="OwnerBoundAttribute"/>).</summary>
     public bool IsOwnerBound { get; }
 
     /// <summary>T of Task&lt;T&gt; (open, as declared), or null for Task.</summary>

@@ -20,14 +20,11 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
 
     internal TimeSpan? Timeout { get; private set; }
 
-    /// <summary>This proxy's identity as an owner (of an RLock level, say); a WithTimeout view shares it.</summary>
-    internal Guid OwnerId { get; private set; }
-
     internal Type InterfaceType { get; private set; } = null!;
 
     internal ClientRuntime Runtime => _runtime;
 
-    internal static object Create(Type interfaceType, ObjectReference reference, ClientRuntime runtime, Outbox outbox, TimeSpan? timeout, Guid? owner = null)
+    internal static object Create(Type interfaceType, ObjectReference reference, ClientRuntime runtime, Outbox outbox, TimeSpan? timeout)
     {
         var proxy = (ManagedProxy)DispatchProxy.Create(interfaceType, typeof(ManagedProxy));
         proxy._runtime = runtime;
@@ -36,7 +33,6 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
         proxy.Outbox = outbox;
         proxy.Timeout = timeout;
         proxy.InterfaceType = interfaceType;
-        proxy.OwnerId = owner ?? Guid.NewGuid();
         runtime.Track(reference);
         return proxy;
     }

@@ -39,6 +39,9 @@ internal static class RemoteFaults
         [typeof(ManagedTypeNotAllowedException).FullName!] = f => new ManagedTypeNotAllowedException(f.Detail ?? "", f.Message),
         [typeof(ManagedTypeNotLoadedException).FullName!] = f => new ManagedTypeNotLoadedException(f.Detail ?? "", f.Message),
         [typeof(MessageTooLargeException).FullName!] = TooLarge,
+        [typeof(InterfaceMismatchException).FullName!] = f => (f.Detail ?? "\n").Split('\n') is [var own, var asked]
+            ? new InterfaceMismatchException(own, asked, f.Message)
+            : new InterfaceMismatchException("", "", f.Message),
         [typeof(ManagedSerializationException).FullName!] = f => new ManagedSerializationException(f.Detail ?? "", f.Message),
     };
 

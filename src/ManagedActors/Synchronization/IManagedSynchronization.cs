@@ -24,9 +24,9 @@ public interface IManagedLock : IManagedObject
 }
 
 /// <summary>
-/// A reentrant lock (Python's <c>manager.RLock()</c>): the proxy that holds it may acquire it again, and must
-/// release it as many times (a proxy is what a thread is to Python's RLock; another proxy of the same process
-/// is another owner). Released, however deep, when the holding client dies.
+/// A reentrant lock (Python's <c>manager.RLock()</c>): the flow of async code that holds it may acquire it again,
+/// and must release it as many times. A task is what a thread is to Python's RLock: tasks sharing one proxy are
+/// separate owners (see <see cref="LockOwner"/>). Released, however deep, when the holding client dies.
 /// </summary>
 [OwnerBound]
 public interface IManagedRLock : IManagedObject
@@ -36,11 +36,11 @@ public interface IManagedRLock : IManagedObject
     [BlockingCall]
     Task<long> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Acquires the lock if it is free or already this session's.</summary>
+    /// <summary>Acquires the lock if it is free or already this flow's.</summary>
     Task<bool> TryAcquireAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Releases one level of the lock.</summary>
-    /// <exception cref="InvalidOperationException">This session does not hold the lock.</exception>
+    /// <exception cref="InvalidOperationException">This flow does not hold the lock.</exception>
     Task ReleaseAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether the lock is held by anyone.</summary>
@@ -88,7 +88,11 @@ public interface IManagedEvent : IManagedObject
     Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 }
 
-/// <summary>A condition variable over its own reentrant lock (Python's <c>manager.Condition()</c>).</summary>
+/// <summary>
+/// A condition variable over its own reentrant lock (Python's <c>manager.Condition()</c>). Each flow of async code
+/// is its own owner of the lock (see <see cref="LockOwner"/>), so tasks sharing one proxy wait and notify as
+/// Python's threads do.
+/// </summary>
 [OwnerBound]
 public interface IManagedCondition : IManagedObject
 {
@@ -98,23 +102,23 @@ public interface IManagedCondition : IManagedObject
     Task AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>Releases one level of the condition's lock.</summary>
-    /// <exception cref="InvalidOperationException">This session does not hold the lock.</exception>
+    /// <exception cref="InvalidOperationException">This flow does not hold the lock.</exception>
     Task ReleaseAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Releases the lock, waits for a notification up to <paramref name="timeout"/>, and takes the lock back
     /// before returning; false when the timeout passed (Python's <c>wait</c>).
     /// </summary>
-    /// <exception cref="InvalidOperationException">This session does not hold the lock.</exception>
+    /// <exception cref="InvalidOperationException">This flow does not hold the lock.</exception>
     [BlockingCall]
     Task<bool> WaitAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>Wakes up to <paramref name="count"/> waiters, oldest first (<c>notify(n)</c>).</summary>
-    /// <exception cref="InvalidOperationException">This session does not hold the lock.</exception>
+    /// <exception cref="InvalidOperationException">This flow does not hold the lock.</exception>
     Task NotifyAsync(int count = 1, CancellationToken cancellationToken = default);
 
     /// <summary>Wakes every waiter (<c>notify_all</c>).</summary>
-    /// <exception cref="InvalidOperationException">This session does not hold the lock.</exception>
+    /// <exception cref="InvalidOperationException">This flow does not hold the lock.</exception>
     Task NotifyAllAsync(CancellationToken cancellationToken = default);
 }
 

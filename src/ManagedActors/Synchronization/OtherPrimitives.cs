@@ -172,19 +172,24 @@ internal sealed class EventObject : ManagedObject
 }
 
 /// <summary>
-/// The host side of <see cref="IManagedBarrier"/>. The last party to arrive releases the others; a timeout,
-/// a cancellation, an abort, or a party whose client died breaks it for everyone instead of leaving them hanging.
+/// The host side of <see cref="IManagedBarrier"/>. The last party to arrive runs the action (here, on the host) and
+/// then releases the others; an action that throws, a timeout, a cancellation, an abort, or a party whose client
+/// died breaks it for everyone instead of leaving them hanging.
 /// </summary>
 internal sealed class BarrierObject : ManagedObject, ISessionAware
 {
     private readonly List<Call> _arrived = [];
     private readonly int _parties;
+    private readonly Action? _action;
+    private readonly TimeSpan? _defaultTimeout;
     private bool _broken;
 
-    public BarrierObject(int parties)
+    public BarrierObject(int parties, Action? action = null, TimeSpan? defaultTimeout = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(parties, 1);
         _parties = parties;
+        _action = action;
+        _defaultTimeout = defaultTimeout;
     }
 
     public override int Waiters => _arrived.Count;
@@ -198,6 +203,7 @@ internal sealed class BarrierObject : ManagedObject, ISessionAware
         var index = _arrived.Count;
         if (index == _parties - 1)
         {
+            RunAction();
             for (var i = 0; i < _arrived.Count; i++)
             {
                 _arrived[i].Reply(i);
@@ -206,7 +212,7 @@ internal sealed class BarrierObject : ManagedObject, ISessionAware
             return index;
         }
         _arrived.Add(call);
-        return call.ParkWith(timeout,
+        return call.ParkWith(timeout ?? _defaultTimeout,
             () => Break($"A party's wait timed out with {_arrived.Count} of {_parties} parties arrived."),
             () =>
             {
@@ -216,6 +222,21 @@ internal sealed class BarrierObject : ManagedObject, ISessionAware
                     Break("A waiting party was cancelled.");
                 }
             });
+    }
+
+    /// <summary>Python's order: the action runs once per generation, after the last arrival, before anyone is released.</summary>
+    private void RunAction()
+    {
+        try
+        {
+            _action?.Invoke();
+        }
+        catch (Exception e)
+        {
+            var reason = $"The barrier's action failed: {e.GetType().FullName}: {e.Message}";
+            Break(reason);
+            throw new BrokenBarrierException(reason);
+        }
     }
 
     public void Abort() => Break("The barrier was aborted.");

@@ -11,20 +11,25 @@ public static class SynchronizationExtensions
         return new LockHolding(fence, managedLock.ReleaseAsync);
     }
 
-    /// <summary>Acquires the reentrant lock; disposing the result releases one level.</summary>
-    public static async Task<LockHolding> LockAsync(this IManagedRLock managedLock, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Acquires the reentrant lock for the calling flow; disposing the result releases one level as that flow, even
+    /// from another task. The flow's <see cref="LockOwner"/> is fixed before the acquire, so code inside the scope
+    /// may acquire again.
+    /// </summary>
+    public static Task<LockHolding> LockAsync(this IManagedRLock managedLock, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(managedLock);
-        var fence = await managedLock.AcquireAsync(timeout, cancellationToken).ConfigureAwait(false);
-        return new LockHolding(fence, managedLock.ReleaseAsync);
+        // Not async: an owner fixed inside an async method would stay there, and the caller would be another owner.
+        var owner = LockOwner.Current;
+        return HoldAsync(managedLock.AcquireAsync(timeout, cancellationToken), owner, managedLock.ReleaseAsync);
     }
 
-    /// <summary>Acquires the condition's lock; disposing the result releases it.</summary>
-    public static async Task<LockHolding> LockAsync(this IManagedCondition condition, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    /// <summary>Acquires the condition's lock for the calling flow; disposing the result releases it as that flow.</summary>
+    public static Task<LockHolding> LockAsync(this IManagedCondition condition, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(condition);
-        await condition.AcquireAsync(timeout, cancellationToken).ConfigureAwait(false);
-        return new LockHolding(0, condition.ReleaseAsync);
+        var owner = LockOwner.Current;
+        return HoldAsync(Fenceless(condition.AcquireAsync(timeout, cancellationToken)), owner, condition.ReleaseAsync);
     }
 
     /// <summary>
@@ -45,6 +50,22 @@ public static class SynchronizationExtensions
             }
         }
         return true;
+    }
+
+    private static async Task<LockHolding> HoldAsync(Task<long> acquired, Guid owner, Func<CancellationToken, Task> release) =>
+        new(await acquired.ConfigureAwait(false), cancellationToken =>
+        {
+            // The release reads its owner while it is being sent, inside this scope.
+            using (LockOwner.Use(owner))
+            {
+                return release(cancellationToken);
+            }
+        });
+
+    private static async Task<long> Fenceless(Task acquired)
+    {
+        await acquired.ConfigureAwait(false);
+        return 0;
     }
 }
 

@@ -84,21 +84,69 @@ public abstract class SetAndSynchronizationContract<TFixture>(TFixture fixture) 
     }
 
     [Fact]
-    public async Task RLock_ownership_is_per_proxy_as_python_s_is_per_thread()
+    public async Task Two_tasks_sharing_one_RLock_proxy_are_two_owners_as_python_s_threads_are()
     {
-        var name = "rlock-" + Guid.NewGuid();
-        var mine = await Session.RLockAsync(name);
-        var other = await Session.RLockAsync(name);
-        await mine.AcquireAsync();
-        Assert.False(await other.TryAcquireAsync());
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => other.ReleaseAsync());
-        Assert.Contains("held by another", error.Message);
-        // A view of the same proxy with another timeout is the same owner.
-        await mine.WithTimeout(TimeSpan.FromSeconds(5)).AcquireAsync();
-        await mine.ReleaseAsync();
-        await mine.ReleaseAsync();
-        Assert.True(await other.TryAcquireAsync());
-        await other.ReleaseAsync();
+        var lk = await Session.RLockAsync();
+        var firstHolds = new TaskCompletionSource();
+        var releaseFirst = new TaskCompletionSource();
+        var first = Task.Run(async () =>
+        {
+            await lk.AcquireAsync();
+            // The same flow again, and through a view with another timeout: the same owner, one level deeper.
+            await lk.WithTimeout(TimeSpan.FromSeconds(5)).AcquireAsync();
+            firstHolds.SetResult();
+            await releaseFirst.Task;
+            await lk.ReleaseAsync();
+            await lk.ReleaseAsync();
+        });
+        await firstHolds.Task.Within(what: "the first task's acquire");
+        var second = Task.Run(async () =>
+        {
+            Assert.False(await lk.TryAcquireAsync());
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => lk.ReleaseAsync());
+            Assert.Contains("held by another", error.Message);
+            var fence = await lk.AcquireAsync(TimeSpan.FromSeconds(20));
+            await lk.ReleaseAsync();
+            return fence;
+        });
+        await Bounded.EventuallyAsync(async () => (await Session.StatusAsync()).Objects.Any(o => o.Waiters == 1), "the second task to wait for the lock");
+        Assert.False(second.IsCompleted);
+        releaseFirst.SetResult();
+        await first.Within(what: "the first task");
+        Assert.True(await second.Within(what: "the second task's acquire") > 0);
+        Assert.False(await lk.IsLockedAsync());
+    }
+
+    [Fact]
+    public async Task Three_tasks_sharing_one_condition_proxy_all_wait_and_notify_all_wakes_all_three()
+    {
+        var condition = await Session.ConditionAsync();
+        var waiting = await Session.ValueAsync(0);
+        var waiters = Enumerable.Range(0, 3).Select(_ => Task.Run(async () =>
+        {
+            await condition.AcquireAsync();
+            await waiting.IncrementAsync(1);
+            var notified = await condition.WaitAsync(TimeSpan.FromSeconds(20));
+            await condition.ReleaseAsync();
+            return notified;
+        })).ToArray();
+        // Taking the lock while all three have counted themselves means all three gave it up inside WaitAsync.
+        await Bounded.EventuallyAsync(async () =>
+        {
+            using (LockOwner.BeginNew())
+            {
+                await condition.AcquireAsync(TimeSpan.FromSeconds(20));
+                var all = await waiting.GetAsync() == 3;
+                if (all)
+                {
+                    await condition.NotifyAllAsync();
+                }
+                await condition.ReleaseAsync();
+                return all;
+            }
+        }, "three tasks waiting on the condition");
+        var notified = await Task.WhenAll(waiters).Within(what: "the three notified waiters");
+        Assert.Equal([true, true, true], notified);
     }
 
     [Fact]

@@ -62,6 +62,35 @@ public sealed class RemoteSession : SessionFixture
     }
 }
 
+/// <summary>A manager and the session a spec calls it through: its own, or a client's in another ActorSystem.</summary>
+public sealed class ManagerUnderTest : IAsyncDisposable
+{
+    private ManagerUnderTest(Manager manager, ManagerSession session)
+    {
+        Manager = manager;
+        Session = session;
+    }
+
+    public Manager Manager { get; }
+
+    public ManagerSession Session { get; }
+
+    public static async Task<ManagerUnderTest> StartAsync(bool remote, ManagerOptions? options = null)
+    {
+        var manager = await Manager.StartAsync(options ?? SessionFixture.Options);
+        return new ManagerUnderTest(manager, remote ? await Manager.ConnectAsync(manager.Address, manager.AuthKey) : manager);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!ReferenceEquals(Session, Manager))
+        {
+            await Session.DisposeAsync();
+        }
+        await Manager.DisposeAsync();
+    }
+}
+
 /// <summary>Awaiting with a bound, so a bug shows as a failure naming what was awaited, never as a hung run.</summary>
 public static class Bounded
 {
