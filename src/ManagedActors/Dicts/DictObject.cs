@@ -24,6 +24,8 @@ internal sealed class DictObject : ManagedObject
 
     public override int Size => _entries.Count;
 
+    public override object? StoredState => _entries;
+
     public object? Get(object key) =>
         _entries.TryGetValue(key, out var value) ? value : throw Missing(key);
 

@@ -24,9 +24,9 @@ internal sealed class Gatekeeper : ObjectActor
         _handshakes = new Security.HandshakeGuard(authKey, host.Settings.ChallengeLifetime, host.Settings.HandshakeBurst, host.Settings.HandshakesPerSecond);
         _registry = registry;
         var self = Self;
-        host.Codec.ReferenceRead = reference => self.Tell(new PinObject(reference.ObjectId));
         registry.Attach(
-            (kind, target, actorName, declared) => Context.Watch(Context.ActorOf(PropsFor(target, kind.Binding, host, declared), actorName)),
+            (kind, target, spawn) => Context.Watch(Context.ActorOf(
+                PropsFor(target, kind.Binding, host, spawn.Declared, new HeldReferences(spawn.ObjectId, self, spawn.Holds)), spawn.ActorName)),
             actor => Context.Stop(actor));
     }
 
@@ -79,8 +79,8 @@ internal sealed class Gatekeeper : ObjectActor
                 return true;
             case DeadLetter:
                 return true;
-            case PinObject pin:
-                _registry.Pin(pin.ObjectId);
+            case ObjectHolds holds:
+                _registry.Holds(holds);
                 return true;
             case OpenLocalSession open:
                 Context.Watch(open.ReplyTo);
@@ -139,9 +139,6 @@ internal sealed class Gatekeeper : ObjectActor
 
 /// <summary>Sessions whose client died or left; objects release what they held for them.</summary>
 internal sealed record SessionsEnded(IReadOnlyList<Guid> Sessions) : INoSerializationVerificationNeeded;
-
-/// <summary>A managed object read a reference to another: the referenced object is held by an object now.</summary>
-internal sealed record PinObject(string ObjectId) : INoSerializationVerificationNeeded;
 
 /// <summary>Opens a session for a client in the host's own process, which needs no handshake.</summary>
 internal sealed record OpenLocalSession(IActorRef ReplyTo) : INoSerializationVerificationNeeded;

@@ -21,6 +21,12 @@ internal abstract class ManagedObject
 
     /// <summary>Callers parked in the object, for status reports.</summary>
     public virtual int Waiters => 0;
+
+    /// <summary>
+    /// Everything the object stores, for finding the managed objects it refers to (it keeps them alive); null for an
+    /// object that stores no values.
+    /// </summary>
+    public virtual object? StoredState => null;
 }
 
 /// <summary>An object that holds something on behalf of a session (a lock, permits, a barrier slot).</summary>
@@ -169,6 +175,8 @@ internal sealed class HostContext
 internal sealed class CustomObject(object instance) : ManagedObject
 {
     public override object Instance => instance;
+
+    public override object? StoredState => instance;
 }
 
 /// <summary>The object kinds of a host, by name and by proxy interface.</summary>

@@ -24,13 +24,15 @@ internal class ObjectActor : UntypedActor, IWithTimers
     private static readonly TimeSpan SweepInterval = TimeSpan.FromMilliseconds(20);
 
     private readonly Type?[]?[] _declared;
+    private readonly HeldReferences? _held;
 
-    public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null)
+    public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null, HeldReferences? held = null)
     {
         Target = target;
         Binding = binding;
         _host = host;
         _declared = DeclaredTypes.Close(binding, declared);
+        _held = held;
         target.Host = host;
     }
 
@@ -44,8 +46,8 @@ internal class ObjectActor : UntypedActor, IWithTimers
 
     protected ILoggingAdapter Log { get; } = Context.GetLogger();
 
-    public static Props PropsFor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null) =>
-        Props.Create(() => new ObjectActor(target, binding, host, declared));
+    public static Props PropsFor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null, HeldReferences? held = null) =>
+        Props.Create(() => new ObjectActor(target, binding, host, declared, held));
 
     /// <summary>
     /// Nothing a message carries may restart or stop the object: a failure while handling one is logged, the calls of
@@ -125,6 +127,8 @@ internal class ObjectActor : UntypedActor, IWithTimers
                     AddFault(item.CallId, e);
                 }
             }
+            // The objects this one stores or hands out are held before any reply lets a caller move on.
+            _held?.Report(Target.StoredState);
             ReplyFrames.Send(Sender, _batch, _host.Settings.MaxMessageSize);
             // Parked calls this batch answered (getters handed the items of a batch of puts) go out one message per client.
             if (_deferred is not null)
@@ -162,6 +166,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
             }
             method.CheckArguments(args);
             DeclaredTypes.Check(method, _declared[method.Contract.Slot], args);
+            _held?.ArgumentsRead(args);
         }
         catch (Exception e) when (e is ManagedActorsException or ArgumentException)
         {
@@ -187,6 +192,7 @@ internal class ObjectActor : UntypedActor, IWithTimers
         {
             return;
         }
+        _held?.Replying(result, session);
         if (TryEncode(result, out var payload, out var error))
         {
             _batch!.Add(new CallResult(item.CallId, false, payload));
@@ -317,6 +323,11 @@ internal class ObjectActor : UntypedActor, IWithTimers
 
     internal void SendReply(Call call, object? value)
     {
+        _held?.Replying(value, call.Session);
+        if (_batch is null)
+        {
+            _held?.Report(Target.StoredState);
+        }
         if (TryEncode(value, out var payload, out var error))
         {
             SendResult(call.ReplyTo, new CallResult(call.CallId, false, payload));

@@ -134,7 +134,10 @@ internal sealed class BoundMethod
 
     public int ParameterCount { get; }
 
-    /// <summary>Checks the decoded arguments against the declared parameter types; a mismatch is the caller's error.</summary>
+    /// <summary>
+    /// Checks the decoded arguments against the declared parameter types; a mismatch is the caller's error. A reference
+    /// for a proxy-typed parameter becomes an inert proxy of that interface, which the object can store and hand out.
+    /// </summary>
     public void CheckArguments(object?[] args)
     {
         for (var i = 0; i < _checks.Length; i++)
@@ -143,6 +146,10 @@ internal sealed class BoundMethod
             if (expected is null)
             {
                 continue;
+            }
+            if (args[i] is ObjectReference reference && expected.IsInterface && typeof(IManagedObject).IsAssignableFrom(expected))
+            {
+                args[i] = ManagedProxy.CreateInert(expected, reference);
             }
             var arg = args[i];
             var fits = arg is null

@@ -64,12 +64,12 @@ internal sealed record ObjectKind(string Name, Type Interface, Type Implementati
 /// The objects of one host by id and by name. Named objects are get-or-create: asking for an existing name
 /// returns it, and asking with another kind is an error naming both kinds.
 /// </summary>
-internal sealed class RegistryObject : ManagedObject, ISessionAware
+internal sealed partial class RegistryObject : ManagedObject, ISessionAware
 {
     private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly HostContext _host;
-    private Func<ObjectKind, ManagedObject, string, Type[]?, IActorRef>? _spawn;
+    private Func<ObjectKind, ManagedObject, Spawn, IActorRef>? _spawn;
     private Action<IActorRef>? _stop;
     private long _next;
 
@@ -77,7 +77,7 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
 
     public override int Size => _byId.Count;
 
-    public void Attach(Func<ObjectKind, ManagedObject, string, Type[]?, IActorRef> spawn, Action<IActorRef> stop)
+    public void Attach(Func<ObjectKind, ManagedObject, Spawn, IActorRef> spawn, Action<IActorRef> stop)
     {
         _spawn = spawn;
         _stop = stop;
@@ -107,8 +107,11 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
         }
         var target = objectKind.Create(createArgs, _host);
         var id = name ?? Guid.NewGuid().ToString("N");
-        var actor = _spawn!(objectKind, target, "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture),
-            DeclaredArguments(objectKind, interfaceType));
+        // Creation arguments may carry references (a list made from proxies): the new object holds them from the start.
+        var holds = new HashSet<string>(StringComparer.Ordinal);
+        ReferenceWalker.Collect(target.StoredState, holds);
+        var actor = _spawn!(objectKind, target, new Spawn(
+            "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds));
         var reference = new ObjectReference(
             Akka.Serialization.Serialization.SerializedActorPath(actor), id, kind, interfaceType, _host.Incarnation, name);
         var entry = new Entry(objectKind, reference, actor, target);
@@ -121,6 +124,7 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
         {
             _byName[name] = entry;
         }
+        SetHolds(id, holds);
         return reference;
     }
 
@@ -144,12 +148,11 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
 
     public bool Delete(string name)
     {
-        if (!_byName.Remove(name, out var entry))
+        if (!_byName.TryGetValue(name, out var entry))
         {
             return false;
         }
-        _byId.Remove(entry.Reference.ObjectId);
-        _stop!(entry.Actor);
+        Collect(Stop(entry));
         return true;
     }
 
@@ -163,11 +166,7 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
         {
             return false;
         }
-        _byId.Remove(entry.Reference.ObjectId);
-        if (entry.Reference.Name is { } name)
-        {
-            _byName.Remove(name);
-        }
+        Collect(Forget(entry));
         return true;
     }
 
@@ -183,35 +182,11 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
     {
         if (_byId.TryGetValue(objectId, out var entry) && entry.Holders.Remove(call.Session))
         {
-            Collect(entry);
+            Collect([entry]);
         }
     }
 
-    /// <summary>Another managed object stores a reference to this one: it lives until the host shuts down.</summary>
-    public void Pin(string objectId)
-    {
-        if (_byId.TryGetValue(objectId, out var entry))
-        {
-            entry.Pinned = true;
-        }
-    }
-
-    public void SessionEnded(Guid session)
-    {
-        foreach (var entry in _byId.Values.Where(e => e.Holders.Remove(session)).ToList())
-        {
-            Collect(entry);
-        }
-    }
-
-    /// <summary>An anonymous object that no live client and no other object holds is stopped, as Python's manager drops it.</summary>
-    private void Collect(Entry entry)
-    {
-        if (entry.Reference.Name is null && entry.Holders.Count == 0 && !entry.Pinned && _byId.Remove(entry.Reference.ObjectId))
-        {
-            _stop!(entry.Actor);
-        }
-    }
+    public void SessionEnded(Guid session) => Collect(_byId.Values.Where(e => e.Holders.Remove(session)).ToList());
 
     public ObjectReference? Find(string name, string kind, string interfaceType)
     {
@@ -235,9 +210,11 @@ internal sealed class RegistryObject : ManagedObject, ISessionAware
 
     private sealed record Entry(ObjectKind Kind, ObjectReference Reference, IActorRef Actor, ManagedObject Target)
     {
+        /// <summary>The sessions holding a proxy to the object (anonymous objects only).</summary>
         public HashSet<Guid> Holders { get; } = [];
 
-        public bool Pinned { get; set; }
+        /// <summary>The objects whose state refers to this one.</summary>
+        public HashSet<string> HeldBy { get; } = new(StringComparer.Ordinal);
 
         public ObjectReference ReferenceAs(string interfaceType) =>
             Reference.InterfaceType == interfaceType ? Reference : Reference with { InterfaceType = interfaceType };

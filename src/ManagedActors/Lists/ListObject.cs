@@ -12,6 +12,8 @@ internal sealed class ListObject : ManagedObject
 
     public override int Size => _items.Count;
 
+    public override object? StoredState => _items;
+
     public void Append(object? item) => _items.Add(item);
 
     public void Extend(object? items) => _items.AddRange(Sequence(items));

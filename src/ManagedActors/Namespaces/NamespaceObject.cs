@@ -10,6 +10,8 @@ internal sealed class NamespaceObject : ManagedObject
 
     public override int Size => _attributes.Count;
 
+    public override object? StoredState => _attributes;
+
     public object? Get(string name) =>
         _attributes.TryGetValue(Check(name), out var value) ? value : throw Missing(name);
 

@@ -90,7 +90,6 @@ internal sealed partial class ValueCodec
                 {
                     return _materializer.Materialize(reference);
                 }
-                ReferenceRead?.Invoke(reference);
                 return reference;
             }
             case TagList or TagArray or TagSet:

@@ -72,9 +72,6 @@ internal sealed partial class ValueCodec
 
     public TypeAllowList AllowList => _allowList;
 
-    /// <summary>On a host: told of every reference read into an object, which then holds the referenced object.</summary>
-    public Action<ObjectReference>? ReferenceRead { get; set; }
-
     /// <summary>
     /// A proxy read from inside a record: on a client a live proxy; on a host an inert one that only carries its
     /// reference (the host never calls it), so the record keeps its field's interface type and can be sent on.
@@ -86,7 +83,6 @@ internal sealed partial class ValueCodec
         {
             return (ManagedProxy)_materializer.Materialize(reference);
         }
-        ReferenceRead?.Invoke(reference);
         return ManagedProxy.CreateInert(_allowList.Resolve(reference.InterfaceType), reference);
     }
 

@@ -25,6 +25,9 @@ internal class QueueObject : ManagedObject
 
     public override int Size => _items.Count;
 
+    /// <summary>The queued items and the items of puts still waiting for room.</summary>
+    public override object? StoredState => _putters.Count == 0 ? _items : new object?[] { _items, _putters.Select(p => p.Item).ToArray() };
+
     public override int Waiters => _getters.Count + _putters.Count;
 
     private bool Full => _maxSize > 0 && _items.Count >= _maxSize;

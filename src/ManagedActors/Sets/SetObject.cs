@@ -13,6 +13,8 @@ internal sealed class SetObject : ManagedObject
 
     public override int Size => _items.Count;
 
+    public override object? StoredState => _items;
+
     public bool Add(object? item) => _items.Add(item);
 
     public bool Discard(object? item) => _items.Remove(item);

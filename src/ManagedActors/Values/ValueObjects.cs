@@ -13,6 +13,8 @@ internal sealed class ValueObject : ManagedObject
 
     public override int Size => 1;
 
+    public override object? StoredState => _value;
+
     public object? Get() => _value;
 
     public void Set(object? value) => _value = value;
@@ -57,6 +59,8 @@ internal sealed class ArrayObject : ManagedObject
     }
 
     public override int Size => _items.Length;
+
+    public override object? StoredState => _items;
 
     public int Count() => _items.Length;
 
