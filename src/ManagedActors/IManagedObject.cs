@@ -21,6 +21,16 @@ public sealed class BlockingCallAttribute : Attribute
 }
 
 /// <summary>
+/// Marks a proxy method that reads the object and changes nothing (a get, a count, a snapshot). The host skips such
+/// calls where only changes matter: a durable object journals only the calls that are not marked. Mark the read-only
+/// methods of a registered type's interface the same way; an unmarked method counts as one that changes the object.
+/// </summary>
+[AttributeUsage(AttributeTargets.Method, Inherited = false)]
+public sealed class ReadOnlyCallAttribute : Attribute
+{
+}
+
+/// <summary>
 /// Marks a proxy interface whose objects tell their callers apart by flow of async code, not by connection: every
 /// call carries its flow's <see cref="LockOwner"/> (an RLock is reentrant per task, as Python's is per thread).
 /// </summary>

@@ -1,9 +1,8 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Reflection;
-using ManagedActors.Hosting;
+using ManagedActors.Objects;
 using ManagedActors.Protocol;
-using ManagedActors.Values;
 
 namespace ManagedActors.Dicts;
 

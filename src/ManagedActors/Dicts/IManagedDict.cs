@@ -11,9 +11,11 @@ public interface IManagedDict<TKey, TValue> : IManagedObject
 {
     /// <summary>The value of <paramref name="key"/> (<c>d[k]</c>).</summary>
     /// <exception cref="KeyNotFoundException">The key is absent.</exception>
+    [ReadOnlyCall]
     Task<TValue> GetAsync(TKey key, CancellationToken cancellationToken = default);
 
     /// <summary>The value of <paramref name="key"/>, or <paramref name="defaultValue"/> (<c>d.get(k, default)</c>).</summary>
+    [ReadOnlyCall]
     Task<TValue> GetOrDefaultAsync(TKey key, TValue defaultValue = default!, CancellationToken cancellationToken = default);
 
     /// <summary>Sets the value of <paramref name="key"/> (<c>d[k] = v</c>).</summary>
@@ -27,18 +29,23 @@ public interface IManagedDict<TKey, TValue> : IManagedObject
     Task<bool> RemoveAsync(TKey key, CancellationToken cancellationToken = default);
 
     /// <summary>Whether <paramref name="key"/> is present (<c>k in d</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> ContainsKeyAsync(TKey key, CancellationToken cancellationToken = default);
 
     /// <summary>The number of entries (<c>len</c>).</summary>
+    [ReadOnlyCall]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The keys, in insertion order (<c>keys()</c>).</summary>
+    [ReadOnlyCall]
     Task<List<TKey>> KeysAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The values, in insertion order (<c>values()</c>).</summary>
+    [ReadOnlyCall]
     Task<List<TValue>> ValuesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The entries, in insertion order (<c>items()</c>).</summary>
+    [ReadOnlyCall]
     Task<List<KeyValuePair<TKey, TValue>>> ItemsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Removes <paramref name="key"/> and returns its value (<c>pop(k)</c>).</summary>
@@ -62,6 +69,7 @@ public interface IManagedDict<TKey, TValue> : IManagedObject
     Task ClearAsync(CancellationToken cancellationToken = default);
 
     /// <summary>A copy of the whole dictionary (<c>copy()</c>).</summary>
+    [ReadOnlyCall]
     Task<Dictionary<TKey, TValue>> SnapshotAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Atomically adds <paramref name="delta"/> to a numeric value (an absent key counts as zero); the new value.</summary>

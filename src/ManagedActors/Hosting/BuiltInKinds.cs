@@ -2,6 +2,7 @@ using System.Collections;
 using ManagedActors.Dicts;
 using ManagedActors.Lists;
 using ManagedActors.Namespaces;
+using ManagedActors.Objects;
 using ManagedActors.Protocol;
 using ManagedActors.Queues;
 using ManagedActors.Sets;

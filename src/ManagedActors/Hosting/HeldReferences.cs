@@ -47,11 +47,14 @@ internal sealed class HeldReferences(string objectId, IActorRef directory, IRead
         }
     }
 
-    /// <summary>After a batch, before its replies: what the state holds now, if that changed, and what was handed out.</summary>
-    public void Report(object? state)
+    /// <summary>
+    /// After a batch, before its replies: what the state holds now, if that changed, and what was handed out. A batch
+    /// of read-only calls (<paramref name="changed"/> false) left the state as it was, so it is not walked.
+    /// </summary>
+    public void Report(object? state, bool changed)
     {
         HashSet<string>? now = null;
-        if (_walk)
+        if (_walk && changed)
         {
             now = [];
             ReferenceWalker.Collect(state, now);

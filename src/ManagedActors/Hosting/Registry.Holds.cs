@@ -1,5 +1,3 @@
-using Akka.Actor;
-
 namespace ManagedActors.Hosting;
 
 /// <summary>How an object is spawned: its actor's name, its id, its creator's type arguments, the objects it holds.</summary>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ManagedActors.Objects;
 using ManagedActors.Protocol;
 using ManagedActors.Proxies;
 
@@ -17,11 +18,14 @@ internal interface IRegistry : IManagedObject
 
     Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);
 
+    [ReadOnlyCall]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The named object, seen through <paramref name="interfaceType"/>, or null when there is none.</summary>
+    [ReadOnlyCall]
     Task<IManagedObject?> FindAsync(string name, string kind, string interfaceType, CancellationToken cancellationToken = default);
 
+    [ReadOnlyCall]
     Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default);
 }
 

@@ -26,12 +26,15 @@ public interface IManagedList<T> : IManagedObject, IAsyncEnumerable<T>
     Task RemoveAsync(T item, CancellationToken cancellationToken = default);
 
     /// <summary>The index of the first item equal to <paramref name="item"/> within [start, stop), or -1 (<c>index</c>, which raises instead).</summary>
+    [ReadOnlyCall]
     Task<int> IndexOfAsync(T item, int start = 0, int? stop = null, CancellationToken cancellationToken = default);
 
     /// <summary>How many items equal <paramref name="item"/> (<c>count(x)</c>).</summary>
+    [ReadOnlyCall]
     Task<int> CountOfAsync(T item, CancellationToken cancellationToken = default);
 
     /// <summary>The number of items (<c>len</c>).</summary>
+    [ReadOnlyCall]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Reverses the list in place (<c>reverse</c>).</summary>
@@ -42,6 +45,7 @@ public interface IManagedList<T> : IManagedObject, IAsyncEnumerable<T>
 
     /// <summary>The item at <paramref name="index"/> (<c>l[i]</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
+    [ReadOnlyCall]
     Task<T> GetAsync(int index, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the item at <paramref name="index"/> (<c>l[i] = x</c>).</summary>
@@ -54,6 +58,7 @@ public interface IManagedList<T> : IManagedObject, IAsyncEnumerable<T>
 
     /// <summary>A copy of a slice (<c>l[start:stop:step]</c>); null bounds are the slice's defaults.</summary>
     /// <exception cref="ArgumentException">The step is zero.</exception>
+    [ReadOnlyCall]
     Task<List<T>> SliceAsync(int? start, int? stop, int? step = null, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces a slice (<c>l[start:stop:step] = items</c>); an extended slice (step other than 1) needs as many items as it selects.</summary>
@@ -63,12 +68,14 @@ public interface IManagedList<T> : IManagedObject, IAsyncEnumerable<T>
     Task DeleteSliceAsync(int? start, int? stop, int? step = null, CancellationToken cancellationToken = default);
 
     /// <summary>Whether an item equals <paramref name="item"/> (<c>x in l</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> ContainsAsync(T item, CancellationToken cancellationToken = default);
 
     /// <summary>Repeats the contents <paramref name="times"/> times in place (<c>l *= n</c>); zero or less empties the list.</summary>
     Task MultiplyAsync(int times, CancellationToken cancellationToken = default);
 
     /// <summary>A copy of the whole list (<c>l[:]</c>).</summary>
+    [ReadOnlyCall]
     Task<List<T>> SnapshotAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Removes every item (<c>clear</c>).</summary>

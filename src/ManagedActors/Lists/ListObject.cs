@@ -1,5 +1,5 @@
 using System.Collections;
-using ManagedActors.Hosting;
+using ManagedActors.Objects;
 
 namespace ManagedActors.Lists;
 
@@ -16,7 +16,7 @@ internal sealed class ListObject : ManagedObject
 
     public void Append(object? item) => _items.Add(item);
 
-    public void Extend(object? items) => _items.AddRange(Sequence(items));
+    public void Extend(object? items) => _items.AddRange(Sequences.Of(items));
 
     public void Insert(int index, object? item)
     {
@@ -92,7 +92,7 @@ internal sealed class ListObject : ManagedObject
 
     public void SetSlice(int? start, int? stop, int? step, object? items)
     {
-        var values = Sequence(items).ToList();
+        var values = Sequences.Of(items).ToList();
         if ((step ?? 1) == 1)
         {
             var count = _items.Count;
@@ -163,11 +163,4 @@ internal sealed class ListObject : ManagedObject
         }
         return Math.Clamp(index, 0, count);
     }
-
-    internal static IEnumerable<object?> Sequence(object? items) => items switch
-    {
-        null => throw new ArgumentNullException(nameof(items)),
-        IEnumerable sequence and not string => sequence.Cast<object?>(),
-        _ => throw new ArgumentException($"Expected a sequence of items, got {items.GetType().Name}.", nameof(items)),
-    };
 }

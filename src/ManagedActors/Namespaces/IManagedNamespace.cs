@@ -8,9 +8,11 @@ public interface IManagedNamespace : IManagedObject
 {
     /// <summary>The value of attribute <paramref name="name"/> (<c>ns.name</c>).</summary>
     /// <exception cref="KeyNotFoundException">No such attribute (Python's AttributeError).</exception>
+    [ReadOnlyCall]
     Task<T> GetAsync<T>(string name, CancellationToken cancellationToken = default);
 
     /// <summary>The value of attribute <paramref name="name"/>, or <paramref name="defaultValue"/> (<c>getattr(ns, name, default)</c>).</summary>
+    [ReadOnlyCall]
     Task<T> GetOrDefaultAsync<T>(string name, T defaultValue = default!, CancellationToken cancellationToken = default);
 
     /// <summary>Sets attribute <paramref name="name"/> (<c>ns.name = value</c>).</summary>
@@ -21,9 +23,11 @@ public interface IManagedNamespace : IManagedObject
     Task DeleteAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>Whether attribute <paramref name="name"/> exists (<c>hasattr</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> ContainsAsync(string name, CancellationToken cancellationToken = default);
 
     /// <summary>A copy of every attribute (<c>vars(ns)</c>).</summary>
+    [ReadOnlyCall]
     Task<Dictionary<string, object?>> SnapshotAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Atomically adds <paramref name="delta"/> to a numeric attribute (absent counts as zero); the new value.</summary>

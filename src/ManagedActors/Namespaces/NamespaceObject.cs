@@ -1,5 +1,4 @@
-using ManagedActors.Hosting;
-using ManagedActors.Values;
+using ManagedActors.Objects;
 
 namespace ManagedActors.Namespaces;
 

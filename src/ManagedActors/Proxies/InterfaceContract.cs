@@ -120,6 +120,7 @@ internal sealed class ContractMethod
         }
         WireParameters = parameters.Where(p => p.ParameterType != typeof(CancellationToken)).ToArray();
         IsBlocking = method.GetCustomAttribute<BlockingCallAttribute>() is not null;
+        IsReadOnly = method.GetCustomAttribute<ReadOnlyCallAttribute>() is not null;
         IsOwnerBound = method.DeclaringType?.GetCustomAttribute<OwnerBoundAttribute>() is not null;
         TimeoutIndex = Array.FindIndex(parameters, p => p.Name == "timeout" && (p.ParameterType == typeof(TimeSpan?) || p.ParameterType == typeof(TimeSpan)));
         if (slot >= 0 && !typeof(Task).IsAssignableFrom(method.ReturnType))
@@ -149,6 +150,9 @@ internal sealed class ContractMethod
     public int TimeoutIndex { get; }
 
     public bool IsBlocking { get; }
+
+    /// <summary>The method reads the object and changes nothing (<see cref="ReadOnlyCallAttribute"/>); otherwise it may change it.</summary>
+    public bool IsReadOnly { get; }
 
     /// <summary>The call carries its flow's <see cref="LockOwner"/> after its arguments (see <see cref="OwnerBoundAttribute"/>).</summary>
     public bool IsOwnerBound { get; }

@@ -27,15 +27,19 @@ public interface IManagedQueue<T> : IManagedObject
     Task<(bool Success, T Item)> TryGetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The number of items (<c>qsize</c>).</summary>
+    [ReadOnlyCall]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether the queue is empty (<c>empty</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> IsEmptyAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether a bounded queue is full (<c>full</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> IsFullAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The bound given at creation; zero for unbounded (<c>maxsize</c>).</summary>
+    [ReadOnlyCall]
     Task<int> MaxSizeAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Ends the queue: later puts fail, and readers get the remaining items, then <see cref="QueueCompletedException"/>.</summary>
@@ -55,8 +59,10 @@ public interface IManagedJoinableQueue<T> : IManagedQueue<T>
     /// <summary>Waits until every item put has been marked done (<c>join</c>), up to <paramref name="timeout"/> (null waits as long as needed).</summary>
     /// <exception cref="TimeoutException">Items were still unfinished when the timeout passed.</exception>
     [BlockingCall]
+    [ReadOnlyCall]
     Task JoinAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>The number of items put and not yet marked done.</summary>
+    [ReadOnlyCall]
     Task<int> UnfinishedCountAsync(CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,4 @@
-using ManagedActors.Hosting;
+using ManagedActors.Objects;
 
 namespace ManagedActors.Queues;
 

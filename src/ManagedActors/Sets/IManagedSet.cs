@@ -21,21 +21,27 @@ public interface IManagedSet<T> : IManagedObject
     Task ClearAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether the item is in the set (<c>x in s</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> ContainsAsync(T item, CancellationToken cancellationToken = default);
 
     /// <summary>The number of items (<c>len</c>).</summary>
+    [ReadOnlyCall]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The items in the set or in <paramref name="other"/> (<c>union</c>).</summary>
+    [ReadOnlyCall]
     Task<HashSet<T>> UnionAsync(IEnumerable<T> other, CancellationToken cancellationToken = default);
 
     /// <summary>The items in both (<c>intersection</c>).</summary>
+    [ReadOnlyCall]
     Task<HashSet<T>> IntersectionAsync(IEnumerable<T> other, CancellationToken cancellationToken = default);
 
     /// <summary>The items in the set and not in <paramref name="other"/> (<c>difference</c>).</summary>
+    [ReadOnlyCall]
     Task<HashSet<T>> DifferenceAsync(IEnumerable<T> other, CancellationToken cancellationToken = default);
 
     /// <summary>The items in exactly one of them (<c>symmetric_difference</c>).</summary>
+    [ReadOnlyCall]
     Task<HashSet<T>> SymmetricDifferenceAsync(IEnumerable<T> other, CancellationToken cancellationToken = default);
 
     /// <summary>Adds every item of <paramref name="other"/> (<c>update</c>, <c>|=</c>).</summary>
@@ -51,14 +57,18 @@ public interface IManagedSet<T> : IManagedObject
     Task SymmetricExceptWithAsync(IEnumerable<T> other, CancellationToken cancellationToken = default);
 
     /// <summary>Whether every item is in <paramref name="other"/> (<c>issubset</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> IsSubsetOfAsync(IEnumerable<T> other, CancellationToken cancellationToken = default);
 
     /// <summary>Whether every item of <paramref name="other"/> is in the set (<c>issuperset</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> IsSupersetOfAsync(IEnumerable<T> other, CancellationToken cancellationToken = default);
 
     /// <summary>Whether the set shares no item with <paramref name="other"/> (<c>isdisjoint</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> IsDisjointAsync(IEnumerable<T> other, CancellationToken cancellationToken = default);
 
     /// <summary>A copy of the set (<c>copy</c>).</summary>
+    [ReadOnlyCall]
     Task<HashSet<T>> SnapshotAsync(CancellationToken cancellationToken = default);
 }

@@ -1,6 +1,5 @@
 using System.Collections;
-using ManagedActors.Hosting;
-using ManagedActors.Lists;
+using ManagedActors.Objects;
 
 namespace ManagedActors.Sets;
 
@@ -83,5 +82,5 @@ internal sealed class SetObject : ManagedObject
 
     public HashSet<object?> Snapshot() => [.. _items];
 
-    private static IEnumerable<object?> Items(object? other) => ListObject.Sequence(other);
+    private static IEnumerable<object?> Items(object? other) => Sequences.Of(other);
 }

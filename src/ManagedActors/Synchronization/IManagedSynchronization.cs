@@ -20,6 +20,7 @@ public interface IManagedLock : IManagedObject
     Task ReleaseAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether the lock is held (<c>locked</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> IsLockedAsync(CancellationToken cancellationToken = default);
 }
 
@@ -44,6 +45,7 @@ public interface IManagedRLock : IManagedObject
     Task ReleaseAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether the lock is held by anyone.</summary>
+    [ReadOnlyCall]
     Task<bool> IsLockedAsync(CancellationToken cancellationToken = default);
 }
 
@@ -63,6 +65,7 @@ public interface IManagedSemaphore : IManagedObject
     Task ReleaseAsync(int count = 1, CancellationToken cancellationToken = default);
 
     /// <summary>The permits free now.</summary>
+    [ReadOnlyCall]
     Task<int> ValueAsync(CancellationToken cancellationToken = default);
 }
 
@@ -81,6 +84,7 @@ public interface IManagedEvent : IManagedObject
     Task ClearAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether the flag is set (<c>is_set</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> IsSetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Waits until the flag is set, up to <paramref name="timeout"/>; the flag (false on timeout), as Python's <c>wait</c>.</summary>
@@ -137,11 +141,14 @@ public interface IManagedBarrier : IManagedObject
     Task ResetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The number of parties (<c>parties</c>).</summary>
+    [ReadOnlyCall]
     Task<int> PartiesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The parties waiting now (<c>n_waiting</c>).</summary>
+    [ReadOnlyCall]
     Task<int> WaitingCountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Whether the barrier is broken (<c>broken</c>).</summary>
+    [ReadOnlyCall]
     Task<bool> IsBrokenAsync(CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,4 @@
-using ManagedActors.Hosting;
+using ManagedActors.Objects;
 
 namespace ManagedActors.Synchronization;
 
@@ -121,7 +121,7 @@ internal class LockObject : ManagedObject, ISessionAware
     }
 
     protected TimeoutException HeldError() => new(
-        $"The lock stayed held by {(_holder is null ? "nobody" : Host?.Sessions.Describe(_holderSession) ?? "another client")} ({_waiters.Count} waiter(s) queued).");
+        $"The lock stayed held by {(_holder is null ? "nobody" : Environment?.DescribeSession(_holderSession) ?? "another client")} ({_waiters.Count} waiter(s) queued).");
 
     private object ParkAcquirer(Call call, TimeSpan? timeout, int depth, object? result)
     {

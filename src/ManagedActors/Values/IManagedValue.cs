@@ -4,6 +4,7 @@ namespace ManagedActors.Values;
 public interface IManagedValue<T> : IManagedObject
 {
     /// <summary>The current value (<c>v.value</c>).</summary>
+    [ReadOnlyCall]
     Task<T> GetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the value (<c>v.value = x</c>).</summary>
@@ -23,10 +24,12 @@ public interface IManagedValue<T> : IManagedObject
 public interface IManagedArray<T> : IManagedObject
 {
     /// <summary>The length, fixed at creation (<c>len</c>).</summary>
+    [ReadOnlyCall]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The element at <paramref name="index"/>; negative counts from the end (<c>a[i]</c>).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The index is out of range.</exception>
+    [ReadOnlyCall]
     Task<T> GetAsync(int index, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces the element at <paramref name="index"/> (<c>a[i] = x</c>).</summary>
@@ -34,6 +37,7 @@ public interface IManagedArray<T> : IManagedObject
     Task SetAsync(int index, T value, CancellationToken cancellationToken = default);
 
     /// <summary>A copy of a slice (<c>a[start:stop:step]</c>).</summary>
+    [ReadOnlyCall]
     Task<List<T>> SliceAsync(int? start, int? stop, int? step = null, CancellationToken cancellationToken = default);
 
     /// <summary>Replaces a slice with as many values as it selects (<c>a[start:stop:step] = values</c>); the length never changes.</summary>
@@ -41,6 +45,7 @@ public interface IManagedArray<T> : IManagedObject
     Task SetSliceAsync(int? start, int? stop, int? step, IEnumerable<T> values, CancellationToken cancellationToken = default);
 
     /// <summary>A copy of the whole array (<c>a[:]</c>).</summary>
+    [ReadOnlyCall]
     Task<T[]> SnapshotAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Atomically adds <paramref name="delta"/> to the numeric element at <paramref name="index"/>; the new value.</summary>

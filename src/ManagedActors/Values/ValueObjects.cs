@@ -1,6 +1,5 @@
 using System.Collections;
-using ManagedActors.Hosting;
-using ManagedActors.Lists;
+using ManagedActors.Objects;
 
 namespace ManagedActors.Values;
 
@@ -73,7 +72,7 @@ internal sealed class ArrayObject : ManagedObject
 
     public void SetSlice(int? start, int? stop, int? step, object? values)
     {
-        var items = ListObject.Sequence(values).ToList();
+        var items = Sequences.Of(values).ToList();
         var indexes = PythonIndexing.Slice(start, stop, step, _items.Length);
         if (indexes.Count != items.Count)
         {

@@ -128,3 +128,36 @@ public sealed class DispatchSpec
             InterfaceContract.For(typeof(IManagedDict<,>)).RemoteMethods.Select(m => m.Id));
     }
 }
+
+/// <summary>Which calls change an object: what a journal of changes will record and what the host re-reads after a batch.</summary>
+public sealed class ReadOnlyMarksSpec
+{
+    public interface IScores : IManagedObject
+    {
+        [ReadOnlyCall]
+        Task<int> BestAsync(CancellationToken cancellationToken = default);
+
+        Task AddAsync(int score, CancellationToken cancellationToken = default);
+    }
+
+    private static string[] ReadOnly(Type interfaceType) =>
+        [.. InterfaceContract.For(interfaceType).RemoteMethods.Where(m => m.IsReadOnly).Select(m => m.Method.Name).Distinct().Order(StringComparer.Ordinal)];
+
+    [Fact]
+    public void Built_in_reads_are_marked_and_every_change_is_not()
+    {
+        Assert.Equal(["ContainsKeyAsync", "CountAsync", "GetAsync", "GetOrDefaultAsync", "ItemsAsync", "KeysAsync", "SnapshotAsync", "ValuesAsync"],
+            ReadOnly(typeof(IManagedDict<,>)));
+        Assert.Equal(["ContainsAsync", "CountAsync", "CountOfAsync", "GetAsync", "IndexOfAsync", "SliceAsync", "SnapshotAsync"],
+            ReadOnly(typeof(IManagedList<>)));
+        var queue = InterfaceContract.For(typeof(IManagedJoinableQueue<>)).RemoteMethods;
+        Assert.All(queue.Where(m => m.Method.Name is "PutAsync" or "GetAsync" or "TaskDoneAsync" or "CompleteAsync"), m => Assert.False(m.IsReadOnly));
+        Assert.Contains(queue, m => m.Method.Name == "JoinAsync" && m.IsReadOnly);
+    }
+
+    [Fact]
+    public void A_registered_interface_marks_its_own_reads()
+    {
+        Assert.Equal(["BestAsync"], ReadOnly(typeof(IScores)));
+    }
+}

@@ -4,6 +4,7 @@ using Akka.TestKit.Xunit2;
 using ManagedActors.Configuration;
 using ManagedActors.Hosting;
 using ManagedActors.Lists;
+using ManagedActors.Objects;
 using ManagedActors.Protocol;
 using ManagedActors.Proxies;
 using ManagedActors.Queues;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Numerics;
 
-namespace ManagedActors.Values;
+namespace ManagedActors.Objects;
 
 /// <summary>Checked addition of boxed numbers for the atomic increments; the result keeps the stored value's type.</summary>
 internal static class Numeric

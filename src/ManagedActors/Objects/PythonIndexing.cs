@@ -1,4 +1,4 @@
-namespace ManagedActors.Lists;
+namespace ManagedActors.Objects;
 
 /// <summary>Python's index and slice arithmetic, shared by lists and arrays.</summary>
 internal static class PythonIndexing

@@ -1,0 +1,279 @@
+using Akka.Actor;
+using ManagedActors.Objects;
+using ManagedActors.Protocol;
+using ManagedActors.Proxies;
+
+namespace ManagedActors.Hosting;
+
+/// <summary>
+/// Runs one managed object's calls: checks the session, finds the method the caller named, decodes and checks the
+/// arguments, invokes the object, parks what cannot answer yet, and sends the answers. It is not an actor: the
+/// actor that holds the object (a plain one today; a persistent actor or a sharded entity later) gives it the
+/// messages one at a time, so the object's code runs one call at a time and needs no locks. Calls arrive in batches
+/// (one remote message per burst of calls from a session) and the synchronous answers of a batch go back in one
+/// message. An exception from the object's code is a reply, never a restart: the object keeps its state.
+/// </summary>
+internal sealed class ObjectRunner
+{
+    private readonly HostContext _host;
+    private readonly IRunnerHost _actor;
+    private readonly Type?[]?[] _declared;
+    private readonly HeldReferences? _held;
+    private List<CallResult>? _batch;
+    private bool _changed;
+    private Dictionary<IActorRef, List<CallResult>>? _deferred;
+    private long _children;
+
+    public ObjectRunner(ManagedObject target, ObjectBinding binding, HostContext host, IRunnerHost actor, Type[]? declared = null, HeldReferences? held = null)
+    {
+        Target = target;
+        Binding = binding;
+        _host = host;
+        _actor = actor;
+        _declared = DeclaredTypes.Close(binding, declared);
+        _held = held;
+        Parked = new ParkedCalls(actor);
+        target.Environment = host;
+    }
+
+    public ManagedObject Target { get; }
+
+    public ObjectBinding Binding { get; }
+
+    public ParkedCalls Parked { get; }
+
+    /// <summary>Serves a batch of calls from one session, answering <paramref name="sender"/>.</summary>
+    public void Serve(Calls calls, IActorRef sender)
+    {
+        if (!_host.Sessions.IsValidFor(calls.Session, sender))
+        {
+            // Unknown, ended, or presented by another endpoint than the one that did the handshake.
+            ReplyFrames.Send(sender, Results.AllFailed(calls, new AuthenticationException(
+                "The session is not known to this host for this connection; connect with the manager's authkey.")).Items, _host.Settings.MaxMessageSize);
+            return;
+        }
+        _batch = new List<CallResult>(calls.Items.Length);
+        _changed = false;
+        try
+        {
+            foreach (var item in calls.Items)
+            {
+                try
+                {
+                    Execute(calls.Session, item, sender);
+                }
+                catch (Exception e)
+                {
+                    AddFault(item.CallId, e);
+                }
+            }
+            // The objects this one stores or hands out are held before any reply lets a caller move on.
+            _held?.Report(Target.StoredState, _changed);
+            ReplyFrames.Send(sender, _batch, _host.Settings.MaxMessageSize);
+            // Parked calls this batch answered (getters handed the items of a batch of puts) go out one message per client.
+            if (_deferred is not null)
+            {
+                foreach (var (replyTo, results) in _deferred)
+                {
+                    ReplyFrames.Send(replyTo, results, _host.Settings.MaxMessageSize);
+                }
+            }
+        }
+        finally
+        {
+            _batch = null;
+            _deferred = null;
+        }
+    }
+
+    /// <summary>The client withdrew a parked call.</summary>
+    public void Cancel(CancelCall cancel, IActorRef sender)
+    {
+        if (_host.Sessions.IsValidFor(cancel.Session, sender))
+        {
+            Parked.Find(cancel.Session, cancel.CallId)?.Cancelled();
+        }
+    }
+
+    /// <summary>The object lets go of what the sessions held first, then their parked calls are dropped.</summary>
+    public void EndSessions(IEnumerable<Guid> sessions)
+    {
+        foreach (var session in sessions)
+        {
+            (Target as ISessionAware)?.SessionEnded(session);
+            foreach (var call in Parked.OfSession(session))
+            {
+                call.Cancelled();
+            }
+        }
+    }
+
+    /// <summary>The holding actor stopped: every parked call gets an answer.</summary>
+    public void Stopped()
+    {
+        foreach (var call in Parked.All())
+        {
+            call.Fail(new ObjectNotFoundException("The object was stopped (deleted, let go, or its host shut down) while the call waited."));
+        }
+    }
+
+    private void Execute(Guid session, CallRequest item, IActorRef sender)
+    {
+        if (!Binding.TryFind(item.MethodId, out var method))
+        {
+            AddFault(item.CallId, new UnknownMethodException(
+                $"{Binding.Contract.Definition.Name} has no method with id {item.MethodId:x8}: the call was made through another interface, or by another version of it."));
+            return;
+        }
+        object?[] args;
+        Guid? owner = null;
+        try
+        {
+            args = DecodeArguments(item.Args, method.ParameterCount + (method.Contract.IsOwnerBound ? 1 : 0));
+            if (method.Contract.IsOwnerBound)
+            {
+                owner = args[^1] as Guid? ?? throw new ArgumentException($"{method.Contract}: the call does not carry its owner.");
+                args = args[..^1];
+            }
+            method.CheckArguments(args);
+            DeclaredTypes.Check(method, _declared[method.Contract.Slot], args);
+            _held?.ArgumentsRead(args);
+        }
+        catch (Exception e) when (e is ManagedActorsException or ArgumentException)
+        {
+            AddFault(item.CallId, e);
+            return;
+        }
+        // A call that may change the object counts as one even when it fails part way: its partial change stands.
+        _changed |= !method.Contract.IsReadOnly;
+        var call = method.TakesCall ? new RunnerCall(this, sender, session, item.CallId, owner) : null;
+        object? result;
+        try
+        {
+            result = method.Invoke(Target.Instance, args, call);
+            if (method.ResultInterface is not null && result is not null && result is not ObjectReference)
+            {
+                result = Adopt(result, method.ResultInterface);
+            }
+        }
+        catch (Exception e)
+        {
+            AddFault(item.CallId, e);
+            return;
+        }
+        if (ReferenceEquals(result, Call.Deferred))
+        {
+            return;
+        }
+        _held?.Replying(result, session);
+        if (TryEncode(result, out var payload, out var error))
+        {
+            _batch!.Add(new CallResult(item.CallId, false, payload));
+        }
+        else
+        {
+            AddFault(item.CallId, error!);
+        }
+    }
+
+    /// <summary>
+    /// A method returned an instance of a registered type (Python's <c>method_to_typeid</c>): it becomes a managed
+    /// object of its own, a child of this one, and the caller gets a live proxy to it.
+    /// </summary>
+    private ObjectReference Adopt(object instance, Type resultInterface)
+    {
+        var kind = _host.Registrations.FindByInterface(resultInterface)
+            ?? throw new InvalidOperationException($"{resultInterface.Name} is not registered on this host, so a method cannot return one.");
+        var child = _actor.SpawnChild(ObjectActor.PropsFor(new CustomObject(instance), kind.Binding, _host),
+            "c" + (++_children).ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return new ObjectReference(Akka.Serialization.Serialization.SerializedActorPath(child), Guid.NewGuid().ToString("N"), kind.Name,
+            TypeNames.Of(resultInterface), _host.Incarnation, null);
+    }
+
+    private object?[] DecodeArguments(byte[] bytes, int expected)
+    {
+        var reader = new WireReader(bytes);
+        int count;
+        try
+        {
+            count = reader.ReadCount();
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException("The arguments are malformed: " + e.Message, e);
+        }
+        if (count != expected)
+        {
+            throw new ArgumentException($"Expected {expected} arguments, got {count}.");
+        }
+        var args = count == 0 ? [] : new object?[count];
+        for (var i = 0; i < count; i++)
+        {
+            args[i] = _host.Codec.Read(ref reader);
+        }
+        if (!reader.AtEnd)
+        {
+            throw new ArgumentException("Trailing bytes after the arguments.");
+        }
+        return args;
+    }
+
+    private bool TryEncode(object? value, out byte[] payload, out Exception? error)
+    {
+        try
+        {
+            payload = _host.Codec.Encode(value);
+            if (payload.Length > _host.Settings.MaxMessageSize)
+            {
+                error = new MessageTooLargeException(payload.Length, _host.Settings.MaxMessageSize);
+                return false;
+            }
+            error = null;
+            return true;
+        }
+        catch (Exception e)
+        {
+            payload = [];
+            error = e;
+            return false;
+        }
+    }
+
+    private void AddFault(long callId, Exception error) => _batch!.Add(new CallResult(callId, true, FaultInfo.From(error).Encode()));
+
+    internal void SendReply(RunnerCall call, object? value)
+    {
+        _held?.Replying(value, call.Session);
+        if (_batch is null)
+        {
+            _held?.Report(Target.StoredState, changed: true);
+        }
+        if (TryEncode(value, out var payload, out var error))
+        {
+            SendResult(call.ReplyTo, new CallResult(call.CallId, false, payload));
+        }
+        else
+        {
+            SendFault(call, error!);
+        }
+    }
+
+    internal void SendFault(RunnerCall call, Exception error) =>
+        SendResult(call.ReplyTo, new CallResult(call.CallId, true, FaultInfo.From(error).Encode()));
+
+    /// <summary>Inside a batch a parked call's answer waits for the batch's end; outside one it goes at once.</summary>
+    private void SendResult(IActorRef replyTo, CallResult result)
+    {
+        if (_batch is null)
+        {
+            ReplyFrames.Send(replyTo, [result], _host.Settings.MaxMessageSize);
+            return;
+        }
+        _deferred ??= [];
+        if (!_deferred.TryGetValue(replyTo, out var results))
+        {
+            _deferred[replyTo] = results = [];
+        }
+        results.Add(result);
+    }
+}

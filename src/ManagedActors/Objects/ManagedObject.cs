@@ -1,0 +1,41 @@
+namespace ManagedActors.Objects;
+
+/// <summary>
+/// The state and code of one managed object on the host. One call runs at a time (whatever actor holds the object
+/// orders them), so it needs no locks. A method that cannot answer yet (a get from an empty queue) takes a
+/// <see cref="Call"/>, parks it and returns <see cref="Call.Deferred"/>; it answers later through the call.
+/// </summary>
+internal abstract class ManagedObject
+{
+    /// <summary>What the object may learn of the host it runs in; set before its first call.</summary>
+    public IObjectEnvironment? Environment { get; set; }
+
+    /// <summary>The instance whose methods serve the calls: the object itself, or a registered type's instance.</summary>
+    public virtual object Instance => this;
+
+    /// <summary>The number of items the object holds, for status reports.</summary>
+    public virtual int Size => 0;
+
+    /// <summary>Callers parked in the object, for status reports.</summary>
+    public virtual int Waiters => 0;
+
+    /// <summary>
+    /// Everything the object stores, for finding the managed objects it refers to (it keeps them alive); null for an
+    /// object that stores no values.
+    /// </summary>
+    public virtual object? StoredState => null;
+}
+
+/// <summary>An object that holds something on behalf of a session (a lock, permits, a barrier slot).</summary>
+internal interface ISessionAware
+{
+    /// <summary>The session's client died or disconnected: release what it held.</summary>
+    void SessionEnded(Guid session);
+}
+
+/// <summary>The little an object may ask of its host: enough to name a client in an error message.</summary>
+internal interface IObjectEnvironment
+{
+    /// <summary>The client behind a session, as an error message names it ("client at host:port").</summary>
+    string DescribeSession(Guid session);
+}
