@@ -72,8 +72,6 @@ internal sealed class WireWriter : IDisposable
         bytes.CopyTo(Reserve(bytes.Length));
     }
 
-    public void WriteRaw(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
-
     public void WriteString(string? value)
     {
         if (value is null)
@@ -115,15 +113,11 @@ internal struct WireReader
     private readonly int _end;
     private int _position;
 
-    public WireReader(byte[] buffer) : this(buffer, 0, buffer.Length)
-    {
-    }
-
-    public WireReader(byte[] buffer, int offset, int count)
+    public WireReader(byte[] buffer)
     {
         _buffer = buffer;
-        _position = offset;
-        _end = offset + count;
+        _position = 0;
+        _end = buffer.Length;
     }
 
     public readonly bool AtEnd => _position >= _end;

@@ -52,7 +52,7 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
 
     public ValueCodec Codec { get; }
 
-    public IObjectResolver Resolver { get; set; }
+    public IObjectResolver Resolver { get; }
 
     public IActorRef ReplyActor { get; }
 

@@ -109,8 +109,11 @@ internal sealed class Outbox : IThreadPoolWorkItem
         {
             return;
         }
-        Interlocked.Increment(ref OutboxStats.Messages);
-        Interlocked.Add(ref OutboxStats.Calls, _batch.Count);
+        if (ClientMetrics.Messages.Enabled)
+        {
+            ClientMetrics.Messages.Add(1);
+            ClientMetrics.Calls.Add(_batch.Count);
+        }
         // The session is read at send time: after a reconnection the same outbox carries the new one.
         _target.Tell(new Calls(_runtime.Session, [.. _batch]), _replyTo);
         _batch.Clear();
@@ -118,9 +121,18 @@ internal sealed class Outbox : IThreadPoolWorkItem
     }
 }
 
-/// <summary>Calls and remote messages sent by every outbox of this process: their ratio is how well calls coalesce.</summary>
-internal static class OutboxStats
+/// <summary>
+/// Calls and the remote messages that carried them, from every outbox of this process: their ratio is how well calls
+/// coalesce. Published on the <c>ManagedActors.Client</c> meter (OpenTelemetry or a MeterListener reads it); they cost a
+/// flag check per message while nothing listens.
+/// </summary>
+internal static class ClientMetrics
 {
-    public static long Messages;
-    public static long Calls;
+    private static readonly System.Diagnostics.Metrics.Meter Meter = new("ManagedActors.Client");
+
+    public static readonly System.Diagnostics.Metrics.Counter<long> Messages =
+        Meter.CreateCounter<long>("managed_actors.client.messages", description: "Remote messages that carried calls.");
+
+    public static readonly System.Diagnostics.Metrics.Counter<long> Calls =
+        Meter.CreateCounter<long>("managed_actors.client.calls", description: "Calls sent.");
 }

@@ -9,8 +9,8 @@ namespace ManagedActors.Queues;
 internal class QueueObject : ManagedObject
 {
     private readonly Queue<object?> _items = new();
-    private readonly LinkedList<Call> _getters = new();
-    private readonly LinkedList<(Call Call, object? Item)> _putters = new();
+    private readonly WaitQueue<object?> _getters = new();
+    private readonly WaitQueue<object?> _putters = new();
     private readonly int _maxSize;
     private bool _completed;
 
@@ -26,7 +26,7 @@ internal class QueueObject : ManagedObject
     public override int Size => _items.Count;
 
     /// <summary>The queued items and the items of puts still waiting for room.</summary>
-    public override object? StoredState => _putters.Count == 0 ? _items : new object?[] { _items, _putters.Select(p => p.Item).ToArray() };
+    public override object? StoredState => _putters.Count == 0 ? _items : new object?[] { _items, _putters.Values.ToArray() };
 
     public override int Waiters => _getters.Count + _putters.Count;
 
@@ -43,12 +43,7 @@ internal class QueueObject : ManagedObject
         {
             throw FullError();
         }
-        var node = _putters.AddLast((call, item));
-        return call.Park(timeout, () =>
-        {
-            _putters.Remove(node);
-            return FullError();
-        }, () => _putters.Remove(node));
+        return _putters.Park(call, item, timeout, FullError);
     }
 
     public bool TryPut(object? item)
@@ -71,12 +66,7 @@ internal class QueueObject : ManagedObject
         {
             throw EmptyError();
         }
-        var node = _getters.AddLast(call);
-        return call.Park(timeout, () =>
-        {
-            _getters.Remove(node);
-            return EmptyError();
-        }, () => _getters.Remove(node));
+        return _getters.Park(call, null, timeout, EmptyError);
     }
 
     public (bool, object?) TryGet() => _items.Count > 0 ? (true, Take()) : (false, null);
@@ -96,15 +86,13 @@ internal class QueueObject : ManagedObject
             return;
         }
         _completed = true;
-        while (_getters.First is { } getter)
+        foreach (var (getter, _) in _getters.DequeueAll())
         {
-            _getters.RemoveFirst();
-            getter.Value.Fail(CompletedError());
+            getter.Fail(CompletedError());
         }
-        while (_putters.First is { } putter)
+        foreach (var (putter, _) in _putters.DequeueAll())
         {
-            _putters.RemoveFirst();
-            putter.Value.Call.Fail(new InvalidOperationException("The queue was completed while the put waited for room."));
+            putter.Fail(new InvalidOperationException("The queue was completed while the put waited for room."));
         }
     }
 
@@ -117,11 +105,10 @@ internal class QueueObject : ManagedObject
     {
         // A waiting getter takes the item at once; its reply is already on the way if it was being cancelled,
         // and the client then gets the item rather than a cancellation, so the item is not lost.
-        if (_getters.First is { } getter)
+        if (_getters.TryDequeue(out var getter, out _))
         {
-            _getters.RemoveFirst();
             OnItemAdded();
-            getter.Value.Reply(item);
+            getter.Reply(item);
             return true;
         }
         if (Full)
@@ -136,12 +123,11 @@ internal class QueueObject : ManagedObject
     private object? Take()
     {
         var item = _items.Dequeue();
-        if (_putters.First is { } putter && !Full)
+        if (!Full && _putters.TryDequeue(out var putter, out var waiting))
         {
-            _putters.RemoveFirst();
-            _items.Enqueue(putter.Value.Item);
+            _items.Enqueue(waiting);
             OnItemAdded();
-            putter.Value.Call.Reply(null);
+            putter.Reply(null);
         }
         return item;
     }
@@ -166,7 +152,7 @@ internal class QueueObject : ManagedObject
 /// <summary>The host side of <see cref="IManagedJoinableQueue{T}"/>: a queue that counts unfinished items.</summary>
 internal sealed class JoinableQueueObject : QueueObject
 {
-    private readonly LinkedList<Call> _joiners = new();
+    private readonly WaitQueue<object?> _joiners = new();
     private int _unfinished;
 
     public JoinableQueueObject(int maxSize) : base(maxSize)
@@ -184,10 +170,9 @@ internal sealed class JoinableQueueObject : QueueObject
         _unfinished--;
         if (_unfinished == 0)
         {
-            while (_joiners.First is { } joiner)
+            foreach (var (joiner, _) in _joiners.DequeueAll())
             {
-                _joiners.RemoveFirst();
-                joiner.Value.Reply(null);
+                joiner.Reply(null);
             }
         }
     }
@@ -198,12 +183,7 @@ internal sealed class JoinableQueueObject : QueueObject
         {
             return null;
         }
-        var node = _joiners.AddLast(call);
-        return call.Park(timeout, () =>
-        {
-            _joiners.Remove(node);
-            return new TimeoutException($"join(): {_unfinished} item(s) still unfinished.");
-        }, () => _joiners.Remove(node));
+        return _joiners.Park(call, null, timeout, () => new TimeoutException($"join(): {_unfinished} item(s) still unfinished."));
     }
 
     public int UnfinishedCount() => _unfinished;

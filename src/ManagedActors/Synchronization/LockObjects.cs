@@ -9,7 +9,7 @@ namespace ManagedActors.Synchronization;
 internal class LockObject : ManagedObject, ISessionAware
 {
     private readonly bool _reentrant;
-    private readonly LinkedList<Waiter> _waiters = new();
+    private readonly WaitQueue<(int Depth, object? Result)> _waiters = new();
     private Guid? _holder;
     private Guid _holderSession;
     private int _depth;
@@ -90,7 +90,7 @@ internal class LockObject : ManagedObject, ISessionAware
             call.Reply(result);
             return;
         }
-        _waiters.AddLast(new Waiter(call, depth, result));
+        _waiters.Enqueue(call, (depth, result));
     }
 
     protected int ReleaseFully()
@@ -98,40 +98,21 @@ internal class LockObject : ManagedObject, ISessionAware
         var depth = _depth;
         _holder = null;
         _depth = 0;
-        if (_waiters.First is { } next)
+        if (_waiters.TryDequeue(out var next, out var waiter))
         {
-            _waiters.RemoveFirst();
-            var fence = Take(next.Value.Call, next.Value.Depth);
-            next.Value.Call.Reply(next.Value.Result ?? fence);
+            var fence = Take(next, waiter.Depth);
+            next.Reply(waiter.Result ?? fence);
         }
         return depth;
     }
 
-    protected void RemoveWaiters(Guid session)
-    {
-        for (var node = _waiters.First; node is not null;)
-        {
-            var next = node.Next;
-            if (node.Value.Call.Session == session)
-            {
-                _waiters.Remove(node);
-            }
-            node = next;
-        }
-    }
+    protected void RemoveWaiters(Guid session) => _waiters.RemoveSession(session);
 
     protected TimeoutException HeldError() => new(
         $"The lock stayed held by {(_holder is null ? "nobody" : Environment?.DescribeSession(_holderSession) ?? "another client")} ({_waiters.Count} waiter(s) queued).");
 
-    private object ParkAcquirer(Call call, TimeSpan? timeout, int depth, object? result)
-    {
-        var node = _waiters.AddLast(new Waiter(call, depth, result));
-        return call.Park(timeout, () =>
-        {
-            Unlink(node);
-            return HeldError();
-        }, () => Unlink(node));
-    }
+    private object ParkAcquirer(Call call, TimeSpan? timeout, int depth, object? result) =>
+        _waiters.Park(call, (depth, result), timeout, HeldError);
 
     private long Take(Call call, int depth)
     {
@@ -141,15 +122,6 @@ internal class LockObject : ManagedObject, ISessionAware
         return ++_fence;
     }
 
-    private void Unlink(LinkedListNode<Waiter> node)
-    {
-        if (node.List is not null)
-        {
-            _waiters.Remove(node);
-        }
-    }
-
-    protected sealed record Waiter(Call Call, int Depth, object? Result);
 }
 
 /// <summary>The host side of <see cref="IManagedLock"/>.</summary>
@@ -164,7 +136,7 @@ internal sealed class ReentrantLockObject() : LockObject(reentrant: true);
 /// </summary>
 internal sealed class ConditionObject() : LockObject(reentrant: true)
 {
-    private readonly LinkedList<(Call Call, int Depth)> _sleepers = new();
+    private readonly WaitQueue<int> _sleepers = new();
 
     public override int Waiters => base.Waiters + _sleepers.Count;
 
@@ -172,32 +144,17 @@ internal sealed class ConditionObject() : LockObject(reentrant: true)
     {
         EnsureHeld(call, "wait");
         var depth = ReleaseFully();
-        var node = _sleepers.AddLast((call, depth));
-        return call.ParkWith(timeout, () =>
-        {
-            // Python's wait(timeout) takes the lock back before it returns False.
-            if (node.List is not null)
-            {
-                _sleepers.Remove(node);
-                Requeue(call, depth, false);
-            }
-        }, () =>
-        {
-            if (node.List is not null)
-            {
-                _sleepers.Remove(node);
-            }
-        });
+        // Python's wait(timeout) takes the lock back before it returns False.
+        return _sleepers.ParkWith(call, depth, timeout, () => Requeue(call, depth, false));
     }
 
     public void Notify(int count, Call call)
     {
         EnsureHeld(call, "notify");
         ArgumentOutOfRangeException.ThrowIfNegative(count);
-        for (var i = 0; i < count && _sleepers.First is { } sleeper; i++)
+        for (var i = 0; i < count && _sleepers.TryDequeue(out var sleeper, out var depth); i++)
         {
-            _sleepers.RemoveFirst();
-            Requeue(sleeper.Value.Call, sleeper.Value.Depth, true);
+            Requeue(sleeper, depth, true);
         }
     }
 
@@ -205,15 +162,7 @@ internal sealed class ConditionObject() : LockObject(reentrant: true)
 
     public override void SessionEnded(Guid session)
     {
-        for (var node = _sleepers.First; node is not null;)
-        {
-            var next = node.Next;
-            if (node.Value.Call.Session == session)
-            {
-                _sleepers.Remove(node);
-            }
-            node = next;
-        }
+        _sleepers.RemoveSession(session);
         base.SessionEnded(session);
     }
 

@@ -5,7 +5,7 @@ namespace ManagedActors.Synchronization;
 /// <summary>The host side of <see cref="IManagedSemaphore"/> and <see cref="IManagedBoundedSemaphore"/>; permits are counted per session so a dead client's come back.</summary>
 internal class SemaphoreObject : ManagedObject, ISessionAware
 {
-    private readonly LinkedList<Call> _waiters = new();
+    private readonly WaitQueue<object?> _waiters = new();
     private readonly Dictionary<Guid, int> _held = [];
     private readonly int _initial;
     private readonly bool _bounded;
@@ -33,18 +33,7 @@ internal class SemaphoreObject : ManagedObject, ISessionAware
         {
             throw Exhausted();
         }
-        var node = _waiters.AddLast(call);
-        return call.Park(timeout, () =>
-        {
-            _waiters.Remove(node);
-            return Exhausted();
-        }, () =>
-        {
-            if (node.List is not null)
-            {
-                _waiters.Remove(node);
-            }
-        });
+        return _waiters.Park(call, null, timeout, Exhausted);
     }
 
     public bool TryAcquire(Call call)
@@ -83,15 +72,7 @@ internal class SemaphoreObject : ManagedObject, ISessionAware
 
     public void SessionEnded(Guid session)
     {
-        for (var node = _waiters.First; node is not null;)
-        {
-            var next = node.Next;
-            if (node.Value.Session == session)
-            {
-                _waiters.Remove(node);
-            }
-            node = next;
-        }
+        _waiters.RemoveSession(session);
         if (_held.Remove(session, out var held))
         {
             Return(held);
@@ -107,11 +88,10 @@ internal class SemaphoreObject : ManagedObject, ISessionAware
     private void Return(int count)
     {
         _value += count;
-        while (_value > 0 && _waiters.First is { } waiter)
+        while (_value > 0 && _waiters.TryDequeue(out var waiter, out _))
         {
-            _waiters.RemoveFirst();
-            Grant(waiter.Value.Session);
-            waiter.Value.Reply(null);
+            Grant(waiter.Session);
+            waiter.Reply(null);
         }
     }
 
@@ -127,7 +107,7 @@ internal sealed class BoundedSemaphoreObject(int value) : SemaphoreObject(value,
 /// <summary>The host side of <see cref="IManagedEvent"/>.</summary>
 internal sealed class EventObject : ManagedObject
 {
-    private readonly LinkedList<Call> _waiters = new();
+    private readonly WaitQueue<object?> _waiters = new();
     private bool _flag;
 
     public override int Waiters => _waiters.Count;
@@ -135,10 +115,9 @@ internal sealed class EventObject : ManagedObject
     public void Set()
     {
         _flag = true;
-        while (_waiters.First is { } waiter)
+        foreach (var (waiter, _) in _waiters.DequeueAll())
         {
-            _waiters.RemoveFirst();
-            waiter.Value.Reply(true);
+            waiter.Reply(true);
         }
     }
 
@@ -156,18 +135,7 @@ internal sealed class EventObject : ManagedObject
         {
             return false;
         }
-        var node = _waiters.AddLast(call);
-        return call.ParkWith(timeout, () =>
-        {
-            _waiters.Remove(node);
-            call.Reply(false);
-        }, () =>
-        {
-            if (node.List is not null)
-            {
-                _waiters.Remove(node);
-            }
-        });
+        return _waiters.ParkWith(call, null, timeout, () => call.Reply(false));
     }
 }
 
@@ -178,7 +146,7 @@ internal sealed class EventObject : ManagedObject
 /// </summary>
 internal sealed class BarrierObject : ManagedObject, ISessionAware
 {
-    private readonly List<Call> _arrived = [];
+    private readonly WaitQueue<object?> _arrived = new();
     private readonly int _parties;
     private readonly Action? _action;
     private readonly TimeSpan? _defaultTimeout;
@@ -204,24 +172,17 @@ internal sealed class BarrierObject : ManagedObject, ISessionAware
         if (index == _parties - 1)
         {
             RunAction();
-            for (var i = 0; i < _arrived.Count; i++)
+            var released = _arrived.DequeueAll();
+            for (var i = 0; i < released.Count; i++)
             {
-                _arrived[i].Reply(i);
+                released[i].Call.Reply(i);
             }
-            _arrived.Clear();
             return index;
         }
-        _arrived.Add(call);
-        return call.ParkWith(timeout ?? _defaultTimeout,
-            () => Break($"A party's wait timed out with {_arrived.Count} of {_parties} parties arrived."),
-            () =>
-            {
-                // The cancelled party gets its cancellation; the others must not wait for it forever.
-                if (_arrived.Remove(call))
-                {
-                    Break("A waiting party was cancelled.");
-                }
-            });
+        return _arrived.ParkWith(call, null, timeout ?? _defaultTimeout,
+            () => Break($"A party's wait timed out with {_arrived.Count + 1} of {_parties} parties arrived.", call),
+            // The cancelled party gets its cancellation; the others must not wait for it forever.
+            () => Break("A waiting party was cancelled."));
     }
 
     /// <summary>Python's order: the action runs once per generation, after the last arrival, before anyone is released.</summary>
@@ -255,19 +216,19 @@ internal sealed class BarrierObject : ManagedObject, ISessionAware
 
     public void SessionEnded(Guid session)
     {
-        if (_arrived.Any(c => c.Session == session))
+        if (_arrived.Any(session))
         {
-            _arrived.RemoveAll(c => c.Session == session);
+            _arrived.RemoveSession(session);
             Break("A waiting party's client died.");
         }
     }
 
-    private void Break(string reason)
+    /// <summary>Breaks the barrier: every waiting party fails, and <paramref name="timedOut"/>, which has left already, too.</summary>
+    private void Break(string reason, Call? timedOut = null)
     {
         _broken = true;
-        var waiting = _arrived.ToList();
-        _arrived.Clear();
-        foreach (var call in waiting)
+        timedOut?.Fail(new BrokenBarrierException(reason));
+        foreach (var (call, _) in _arrived.DequeueAll())
         {
             call.Fail(new BrokenBarrierException(reason));
         }

@@ -150,6 +150,44 @@ public abstract class SetAndSynchronizationContract<TFixture>(TFixture fixture) 
     }
 
     [Fact]
+    public async Task A_notified_condition_waiter_cancelled_while_it_waits_for_the_lock_never_takes_it()
+    {
+        var condition = await Session.ConditionAsync();
+        var waiting = await Session.ValueAsync(0);
+        using var cancel = new CancellationTokenSource();
+        var waiter = Task.Run(async () =>
+        {
+            await condition.AcquireAsync();
+            await waiting.IncrementAsync(1);
+            return await condition.WaitAsync(null, cancel.Token);
+        });
+        // This flow's owner is fixed here, after the waiter's task started (it has its own), and before the helper
+        // below acquires: an owner first taken inside an async lambda would stay inside it.
+        _ = LockOwner.Current;
+        await Bounded.EventuallyAsync(async () =>
+        {
+            await condition.AcquireAsync(TimeSpan.FromSeconds(20));
+            if (await waiting.GetAsync() == 1)
+            {
+                return true;
+            }
+            await condition.ReleaseAsync();
+            return false;
+        }, "the waiter to wait");
+        // This flow holds the lock now; the notified waiter moves to the lock's queue.
+        await condition.NotifyAsync();
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => waiter).Within(what: "the cancelled waiter");
+        await condition.ReleaseAsync();
+        var other = Task.Run(async () =>
+        {
+            await condition.AcquireAsync(TimeSpan.FromSeconds(10));
+            await condition.ReleaseAsync();
+        });
+        await other.Within(what: "another task's acquire after the cancelled waiter left");
+    }
+
+    [Fact]
     public async Task Semaphore_counts_permits_and_bounded_refuses_over_release()
     {
         var semaphore = await Session.SemaphoreAsync(2);
