@@ -1,6 +1,6 @@
 using System.Collections;
 using System.Reflection;
-using ManagedActors.Proxies;
+using ManagedActors.Protocol;
 
 namespace ManagedActors.Hosting;
 

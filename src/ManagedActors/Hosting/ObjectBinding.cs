@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Linq.Expressions;
 using System.Reflection;
 using ManagedActors.Objects;
-using ManagedActors.Proxies;
+using ManagedActors.Protocol;
 
 namespace ManagedActors.Hosting;
 
@@ -150,7 +150,7 @@ internal sealed class BoundMethod
             }
             if (args[i] is ObjectReference reference && expected.IsInterface && typeof(IManagedObject).IsAssignableFrom(expected))
             {
-                args[i] = ManagedProxy.CreateInert(expected, reference);
+                args[i] = InertProxy.Create(expected, reference);
             }
             var arg = args[i];
             var fits = arg is null

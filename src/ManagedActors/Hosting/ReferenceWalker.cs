@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Collections.Concurrent;
 using System.Reflection;
-using ManagedActors.Proxies;
+using ManagedActors.Protocol;
 
 namespace ManagedActors.Hosting;
 

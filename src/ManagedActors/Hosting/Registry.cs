@@ -1,7 +1,6 @@
 using Akka.Actor;
 using ManagedActors.Objects;
 using ManagedActors.Protocol;
-using ManagedActors.Proxies;
 
 namespace ManagedActors.Hosting;
 

@@ -121,7 +121,7 @@ internal static class RecordGraph
     private static IEnumerable<object> Children(object node)
     {
         // A proxy travels as its reference (a surrogate of strings), whatever it holds on this side.
-        if (node is string or Proxies.IManagedProxy or Proxies.ObjectReference or Type or MemberInfo
+        if (node is string or IManagedProxy or ObjectReference or Type or MemberInfo
             || node.GetType().IsPrimitive || node.GetType().IsEnum)
         {
             yield break;

@@ -1,5 +1,4 @@
 using System.Collections;
-using ManagedActors.Proxies;
 
 namespace ManagedActors.Protocol;
 

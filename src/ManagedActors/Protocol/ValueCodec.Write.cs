@@ -1,6 +1,5 @@
 using System.Collections;
 using System.Runtime.CompilerServices;
-using ManagedActors.Proxies;
 
 namespace ManagedActors.Protocol;
 

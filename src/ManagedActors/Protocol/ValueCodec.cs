@@ -1,13 +1,6 @@
 using System.Collections.Concurrent;
-using ManagedActors.Proxies;
 
 namespace ManagedActors.Protocol;
-
-/// <summary>Turns proxy references into live proxies when a value is read on a client.</summary>
-internal interface IReferenceMaterializer
-{
-    object Materialize(ObjectReference reference);
-}
 
 /// <summary>
 /// Encodes the values that travel inside calls and replies. The common types (primitives, strings, byte arrays,
@@ -58,7 +51,7 @@ internal sealed partial class ValueCodec
         // A proxy inside a record travels as its reference, and is a live proxy again where it is read.
         var surrogates = new[]
         {
-            Hyperion.Surrogate.Create<ManagedProxy, ProxySurrogate>(ProxySurrogate.From, FromSurrogate),
+            Hyperion.Surrogate.Create<IManagedProxy, ProxySurrogate>(ProxySurrogate.From, FromSurrogate),
         };
         _writer = new Hyperion.Serializer(new Hyperion.SerializerOptions(
             versionTolerance: false, preserveObjectReferences: true, surrogates: surrogates, serializerFactories: null,
@@ -73,17 +66,15 @@ internal sealed partial class ValueCodec
     public TypeAllowList AllowList => _allowList;
 
     /// <summary>
-    /// A proxy read from inside a record: on a client a live proxy; on a host an inert one that only carries its
-    /// reference (the host never calls it), so the record keeps its field's interface type and can be sent on.
+    /// A proxy read from inside a record: on a client a live proxy; elsewhere (a host) an inert one that only carries
+    /// its reference, so the record keeps its field's interface type and can be sent on.
     /// </summary>
-    private ManagedProxy FromSurrogate(ProxySurrogate surrogate)
+    private IManagedProxy FromSurrogate(ProxySurrogate surrogate)
     {
         var reference = surrogate.ToReference();
-        if (_materializer is not null)
-        {
-            return (ManagedProxy)_materializer.Materialize(reference);
-        }
-        return ManagedProxy.CreateInert(_allowList.Resolve(reference.InterfaceType), reference);
+        return _materializer is not null
+            ? (IManagedProxy)_materializer.Materialize(reference)
+            : (IManagedProxy)InertProxy.Create(_allowList.Resolve(reference.InterfaceType), reference);
     }
 
     private sealed class HyperionTypeFilter(TypeAllowList allowList) : Hyperion.ITypeFilter
@@ -91,16 +82,4 @@ internal sealed partial class ValueCodec
         public bool IsAllowed(string typeName) => allowList.IsAllowedForHyperion(typeName);
     }
 
-}
-
-/// <summary>What a proxy inside a Hyperion-serialized value is on the wire: its reference.</summary>
-internal sealed record ProxySurrogate(string ActorPath, string ObjectId, string Kind, string InterfaceType, Guid Incarnation, string? Name)
-{
-    public static ProxySurrogate From(ManagedProxy proxy)
-    {
-        var r = proxy.Reference;
-        return new ProxySurrogate(r.ActorPath, r.ObjectId, r.Kind, r.InterfaceType, r.Incarnation, r.Name);
-    }
-
-    public ObjectReference ToReference() => new(ActorPath, ObjectId, Kind, InterfaceType, Incarnation, Name);
 }

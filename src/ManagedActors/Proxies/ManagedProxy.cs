@@ -1,4 +1,5 @@
 using System.Reflection;
+using ManagedActors.Protocol;
 
 namespace ManagedActors.Proxies;
 
@@ -34,15 +35,6 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
         proxy.Timeout = timeout;
         proxy.InterfaceType = interfaceType;
         runtime.Track(reference);
-        return proxy;
-    }
-
-    /// <summary>A proxy that only carries its reference: what a host keeps of a proxy stored inside a record.</summary>
-    internal static ManagedProxy CreateInert(Type interfaceType, ObjectReference reference)
-    {
-        var proxy = (ManagedProxy)DispatchProxy.Create(interfaceType, typeof(ManagedProxy));
-        proxy.Reference = reference;
-        proxy.InterfaceType = interfaceType;
         return proxy;
     }
 

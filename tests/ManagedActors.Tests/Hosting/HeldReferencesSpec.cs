@@ -170,4 +170,18 @@ public sealed class HeldReferencesSpec
         await keeper.DropAsync();
         Assert.Equal(1, await manager.ObjectCountAsync());
     }
+
+    [Fact]
+    public async Task A_list_inside_a_record_stored_in_a_dict_lives_as_long_as_the_record_is_stored()
+    {
+        await using var started = await ManagerUnderTest.StartAsync(remote: true);
+        var session = started.Session;
+        var shelves = await session.DictAsync<string, Shelf>();
+        var fruit = await session.ListAsync<string>();
+        await shelves.SetAsync("fruit", new Shelf("fruit", fruit));
+        await fruit.DisposeAsync();
+        Assert.Equal(2, await session.ObjectCountAsync());
+        await shelves.ClearAsync();
+        Assert.Equal(1, await session.ObjectCountAsync());
+    }
 }

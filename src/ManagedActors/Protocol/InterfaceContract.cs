@@ -1,8 +1,7 @@
 using System.Collections.Concurrent;
 using System.Reflection;
-using ManagedActors.Protocol;
 
-namespace ManagedActors.Proxies;
+namespace ManagedActors.Protocol;
 
 /// <summary>
 /// The method table of one proxy interface, built once. Every remote method has an id that names it alone: a hash

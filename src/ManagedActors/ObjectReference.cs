@@ -1,4 +1,4 @@
-namespace ManagedActors.Proxies;
+namespace ManagedActors;
 
 /// <summary>
 /// What a proxy is on the wire: where its object lives and which interface it is seen through. A reference
@@ -11,9 +11,3 @@ namespace ManagedActors.Proxies;
 /// <param name="Incarnation">The id of the host's run that created the object; a restarted host has another.</param>
 /// <param name="Name">The object's name, or null for an anonymous object.</param>
 public sealed record ObjectReference(string ActorPath, string ObjectId, string Kind, string InterfaceType, Guid Incarnation, string? Name);
-
-/// <summary>Implemented by every proxy: the reference it stands for.</summary>
-internal interface IManagedProxy
-{
-    ObjectReference Reference { get; }
-}
