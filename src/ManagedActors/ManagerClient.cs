@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using Akka.Actor;
 using ManagedActors.Configuration;
-using ManagedActors.Hosting;
 using ManagedActors.Protocol;
 using ManagedActors.Proxies;
 
@@ -42,7 +41,7 @@ public sealed class ManagerClient : ManagerSession
         {
             var runtime = new ClientRuntime(system, ownsSystem: true, settings,
                 new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), hostAddress, authKey.ToArray());
-            var gatekeeperPath = hostAddress + "/user/" + Gatekeeper.Name;
+            var gatekeeperPath = HostPaths.Gatekeeper(hostAddress.ToString());
             var selection = system.ActorSelection(gatekeeperPath);
             var (session, incarnation) = await HandshakeAsync(selection, runtime.ReplyActor, authKey, settings.HandshakeTimeout, hostAddress, cancellationToken)
                 .ConfigureAwait(false);
@@ -104,7 +103,7 @@ public sealed class ManagerClient : ManagerSession
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
         if (!address.Contains("://", StringComparison.Ordinal))
         {
-            address = $"akka.tcp://{ManagerHost.SystemName}@{address}";
+            address = $"akka.tcp://{HostPaths.SystemName}@{address}";
         }
         try
         {

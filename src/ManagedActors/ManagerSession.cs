@@ -1,5 +1,4 @@
 using ManagedActors.Dicts;
-using ManagedActors.Hosting;
 using ManagedActors.Lists;
 using ManagedActors.Namespaces;
 using ManagedActors.Protocol;
@@ -24,9 +23,8 @@ public abstract class ManagerSession : IAsyncDisposable
     {
         Runtime = runtime;
         Address = hostAddress;
-        var gatekeeperPath = hostAddress + "/user/" + Gatekeeper.Name;
         _registry = runtime.CreateProxy<IRegistry>(new ObjectReference(
-            gatekeeperPath, "registry", ClientRuntime.RegistryKind, TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
+            HostPaths.Directory(hostAddress), "registry", HostPaths.DirectoryKind, TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
         runtime.HoldChanged = (objectId, held) =>
         {
             // Fire and forget: a hold travels ahead of any later call of this session to the registry.
@@ -44,85 +42,85 @@ public abstract class ManagerSession : IAsyncDisposable
 
     /// <summary>A list (Python's <c>manager.list()</c>), anonymous or named.</summary>
     public Task<IManagedList<T>> ListAsync<T>(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedList<T>>(BuiltInKinds.List, name, [null], cancellationToken);
+        OpenAsync<IManagedList<T>>(KindNames.List, name, [null], cancellationToken);
 
     /// <summary>A list filled with <paramref name="items"/> when it is created (<c>manager.list(items)</c>).</summary>
     public Task<IManagedList<T>> ListAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedList<T>>(BuiltInKinds.List, name, [Materialize(items)], cancellationToken);
+        OpenAsync<IManagedList<T>>(KindNames.List, name, [Materialize(items)], cancellationToken);
 
     /// <summary>A dictionary (Python's <c>manager.dict()</c>), anonymous or named.</summary>
     public Task<IManagedDict<TKey, TValue>> DictAsync<TKey, TValue>(string? name = null, CancellationToken cancellationToken = default)
         where TKey : notnull =>
-        OpenAsync<IManagedDict<TKey, TValue>>(BuiltInKinds.Dict, name, [null], cancellationToken);
+        OpenAsync<IManagedDict<TKey, TValue>>(KindNames.Dict, name, [null], cancellationToken);
 
     /// <summary>A dictionary filled with <paramref name="entries"/> when it is created (<c>manager.dict(entries)</c>).</summary>
     public Task<IManagedDict<TKey, TValue>> DictAsync<TKey, TValue>(
         IEnumerable<KeyValuePair<TKey, TValue>> entries, string? name = null, CancellationToken cancellationToken = default)
         where TKey : notnull =>
-        OpenAsync<IManagedDict<TKey, TValue>>(BuiltInKinds.Dict, name, [entries.ToArray()], cancellationToken);
+        OpenAsync<IManagedDict<TKey, TValue>>(KindNames.Dict, name, [entries.ToArray()], cancellationToken);
 
     /// <summary>A namespace (Python's <c>manager.Namespace()</c>), anonymous or named.</summary>
     public Task<IManagedNamespace> NamespaceAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedNamespace>(BuiltInKinds.Namespace, name, [], cancellationToken);
+        OpenAsync<IManagedNamespace>(KindNames.Namespace, name, [], cancellationToken);
 
     /// <summary>A FIFO queue (Python's <c>manager.Queue(maxsize)</c>); <paramref name="maxSize"/> 0 is unbounded.</summary>
     public Task<IManagedQueue<T>> QueueAsync<T>(string? name = null, int maxSize = 0, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedQueue<T>>(BuiltInKinds.Queue, name, [maxSize], cancellationToken);
+        OpenAsync<IManagedQueue<T>>(KindNames.Queue, name, [maxSize], cancellationToken);
 
     /// <summary>A queue with task tracking (Python's <c>manager.JoinableQueue(maxsize)</c>).</summary>
     public Task<IManagedJoinableQueue<T>> JoinableQueueAsync<T>(string? name = null, int maxSize = 0, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedJoinableQueue<T>>(BuiltInKinds.JoinableQueue, name, [maxSize], cancellationToken);
+        OpenAsync<IManagedJoinableQueue<T>>(KindNames.JoinableQueue, name, [maxSize], cancellationToken);
 
     /// <summary>A single value (Python's <c>manager.Value(typecode, value)</c>).</summary>
     public Task<IManagedValue<T>> ValueAsync<T>(T initial, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedValue<T>>(BuiltInKinds.Value, name, [initial], cancellationToken);
+        OpenAsync<IManagedValue<T>>(KindNames.Value, name, [initial], cancellationToken);
 
     /// <summary>A fixed-length array of <paramref name="length"/> default values (Python's <c>manager.Array(typecode, n)</c>).</summary>
     public Task<IManagedArray<T>> ArrayAsync<T>(int length, string? name = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        return OpenAsync<IManagedArray<T>>(BuiltInKinds.Array, name, [new T[length]], cancellationToken);
+        return OpenAsync<IManagedArray<T>>(KindNames.Array, name, [new T[length]], cancellationToken);
     }
 
     /// <summary>A fixed-length array holding <paramref name="items"/> (Python's <c>manager.Array(typecode, sequence)</c>).</summary>
     public Task<IManagedArray<T>> ArrayAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedArray<T>>(BuiltInKinds.Array, name, [items.ToArray()], cancellationToken);
+        OpenAsync<IManagedArray<T>>(KindNames.Array, name, [items.ToArray()], cancellationToken);
 
     /// <summary>A set (Python's <c>manager.set()</c>), anonymous or named.</summary>
     public Task<IManagedSet<T>> SetAsync<T>(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedSet<T>>(BuiltInKinds.Set, name, [null], cancellationToken);
+        OpenAsync<IManagedSet<T>>(KindNames.Set, name, [null], cancellationToken);
 
     /// <summary>A set holding <paramref name="items"/> when it is created (<c>manager.set(items)</c>).</summary>
     public Task<IManagedSet<T>> SetAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedSet<T>>(BuiltInKinds.Set, name, [Materialize(items)], cancellationToken);
+        OpenAsync<IManagedSet<T>>(KindNames.Set, name, [Materialize(items)], cancellationToken);
 
     /// <summary>A lock (Python's <c>manager.Lock()</c>).</summary>
     public Task<IManagedLock> LockAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedLock>(BuiltInKinds.Lock, name, [], cancellationToken);
+        OpenAsync<IManagedLock>(KindNames.Lock, name, [], cancellationToken);
 
     /// <summary>A reentrant lock (Python's <c>manager.RLock()</c>).</summary>
     public Task<IManagedRLock> RLockAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedRLock>(BuiltInKinds.RLock, name, [], cancellationToken);
+        OpenAsync<IManagedRLock>(KindNames.RLock, name, [], cancellationToken);
 
     /// <summary>A semaphore with <paramref name="value"/> permits (Python's <c>manager.Semaphore(value)</c>).</summary>
     public Task<IManagedSemaphore> SemaphoreAsync(int value = 1, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedSemaphore>(BuiltInKinds.Semaphore, name, [value], cancellationToken);
+        OpenAsync<IManagedSemaphore>(KindNames.Semaphore, name, [value], cancellationToken);
 
     /// <summary>A bounded semaphore with <paramref name="value"/> permits (Python's <c>manager.BoundedSemaphore(value)</c>).</summary>
     public Task<IManagedBoundedSemaphore> BoundedSemaphoreAsync(int value = 1, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedBoundedSemaphore>(BuiltInKinds.BoundedSemaphore, name, [value], cancellationToken);
+        OpenAsync<IManagedBoundedSemaphore>(KindNames.BoundedSemaphore, name, [value], cancellationToken);
 
     /// <summary>An event (Python's <c>manager.Event()</c>).</summary>
     public Task<IManagedEvent> EventAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedEvent>(BuiltInKinds.Event, name, [], cancellationToken);
+        OpenAsync<IManagedEvent>(KindNames.Event, name, [], cancellationToken);
 
     /// <summary>A condition variable (Python's <c>manager.Condition()</c>).</summary>
     public Task<IManagedCondition> ConditionAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedCondition>(BuiltInKinds.Condition, name, [], cancellationToken);
+        OpenAsync<IManagedCondition>(KindNames.Condition, name, [], cancellationToken);
 
     /// <summary>A barrier for <paramref name="parties"/> parties (Python's <c>manager.Barrier(parties)</c>).</summary>
     public Task<IManagedBarrier> BarrierAsync(int parties, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedBarrier>(BuiltInKinds.Barrier, name, [parties], cancellationToken);
+        OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties], cancellationToken);
 
     /// <summary>
     /// A barrier with an action and a default timeout (Python's <c>manager.Barrier(parties, action, timeout)</c>).
@@ -142,7 +140,7 @@ public abstract class ManagerSession : IAsyncDisposable
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(t, TimeSpan.Zero, nameof(timeout));
         }
         var named = action is null ? [null, null, null] : ActionName.Of(action);
-        return OpenAsync<IManagedBarrier>(BuiltInKinds.Barrier, name, [parties, named[0], named[1], named[2], timeout], cancellationToken);
+        return OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties, named[0], named[1], named[2], timeout], cancellationToken);
     }
 
     /// <summary>

@@ -14,28 +14,23 @@ namespace ManagedActors.Hosting;
 /// <summary>The object kinds every host provides: Python's SyncManager set.</summary>
 internal static class BuiltInKinds
 {
-    public const string List = "list", Dict = "dict", Namespace = "namespace", Queue = "queue",
-        JoinableQueue = "joinable-queue", Value = "value", Array = "array", Set = "set", Lock = "lock", RLock = "rlock",
-        Semaphore = "semaphore", BoundedSemaphore = "bounded-semaphore", Event = "event", Condition = "condition",
-        Barrier = "barrier";
-
     public static IReadOnlyList<ObjectKind> All { get; } =
     [
-        new(List, typeof(IManagedList<>), typeof(ListObject), (args, _) => new ListObject(Optional<IEnumerable>(args, 0))),
-        new(Dict, typeof(IManagedDict<,>), typeof(DictObject), (args, _) => new DictObject(Optional<IEnumerable>(args, 0))),
-        new(Namespace, typeof(IManagedNamespace), typeof(NamespaceObject), (_, _) => new NamespaceObject()),
-        new(Queue, typeof(IManagedQueue<>), typeof(QueueObject), (args, _) => new QueueObject(Required<int>(args, 0))),
-        new(JoinableQueue, typeof(IManagedJoinableQueue<>), typeof(JoinableQueueObject), (args, _) => new JoinableQueueObject(Required<int>(args, 0))),
-        new(Value, typeof(IManagedValue<>), typeof(ValueObject), (args, _) => new ValueObject(args.Length > 0 ? args[0] : null)),
-        new(Array, typeof(IManagedArray<>), typeof(ArrayObject), (args, _) => new ArrayObject(Required<IList>(args, 0))),
-        new(Set, typeof(IManagedSet<>), typeof(SetObject), (args, _) => new SetObject(Optional<IEnumerable>(args, 0))),
-        new(Lock, typeof(IManagedLock), typeof(PlainLockObject), (_, _) => new PlainLockObject()),
-        new(RLock, typeof(IManagedRLock), typeof(ReentrantLockObject), (_, _) => new ReentrantLockObject()),
-        new(Semaphore, typeof(IManagedSemaphore), typeof(CountingSemaphoreObject), (args, _) => new CountingSemaphoreObject(Required<int>(args, 0))),
-        new(BoundedSemaphore, typeof(IManagedBoundedSemaphore), typeof(BoundedSemaphoreObject), (args, _) => new BoundedSemaphoreObject(Required<int>(args, 0))),
-        new(Event, typeof(IManagedEvent), typeof(EventObject), (_, _) => new EventObject()),
-        new(Condition, typeof(IManagedCondition), typeof(ConditionObject), (_, _) => new ConditionObject()),
-        new(Barrier, typeof(IManagedBarrier), typeof(BarrierObject), (args, host) => new BarrierObject(
+        new(KindNames.List, typeof(IManagedList<>), typeof(ListObject), (args, _) => new ListObject(Optional<IEnumerable>(args, 0))),
+        new(KindNames.Dict, typeof(IManagedDict<,>), typeof(DictObject), (args, _) => new DictObject(Optional<IEnumerable>(args, 0))),
+        new(KindNames.Namespace, typeof(IManagedNamespace), typeof(NamespaceObject), (_, _) => new NamespaceObject()),
+        new(KindNames.Queue, typeof(IManagedQueue<>), typeof(QueueObject), (args, _) => new QueueObject(Required<int>(args, 0))),
+        new(KindNames.JoinableQueue, typeof(IManagedJoinableQueue<>), typeof(JoinableQueueObject), (args, _) => new JoinableQueueObject(Required<int>(args, 0))),
+        new(KindNames.Value, typeof(IManagedValue<>), typeof(ValueObject), (args, _) => new ValueObject(args.Length > 0 ? args[0] : null)),
+        new(KindNames.Array, typeof(IManagedArray<>), typeof(ArrayObject), (args, _) => new ArrayObject(Required<IList>(args, 0))),
+        new(KindNames.Set, typeof(IManagedSet<>), typeof(SetObject), (args, _) => new SetObject(Optional<IEnumerable>(args, 0))),
+        new(KindNames.Lock, typeof(IManagedLock), typeof(PlainLockObject), (_, _) => new PlainLockObject()),
+        new(KindNames.RLock, typeof(IManagedRLock), typeof(ReentrantLockObject), (_, _) => new ReentrantLockObject()),
+        new(KindNames.Semaphore, typeof(IManagedSemaphore), typeof(CountingSemaphoreObject), (args, _) => new CountingSemaphoreObject(Required<int>(args, 0))),
+        new(KindNames.BoundedSemaphore, typeof(IManagedBoundedSemaphore), typeof(BoundedSemaphoreObject), (args, _) => new BoundedSemaphoreObject(Required<int>(args, 0))),
+        new(KindNames.Event, typeof(IManagedEvent), typeof(EventObject), (_, _) => new EventObject()),
+        new(KindNames.Condition, typeof(IManagedCondition), typeof(ConditionObject), (_, _) => new ConditionObject()),
+        new(KindNames.Barrier, typeof(IManagedBarrier), typeof(BarrierObject), (args, host) => new BarrierObject(
             Required<int>(args, 0), ActionName.Resolve(args, 1, host.Codec.AllowList), args.Length > 4 ? args[4] as TimeSpan? : null)),
     ];
 

@@ -1,62 +1,40 @@
 using Akka;
 using Akka.Actor;
 using Akka.Event;
-using ManagedActors.Objects;
 using ManagedActors.Protocol;
 
 namespace ManagedActors.Hosting;
 
 /// <summary>
-/// The host's front door at <c>/user/managed-actors</c>, the one path clients may select. It runs the HMAC
-/// handshake (Hello, Challenge, Proof, Welcome), serves the registry, watches every client's reply actor so a
-/// dead client's session ends, and answers calls to objects that no longer exist.
+/// The host's front door at <c>/user/managed-actors</c>, the one path clients may select. It runs the HMAC handshake
+/// (Hello, Challenge, Proof, Welcome) and opens and closes sessions; the objects live under its
+/// <see cref="ObjectDirectory"/>, and the <see cref="SessionMonitor"/> ends the sessions of clients that go away.
 /// </summary>
-internal sealed class Gatekeeper : UntypedActor, IWithTimers, IRunnerHost
+internal sealed class Gatekeeper : UntypedActor
 {
-    /// <summary>The gatekeeper's actor name.</summary>
-    public const string Name = "managed-actors";
-
     private readonly Security.HandshakeGuard _handshakes;
-    private readonly RegistryObject _registry;
-    private readonly ObjectRunner _runner;
     private readonly HostContext _host;
     private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IActorRef _directory;
+    private readonly IActorRef _monitor;
 
-    public Gatekeeper(RegistryObject registry, ObjectBinding binding, HostContext host, byte[] authKey)
+    public Gatekeeper(RegistryObject registry, HostContext host, byte[] authKey)
     {
         _handshakes = new Security.HandshakeGuard(authKey, host.Settings.ChallengeLifetime, host.Settings.HandshakeBurst, host.Settings.HandshakesPerSecond);
-        _registry = registry;
         _host = host;
-        // The registry is served like any object: its calls come through the same runner.
-        _runner = new ObjectRunner(registry, binding, host, this);
-        var self = Self;
-        registry.Attach(
-            (kind, target, spawn) => Context.Watch(Context.ActorOf(
-                ObjectActor.PropsFor(target, kind.Binding, host, spawn.Declared, new HeldReferences(spawn.ObjectId, self, spawn.Holds)), spawn.ActorName)),
-            actor => Context.Stop(actor));
+        _directory = Context.ActorOf(ObjectDirectory.PropsFor(registry, host), HostPaths.DirectoryName);
+        _monitor = Context.ActorOf(SessionMonitor.PropsFor(host.Sessions, _directory), "sessions");
     }
 
     public static Props PropsFor(RegistryObject registry, HostContext host, byte[] authKey) =>
-        Props.Create(() => new Gatekeeper(registry, ObjectBinding.For(typeof(IRegistry), typeof(RegistryObject)), host, authKey));
-
-    public ITimerScheduler Timers { get; set; } = null!;
-
-    protected override void PreStart()
-    {
-        Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
-        Context.System.EventStream.Subscribe(Self, typeof(Akka.Remote.DisassociatedEvent));
-        base.PreStart();
-    }
+        Props.Create(() => new Gatekeeper(registry, host, authKey));
 
     /// <summary>Nothing a message carries may stop the gatekeeper: a failure is logged and the host keeps serving.</summary>
     protected override void OnReceive(object message)
     {
         try
         {
-            if (!Handle(message) && !RunnerMessages.Handle(_runner, message, Sender))
-            {
-                Unhandled(message);
-            }
+            Handle(message);
         }
         catch (Exception e)
         {
@@ -64,13 +42,7 @@ internal sealed class Gatekeeper : UntypedActor, IWithTimers, IRunnerHost
         }
     }
 
-    void IRunnerHost.StartSweep(TimeSpan interval) => RunnerMessages.StartSweep(Timers, interval);
-
-    void IRunnerHost.StopSweep() => Timers.Cancel(SweepDeadlines.Key);
-
-    IActorRef IRunnerHost.SpawnChild(Props props, string name) => Context.ActorOf(props, name);
-
-    private bool Handle(object message)
+    private void Handle(object message)
     {
         switch (message)
         {
@@ -79,70 +51,31 @@ internal sealed class Gatekeeper : UntypedActor, IWithTimers, IRunnerHost
                 {
                     Sender.Tell(new Challenge(nonce, _host.Incarnation));
                 }
-                return true;
+                break;
             case Proof proof:
                 Admit(proof);
-                return true;
+                break;
             case Goodbye goodbye:
                 if (_host.Sessions.IsValidFor(goodbye.Session, Sender) && _host.Sessions.Close(goodbye.Session))
                 {
-                    EndSessions([goodbye.Session]);
+                    _directory.Tell(new SessionsEnded([goodbye.Session]));
                 }
-                return true;
-            case Terminated terminated when _registry.ActorStopped(terminated.ActorRef):
-                // An object's actor stopped other than through the registry: its entry goes, its name can be opened again.
-                return true;
-            case Terminated terminated:
-                var closed = _host.Sessions.CloseAll(terminated.ActorRef);
-                _log.Debug("Client {0} is gone; closed {1} session(s).", terminated.ActorRef.Path, closed.Count);
-                EndSessions(closed);
-                return true;
-            case Akka.Remote.DisassociatedEvent disassociated:
-                // A client process that dies drops its connection at once; DeathWatch would take its failure
-                // detector's pause. Its sessions end now, so its locks and permits go to the next waiter. A client
-                // that is still alive finds its session unknown on its next call and connects again.
-                var lost = _host.Sessions.CloseAllAt(disassociated.RemoteAddress);
-                EndSessions(lost);
-                return true;
-            case DeadLetter { Message: Calls calls } dead when !dead.Sender.IsNobody():
-                AnswerCallsToMissingObject(calls, dead);
-                return true;
-            case DeadLetter:
-                return true;
-            case ObjectHolds holds:
-                _registry.Holds(holds);
-                return true;
+                break;
             case OpenLocalSession open:
-                Context.Watch(open.ReplyTo);
-                Sender.Tell(_host.Sessions.Open(open.ReplyTo));
-                return true;
+                var local = _host.Sessions.Open(open.ReplyTo);
+                _monitor.Tell(new SessionMonitor.WatchClient(open.ReplyTo));
+                Sender.Tell(local);
+                break;
             case AnnounceShutdown:
                 foreach (var (session, replyTo) in _host.Sessions.All())
                 {
                     replyTo.Tell(new HostShutdown(_host.Incarnation, session));
                 }
                 Sender.Tell(Done.Instance);
-                return true;
+                break;
             default:
-                return false;
-        }
-    }
-
-    /// <summary>Tells every object that these sessions ended: their locks, permits and waiters are let go.</summary>
-    private void EndSessions(IReadOnlyList<Guid> sessions)
-    {
-        if (sessions.Count == 0)
-        {
-            return;
-        }
-        foreach (var session in sessions)
-        {
-            _registry.SessionEnded(session);
-        }
-        var ended = new SessionsEnded(sessions);
-        foreach (var child in Context.GetChildren())
-        {
-            child.Tell(ended);
+                Unhandled(message);
+                break;
         }
     }
 
@@ -155,15 +88,9 @@ internal sealed class Gatekeeper : UntypedActor, IWithTimers, IRunnerHost
             return;
         }
         var session = _host.Sessions.Open(proof.ReplyTo);
-        Context.Watch(proof.ReplyTo);
+        // Watched before the client can make a call: a client that dies from here on has its session ended.
+        _monitor.Tell(new SessionMonitor.WatchClient(proof.ReplyTo));
         Sender.Tell(new Welcome(session, _host.Incarnation));
-    }
-
-    private void AnswerCallsToMissingObject(Calls calls, DeadLetter dead)
-    {
-        dead.Sender.Tell(Results.AllFailed(calls, _host.Sessions.IsValid(calls.Session)
-            ? new ObjectNotFoundException($"The object at {dead.Recipient.Path} does not exist on this host (it was deleted, or the host restarted).")
-            : new AuthenticationException("The session is not known to this host (it restarted); connect again.")));
     }
 }
 

@@ -12,9 +12,6 @@ namespace ManagedActors.Hosting;
 /// </summary>
 internal sealed class ManagerHost : IAsyncDisposable
 {
-    /// <summary>The ActorSystem name of every host; a client addresses <c>akka.tcp://managed-actors@host:port</c>.</summary>
-    public const string SystemName = "managed-actors";
-
     private int _disposed;
 
     private ManagerHost(ActorSystem system, IActorRef gatekeeper, HostContext context, byte[] authKey, ManagerSettings settings)
@@ -59,14 +56,14 @@ internal sealed class ManagerHost : IAsyncDisposable
             """;
         var config = ManagedActorsConfig.Build(explicitHocon, userHocon, roleDefaults);
         var settings = ManagerSettings.From(config);
-        var system = ActorSystems.Create(SystemName, config);
+        var system = ActorSystems.Create(HostPaths.SystemName, config);
         try
         {
             var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
             var codec = new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth);
             var context = new HostContext(codec, new SessionTable(), settings, Guid.NewGuid(), address, new KindTable(kinds));
             var registry = new RegistryObject(context);
-            var gatekeeper = system.ActorOf(Hosting.Gatekeeper.PropsFor(registry, context, authKey.ToArray()), Hosting.Gatekeeper.Name);
+            var gatekeeper = system.ActorOf(Hosting.Gatekeeper.PropsFor(registry, context, authKey.ToArray()), HostPaths.GatekeeperName);
             return new ManagerHost(system, gatekeeper, context, authKey.ToArray(), settings);
         }
         catch

@@ -4,30 +4,6 @@ using ManagedActors.Protocol;
 
 namespace ManagedActors.Hosting;
 
-/// <summary>The gatekeeper's own methods: opening (get-or-create) and deleting objects.</summary>
-internal interface IRegistry : IManagedObject
-{
-    Task<IManagedObject> OpenAsync(string kind, string? name, string interfaceType, object?[] createArgs, CancellationToken cancellationToken = default);
-
-    /// <summary>This session holds a proxy to the anonymous object: it lives at least as long as the session.</summary>
-    Task HoldAsync(string objectId, CancellationToken cancellationToken = default);
-
-    /// <summary>This session's last proxy to the anonymous object was disposed.</summary>
-    Task ReleaseAsync(string objectId, CancellationToken cancellationToken = default);
-
-    Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);
-
-    [ReadOnlyCall]
-    Task<int> CountAsync(CancellationToken cancellationToken = default);
-
-    /// <summary>The named object, seen through <paramref name="interfaceType"/>, or null when there is none.</summary>
-    [ReadOnlyCall]
-    Task<IManagedObject?> FindAsync(string name, string kind, string interfaceType, CancellationToken cancellationToken = default);
-
-    [ReadOnlyCall]
-    Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default);
-}
-
 /// <summary>One kind of object the host can create: its proxy interface, its implementation and its factory.</summary>
 internal sealed record ObjectKind(string Name, Type Interface, Type Implementation, Func<object?[], HostContext, ManagedObject> Create)
 {

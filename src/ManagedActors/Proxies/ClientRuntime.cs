@@ -71,7 +71,7 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
     /// <summary>A proxy to an anonymous object was made here: the first one makes this session a holder.</summary>
     public void Track(ObjectReference reference)
     {
-        if (reference.Name is null && reference.Kind != RegistryKind
+        if (reference.Name is null && reference.Kind != HostPaths.DirectoryKind
             && _holds.AddOrUpdate(reference.ObjectId, 1, static (_, count) => count + 1) == 1)
         {
             HoldChanged?.Invoke(reference.ObjectId, true);
@@ -81,7 +81,7 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
     /// <summary>A proxy to an anonymous object was disposed: the last one lets the object go.</summary>
     public void Untrack(ObjectReference reference)
     {
-        if (reference.Name is null && reference.Kind != RegistryKind
+        if (reference.Name is null && reference.Kind != HostPaths.DirectoryKind
             && _holds.AddOrUpdate(reference.ObjectId, 0, static (_, count) => count - 1) <= 0)
         {
             _holds.TryRemove(new KeyValuePair<string, int>(reference.ObjectId, 0));
@@ -146,10 +146,8 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
     }
 
     private bool NeedsReattach(ManagedProxy proxy) =>
-        proxy.Reference.Incarnation != Incarnation && proxy.Reference.Kind != RegistryKind;
+        proxy.Reference.Incarnation != Incarnation && proxy.Reference.Kind != HostPaths.DirectoryKind;
 
-    /// <summary>The kind of the gatekeeper's own reference, which lives at a fixed path and survives restarts.</summary>
-    public const string RegistryKind = "registry";
 
     private void Send(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, Guid owner, CancellationToken cancellationToken)
     {

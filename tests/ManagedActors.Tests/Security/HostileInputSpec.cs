@@ -81,7 +81,7 @@ public sealed class HostileInputSpec : IAsyncLifetime
         var args = Wire.Args("dict", "other", typeof(IManagedDict<string, int>).AssemblyQualifiedName, null);
         // Replace the last argument (null create-args) by the poisoned set.
         byte[] poisoned = [.. args[..^1], .. set];
-        var fault = await FaultOfAsync(RawPeer.GatekeeperPath(_manager.Address), open, poisoned);
+        var fault = await FaultOfAsync(RawPeer.DirectoryPath(_manager.Address), open, poisoned);
         Assert.Equal(typeof(ManagedSerializationException).FullName, fault.TypeName);
         var named = await _manager.DictAsync<string, int>("still-works");
         await named.SetAsync("a", 1);

@@ -46,7 +46,10 @@ internal sealed class RawPeer : IAsyncDisposable
     /// <summary>A reference to an actor of another system by its full path, as a forged message would name it.</summary>
     public IActorRef Resolve(string path) => ((ExtendedActorSystem)System).Provider.ResolveActorRef(path);
 
-    public static string GatekeeperPath(string hostAddress) => hostAddress + "/user/managed-actors";
+    public static string GatekeeperPath(string hostAddress) => HostPaths.Gatekeeper(hostAddress);
+
+    /// <summary>Where the directory's calls (open, find, hold, status) go.</summary>
+    public static string DirectoryPath(string hostAddress) => HostPaths.Directory(hostAddress);
 
     /// <summary>Runs the real handshake with the key: an authenticated client that then sends whatever it likes.</summary>
     public async Task<Guid> HandshakeAsync(string hostAddress, byte[] authKey)

@@ -1,0 +1,54 @@
+namespace ManagedActors.Protocol;
+
+/// <summary>Where a client finds a host's services: the only path it may select, and the directory's.</summary>
+internal static class HostPaths
+{
+    /// <summary>The ActorSystem name of every host; a client addresses <c>akka.tcp://managed-actors@host:port</c>.</summary>
+    public const string SystemName = "managed-actors";
+
+    /// <summary>The gatekeeper's actor name: the handshake, and the one path untrusted mode lets a peer select.</summary>
+    public const string GatekeeperName = "managed-actors";
+
+    /// <summary>The object directory's actor name, under the gatekeeper.</summary>
+    public const string DirectoryName = "directory";
+
+    public static string Gatekeeper(string hostAddress) => hostAddress + "/user/" + GatekeeperName;
+
+    public static string Directory(string hostAddress) => Gatekeeper(hostAddress) + "/" + DirectoryName;
+
+    /// <summary>The kind of the directory's own reference, which lives at a fixed path and survives host restarts.</summary>
+    public const string DirectoryKind = "registry";
+}
+
+/// <summary>The names of the built-in object kinds, as clients ask for them.</summary>
+internal static class KindNames
+{
+    public const string List = "list", Dict = "dict", Namespace = "namespace", Queue = "queue",
+        JoinableQueue = "joinable-queue", Value = "value", Array = "array", Set = "set", Lock = "lock", RLock = "rlock",
+        Semaphore = "semaphore", BoundedSemaphore = "bounded-semaphore", Event = "event", Condition = "condition",
+        Barrier = "barrier";
+}
+
+/// <summary>The object directory's methods, as clients call them: opening (get-or-create), holding, finding and deleting objects.</summary>
+internal interface IRegistry : IManagedObject
+{
+    Task<IManagedObject> OpenAsync(string kind, string? name, string interfaceType, object?[] createArgs, CancellationToken cancellationToken = default);
+
+    /// <summary>This session holds a proxy to the anonymous object: it lives at least as long as the session.</summary>
+    Task HoldAsync(string objectId, CancellationToken cancellationToken = default);
+
+    /// <summary>This session's last proxy to the anonymous object was disposed.</summary>
+    Task ReleaseAsync(string objectId, CancellationToken cancellationToken = default);
+
+    Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);
+
+    [ReadOnlyCall]
+    Task<int> CountAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The named object, seen through <paramref name="interfaceType"/>, or null when there is none.</summary>
+    [ReadOnlyCall]
+    Task<IManagedObject?> FindAsync(string name, string kind, string interfaceType, CancellationToken cancellationToken = default);
+
+    [ReadOnlyCall]
+    Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default);
+}
