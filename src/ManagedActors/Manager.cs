@@ -27,21 +27,33 @@ public sealed class Manager : ManagerSession
     internal ManagerHost Host => _host;
 
     /// <summary>Starts an embedded host on 127.0.0.1 (a free port unless one is given) with a random 32-byte authkey.</summary>
-    public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
+    public static Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ManagerOptions();
-        // A registered type's assemblies are trusted: its methods' arguments are the user's own types.
-        var trusted = TrustedWith(options.TrustedAssemblies.Concat(options.Registrations.SelectMany(r => new[] { r.ProxyInterface.Assembly, r.Implementation.Assembly })));
+        var trusted = TrustedFor(options);
         var host = ManagerHost.Start(
             options.Hostname,
             options.Port,
             options.AuthKey ?? RandomNumberGenerator.GetBytes(32),
             Layer(options.Config, options.CallTimeout),
             trusted,
-            BuiltInKinds.All.Concat(options.Registrations.Select(ObjectKind.For)));
+            KindsFor(options));
+        return OpenAsync(host, trusted, callTimeout: null, cancellationToken);
+    }
+
+    /// <summary>A registered type's assemblies are trusted: its methods' arguments are the user's own types.</summary>
+    internal static Assembly[] TrustedFor(ManagerOptions options) =>
+        TrustedWith(options.TrustedAssemblies.Concat(options.Registrations.SelectMany(r => new[] { r.ProxyInterface.Assembly, r.Implementation.Assembly })));
+
+    internal static IEnumerable<ObjectKind> KindsFor(ManagerOptions options) => BuiltInKinds.All.Concat(options.Registrations.Select(ObjectKind.For));
+
+    /// <summary>Opens this process's own session to a host it started; the host goes when the manager does.</summary>
+    internal static async Task<Manager> OpenAsync(ManagerHost host, Assembly[] trusted, TimeSpan? callTimeout, CancellationToken cancellationToken)
+    {
         try
         {
-            var runtime = new ClientRuntime(host.System, ownsSystem: false, host.Settings, new TypeAllowList(trusted),
+            var settings = callTimeout is { } timeout ? host.Settings with { CallTimeout = timeout } : host.Settings;
+            var runtime = new ClientRuntime(host.System, ownsSystem: false, settings, new TypeAllowList(trusted),
                 ((ExtendedActorSystem)host.System).Provider.DefaultAddress, host.AuthKey);
             var session = await host.OpenLocalSessionAsync(runtime.ReplyActor).WaitAsync(cancellationToken).ConfigureAwait(false);
             runtime.Admit(session, host.Context.Incarnation);

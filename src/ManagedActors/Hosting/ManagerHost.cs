@@ -14,9 +14,12 @@ internal sealed class ManagerHost : IAsyncDisposable
 {
     private int _disposed;
 
-    private ManagerHost(ActorSystem system, IActorRef gatekeeper, HostContext context, byte[] authKey, ManagerSettings settings)
+    private readonly bool _ownsSystem;
+
+    private ManagerHost(ActorSystem system, bool ownsSystem, IActorRef gatekeeper, HostContext context, byte[] authKey, ManagerSettings settings)
     {
         System = system;
+        _ownsSystem = ownsSystem;
         Gatekeeper = gatekeeper;
         Context = context;
         AuthKey = authKey;
@@ -36,41 +39,61 @@ internal sealed class ManagerHost : IAsyncDisposable
     /// <summary>The host's address, <c>akka.tcp://managed-actors@127.0.0.1:port</c>.</summary>
     public string Address => Context.HostAddress;
 
+    /// <summary>
+    /// The host's defaults under the user's configuration: remoting on loopback and a free port, untrusted mode with
+    /// only the gatekeeper selectable.
+    /// </summary>
+    public const string RoleDefaults = """
+        akka.actor.provider = remote
+        akka.loglevel = WARNING
+        akka.stdout-loglevel = WARNING
+        akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
+        akka.remote.dot-netty.tcp.port = 0
+        akka.remote.untrusted-mode = on
+        akka.remote.trusted-selection-paths = ["/user/managed-actors"]
+        """;
+
     public static ManagerHost Start(
         string hostname, int port, byte[] authKey, string? userHocon, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds)
     {
-        if (authKey.Length < 16)
-        {
-            throw new ArgumentException("The authkey must be at least 16 bytes long.", nameof(authKey));
-        }
         var explicitHocon = $$"""
             akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
             akka.remote.dot-netty.tcp.port = {{port}}
             """;
-        const string roleDefaults = """
-            akka.actor.provider = remote
-            akka.loglevel = WARNING
-            akka.stdout-loglevel = WARNING
-            akka.remote.untrusted-mode = on
-            akka.remote.trusted-selection-paths = ["/user/managed-actors"]
-            """;
-        var config = ManagedActorsConfig.Build(explicitHocon, userHocon, roleDefaults);
-        var settings = ManagerSettings.From(config);
+        var config = ManagedActorsConfig.Build(explicitHocon, userHocon, RoleDefaults);
         var system = ActorSystems.Create(HostPaths.SystemName, config);
         try
         {
-            var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
-            var codec = new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth);
-            var context = new HostContext(codec, new SessionTable(), settings, Guid.NewGuid(), address, new KindTable(kinds));
-            var registry = new RegistryObject(context);
-            var gatekeeper = system.ActorOf(Hosting.Gatekeeper.PropsFor(registry, context, authKey.ToArray()), HostPaths.GatekeeperName);
-            return new ManagerHost(system, gatekeeper, context, authKey.ToArray(), settings);
+            return Attach(system, ownsSystem: true, authKey, trustedAssemblies, kinds);
         }
         catch
         {
             system.Terminate().Wait(TimeSpan.FromSeconds(5));
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts the host's actors in <paramref name="system"/>. A system the library did not create must have been
+    /// created with <see cref="ManagedActorsSystem.Setup"/>: remoting, untrusted mode with only the gatekeeper
+    /// selectable, the protocol serializer, and the serializers that keep a peer from building arbitrary types.
+    /// </summary>
+    public static ManagerHost Attach(ActorSystem system, bool ownsSystem, byte[] authKey, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds)
+    {
+        if (authKey.Length < 16)
+        {
+            throw new ArgumentException("The authkey must be at least 16 bytes long.", nameof(authKey));
+        }
+        if (!ownsSystem)
+        {
+            SystemCheck.EnsureProtected(system);
+        }
+        var settings = ManagerSettings.From(system.Settings.Config);
+        var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
+        var codec = new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth);
+        var context = new HostContext(codec, new SessionTable(), settings, Guid.NewGuid(), address, new KindTable(kinds));
+        var gatekeeper = system.ActorOf(Hosting.Gatekeeper.PropsFor(new RegistryObject(context), context, authKey.ToArray()), HostPaths.GatekeeperName);
+        return new ManagerHost(system, ownsSystem, gatekeeper, context, authKey.ToArray(), settings);
     }
 
     /// <summary>Opens a session for a client in this process; no handshake, the process holds the key already.</summary>
@@ -91,6 +114,19 @@ internal sealed class ManagerHost : IAsyncDisposable
         {
             // Shutting down anyway; clients fall back to noticing the disconnection.
         }
-        await System.Terminate().ConfigureAwait(false);
+        if (_ownsSystem)
+        {
+            await System.Terminate().ConfigureAwait(false);
+            return;
+        }
+        // A system the user owns keeps running; only the host's actors (gatekeeper, directory, objects) stop.
+        try
+        {
+            await Gatekeeper.GracefulStop(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is TaskCanceledException or AskTimeoutException)
+        {
+            System.Stop(Gatekeeper);
+        }
     }
 }
