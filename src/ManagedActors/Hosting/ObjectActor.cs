@@ -15,13 +15,14 @@ internal sealed class ObjectActor : UntypedActor, IWithTimers, IRunnerHost
     private readonly ObjectRunner _runner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared, HeldReferences? held) =>
-        _runner = new ObjectRunner(target, binding, host, this, declared, held);
+    public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared, HeldReferences? held, ObjectGauge? gauge) =>
+        _runner = new ObjectRunner(target, binding, host, this, declared, held, gauge);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null, HeldReferences? held = null) =>
-        Props.Create(() => new ObjectActor(target, binding, host, declared, held));
+    public static Props PropsFor(
+        ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null, HeldReferences? held = null, ObjectGauge? gauge = null) =>
+        Props.Create(() => new ObjectActor(target, binding, host, declared, held, gauge));
 
     protected override void OnReceive(object message)
     {
@@ -69,7 +70,7 @@ internal static class RunnerMessages
                 runner.EndSessions(ended.Sessions);
                 return true;
             case SweepDeadlines:
-                runner.Parked.SweepExpired();
+                runner.SweepExpired();
                 return true;
             default:
                 return false;

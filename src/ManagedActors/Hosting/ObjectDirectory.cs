@@ -25,7 +25,8 @@ internal sealed class ObjectDirectory : UntypedActor, IWithTimers, IRunnerHost
         var self = Self;
         registry.Attach(
             (kind, target, spawn) => Context.Watch(Context.ActorOf(
-                ObjectActor.PropsFor(target, kind.Binding, host, spawn.Declared, new HeldReferences(spawn.ObjectId, self, spawn.Holds)), spawn.ActorName)),
+                ObjectActor.PropsFor(target, kind.Binding, host, spawn.Declared, new HeldReferences(spawn.ObjectId, self, spawn.Holds), spawn.Gauge),
+                spawn.ActorName)),
             actor => Context.Stop(actor));
     }
 

@@ -18,13 +18,16 @@ internal sealed class ObjectRunner
     private readonly IRunnerHost _actor;
     private readonly Type?[]?[] _declared;
     private readonly HeldReferences? _held;
+    private readonly ObjectGauge? _gauge;
     private List<CallResult>? _batch;
     private bool _changed;
     private Dictionary<IActorRef, List<CallResult>>? _deferred;
     private long _children;
 
-    public ObjectRunner(ManagedObject target, ObjectBinding binding, HostContext host, IRunnerHost actor, Type[]? declared = null, HeldReferences? held = null)
+    public ObjectRunner(
+        ManagedObject target, ObjectBinding binding, HostContext host, IRunnerHost actor, Type[]? declared = null, HeldReferences? held = null, ObjectGauge? gauge = null)
     {
+        _gauge = gauge;
         Target = target;
         Binding = binding;
         _host = host;
@@ -82,6 +85,7 @@ internal sealed class ObjectRunner
         {
             _batch = null;
             _deferred = null;
+            _gauge?.Update(Target);
         }
     }
 
@@ -105,6 +109,14 @@ internal sealed class ObjectRunner
                 call.Cancelled();
             }
         }
+        _gauge?.Update(Target);
+    }
+
+    /// <summary>Times out the parked calls whose deadline passed.</summary>
+    public void SweepExpired()
+    {
+        Parked.SweepExpired();
+        _gauge?.Update(Target);
     }
 
     /// <summary>The holding actor stopped: every parked call gets an answer.</summary>

@@ -89,11 +89,13 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         // Creation arguments may carry references (a list made from proxies): the new object holds them from the start.
         var holds = new HashSet<string>(StringComparer.Ordinal);
         ReferenceWalker.Collect(target.StoredState, holds);
+        var gauge = new ObjectGauge();
+        gauge.Update(target);
         var actor = _spawn!(objectKind, target, new Spawn(
-            "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds));
+            "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge));
         var reference = new ObjectReference(
             Akka.Serialization.Serialization.SerializedActorPath(actor), id, kind, interfaceType, _host.Incarnation, name);
-        var entry = new Entry(objectKind, reference, actor, target);
+        var entry = new Entry(objectKind, reference, actor, gauge);
         if (name is null)
         {
             entry.Holders.Add(call.Session);
@@ -181,13 +183,13 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         _host.HostAddress,
         _host.Incarnation,
         _byId.Values
-            .Select(e => new ObjectStatus(e.Reference.ObjectId, e.Reference.Name, e.Kind.Name, e.Target.Size, e.Target.Waiters))
+            .Select(e => new ObjectStatus(e.Reference.ObjectId, e.Reference.Name, e.Kind.Name, e.Gauge.Size, e.Gauge.Waiters))
             .OrderBy(o => o.Name is null)
             .ThenBy(o => o.Id, StringComparer.Ordinal)
             .ToList(),
         _host.Sessions.Clients(_host.HostAddress));
 
-    private sealed record Entry(ObjectKind Kind, ObjectReference Reference, IActorRef Actor, ManagedObject Target)
+    private sealed record Entry(ObjectKind Kind, ObjectReference Reference, IActorRef Actor, ObjectGauge Gauge)
     {
         /// <summary>The sessions holding a proxy to the object (anonymous objects only).</summary>
         public HashSet<Guid> Holders { get; } = [];
