@@ -121,7 +121,11 @@ internal sealed class BoundMethod
         {
             arguments.Add(call);
         }
-        Expression body = Expression.Call(Expression.Convert(impl, target.DeclaringType!), target, arguments);
+        // Through a delegate, not a direct call: the JIT cannot inline the object's method into this one, so its frame
+        // stays on the stack and a fault's remote stack names it in an optimized build too.
+        var delegateType = Expression.GetDelegateType([target.DeclaringType!, .. parameters.Select(p => p.ParameterType), target.ReturnType]);
+        var direct = target.CreateDelegate(delegateType);
+        Expression body = Expression.Invoke(Expression.Constant(direct, delegateType), [Expression.Convert(impl, target.DeclaringType!), .. arguments]);
         body = target.ReturnType == typeof(void)
             ? Expression.Block(body, Expression.Constant(null, typeof(object)))
             : Expression.Convert(body, typeof(object));
