@@ -22,12 +22,7 @@ internal sealed class ObjectDirectory : UntypedActor, IWithTimers, IRunnerHost
         _registry = registry;
         _host = host;
         _runner = new ObjectRunner(registry, ObjectBinding.For(typeof(IRegistry), typeof(RegistryObject)), host, this);
-        var self = Self;
-        registry.Attach(
-            (kind, target, spawn) => Context.Watch(Context.ActorOf(
-                ObjectActor.PropsFor(target, kind.Binding, host, spawn.Declared, new HeldReferences(spawn.ObjectId, self, spawn.Holds), spawn.Gauge),
-                spawn.ActorName)),
-            actor => Context.Stop(actor));
+        registry.Attach(new LocalObjectRouter(Context, host));
     }
 
     public ITimerScheduler Timers { get; set; } = null!;

@@ -107,7 +107,7 @@ internal sealed partial class RegistryObject
     /// <summary>Stops the object's actor and forgets it; the objects it held, which may now be free to go.</summary>
     private List<Entry> Stop(Entry entry)
     {
-        _stop!(entry.Actor);
+        _router!.Forget(entry.Reference.ObjectId);
         return Forget(entry);
     }
 

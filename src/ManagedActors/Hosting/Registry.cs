@@ -48,19 +48,15 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
     private readonly Dictionary<string, Entry> _byName = new(StringComparer.Ordinal);
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly HostContext _host;
-    private Func<ObjectKind, ManagedObject, Spawn, IActorRef>? _spawn;
-    private Action<IActorRef>? _stop;
+    private IObjectRouter? _router;
     private long _next;
 
     public RegistryObject(HostContext host) => _host = host;
 
     public override int Size => _byId.Count;
 
-    public void Attach(Func<ObjectKind, ManagedObject, Spawn, IActorRef> spawn, Action<IActorRef> stop)
-    {
-        _spawn = spawn;
-        _stop = stop;
-    }
+    /// <summary>Where this directory's objects run; set by the actor that holds the directory before its first call.</summary>
+    public void Attach(IObjectRouter router) => _router = router;
 
     public ObjectReference Open(string kind, string? name, string interfaceType, object?[] createArgs, Call call)
     {
@@ -91,11 +87,10 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         ReferenceWalker.Collect(target.StoredState, holds);
         var gauge = new ObjectGauge();
         gauge.Update(target);
-        var actor = _spawn!(objectKind, target, new Spawn(
+        var path = _router!.Start(objectKind, target, new Spawn(
             "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge));
-        var reference = new ObjectReference(
-            Akka.Serialization.Serialization.SerializedActorPath(actor), id, kind, interfaceType, _host.Incarnation, name);
-        var entry = new Entry(objectKind, reference, actor, gauge);
+        var reference = new ObjectReference(path, id, kind, interfaceType, _host.Incarnation, name);
+        var entry = new Entry(objectKind, reference, gauge);
         if (name is null)
         {
             entry.Holders.Add(call.Session);
@@ -142,8 +137,7 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
     /// <summary>An object's actor stopped on its own (it failed to start, say): forget it, so its name can be opened again.</summary>
     public bool ActorStopped(IActorRef actor)
     {
-        var entry = _byId.Values.FirstOrDefault(e => e.Actor.Equals(actor));
-        if (entry is null)
+        if (_router!.StoppedOnItsOwn(actor) is not { } objectId || !_byId.TryGetValue(objectId, out var entry))
         {
             return false;
         }
@@ -189,7 +183,7 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
             .ToList(),
         _host.Sessions.Clients(_host.HostAddress));
 
-    private sealed record Entry(ObjectKind Kind, ObjectReference Reference, IActorRef Actor, ObjectGauge Gauge)
+    private sealed record Entry(ObjectKind Kind, ObjectReference Reference, ObjectGauge Gauge)
     {
         /// <summary>The sessions holding a proxy to the object (anonymous objects only).</summary>
         public HashSet<Guid> Holders { get; } = [];
