@@ -75,7 +75,7 @@ public sealed class TypeRegistration
 {
     /// <summary>Creates a registration, checking that the implementation serves every method of the interface.</summary>
     /// <exception cref="InvalidOperationException">A method of the interface has no implementation; the message names it.</exception>
-    public TypeRegistration(string typeId, Type proxyInterface, Type implementation, Func<object?[], object> create)
+    internal TypeRegistration(string typeId, Type proxyInterface, Type implementation, Func<object?[], object> create)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(typeId);
         ArgumentNullException.ThrowIfNull(proxyInterface);

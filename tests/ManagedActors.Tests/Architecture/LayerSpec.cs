@@ -8,6 +8,9 @@ public sealed partial class LayerSpec
 {
     private static readonly string Source = FindSource();
 
+    /// <summary>The repository's root: the folder that holds ManagedActors.sln.</summary>
+    public static string RepositoryRoot => Path.GetFullPath(Path.Combine(Source, "..", ".."));
+
     /// <summary>Folder → the library namespaces its files must not name (by using or by qualified name).</summary>
     public static TheoryData<string, string[]> Rules => new()
     {
@@ -49,7 +52,7 @@ public sealed partial class LayerSpec
     [Fact]
     public void No_source_file_is_over_400_lines()
     {
-        var root = Path.GetFullPath(Path.Combine(Source, "..", ".."));
+        var root = RepositoryRoot;
         var long_ = Directory.EnumerateFiles(root, "*.cs", SearchOption.AllDirectories)
             .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj{Path.DirectorySeparatorChar}") && !f.Contains($"{Path.DirectorySeparatorChar}bin{Path.DirectorySeparatorChar}"))
             .Select(f => (File: Path.GetRelativePath(root, f), Lines: File.ReadLines(f).Count()))
