@@ -4,7 +4,7 @@ using ManagedActors.Protocol;
 namespace ManagedActors.Hosting;
 
 /// <summary>What every object actor of one host shares.</summary>
-internal sealed class HostContext : IObjectEnvironment
+internal sealed class HostContext : IObjectHost
 {
     public HostContext(ValueCodec codec, SessionTable sessions, Configuration.ManagerSettings settings, Guid incarnation, string hostAddress, KindTable? registrations = null)
     {

@@ -35,7 +35,7 @@ internal sealed class ObjectRunner
         _declared = DeclaredTypes.Close(binding, declared);
         _held = held;
         Parked = new ParkedCalls(actor);
-        target.Environment = host;
+        target.Host = host;
     }
 
     public ManagedObject Target { get; }

@@ -31,7 +31,7 @@ internal abstract class Call
 
     public bool IsCompleted { get; private set; }
 
-    /// <summary>When a parked call times out (<see cref="System.Environment.TickCount64"/>), or long.MaxValue.</summary>
+    /// <summary>When a parked call times out (<see cref="Environment.TickCount64"/>), or long.MaxValue.</summary>
     public long Deadline { get; set; } = long.MaxValue;
 
     /// <summary>

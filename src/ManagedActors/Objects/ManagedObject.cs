@@ -8,7 +8,7 @@ namespace ManagedActors.Objects;
 internal abstract class ManagedObject
 {
     /// <summary>What the object may learn of the host it runs in; set before its first call.</summary>
-    public IObjectEnvironment? Environment { get; set; }
+    public IObjectHost? Host { get; set; }
 
     /// <summary>The instance whose methods serve the calls: the object itself, or a registered type's instance.</summary>
     public virtual object Instance => this;
@@ -34,7 +34,7 @@ internal interface ISessionAware
 }
 
 /// <summary>The little an object may ask of its host: enough to name a client in an error message.</summary>
-internal interface IObjectEnvironment
+internal interface IObjectHost
 {
     /// <summary>The client behind a session, as an error message names it ("client at host:port").</summary>
     string DescribeSession(Guid session);

@@ -76,21 +76,24 @@ internal sealed class WaitQueue<T>
         return all;
     }
 
-    /// <summary>Whether a caller of the session waits.</summary>
-    public bool Any(Guid session) => _waiting.Any(w => w.Call.Session == session);
-
-    /// <summary>Takes out the callers of a session that ended (their calls are dropped by whoever runs the object).</summary>
-    public void RemoveSession(Guid session)
+    /// <summary>
+    /// Takes out the callers of a session that ended (their calls are dropped by whoever runs the object); whether it
+    /// had any.
+    /// </summary>
+    public bool RemoveSession(Guid session)
     {
+        var removed = false;
         for (var node = _waiting.First; node is not null;)
         {
             var next = node.Next;
             if (node.Value.Call.Session == session)
             {
                 _waiting.Remove(node);
+                removed = true;
             }
             node = next;
         }
+        return removed;
     }
 
     private bool Unlink(LinkedListNode<(Call Call, T Value)> node)

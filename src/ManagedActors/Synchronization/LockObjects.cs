@@ -109,7 +109,7 @@ internal class LockObject : ManagedObject, ISessionAware
     protected void RemoveWaiters(Guid session) => _waiters.RemoveSession(session);
 
     protected TimeoutException HeldError() => new(
-        $"The lock stayed held by {(_holder is null ? "nobody" : Environment?.DescribeSession(_holderSession) ?? "another client")} ({_waiters.Count} waiter(s) queued).");
+        $"The lock stayed held by {(_holder is null ? "nobody" : Host?.DescribeSession(_holderSession) ?? "another client")} ({_waiters.Count} waiter(s) queued).");
 
     private object ParkAcquirer(Call call, TimeSpan? timeout, int depth, object? result) =>
         _waiters.Park(call, (depth, result), timeout, HeldError);

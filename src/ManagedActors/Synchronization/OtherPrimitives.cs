@@ -216,9 +216,8 @@ internal sealed class BarrierObject : ManagedObject, ISessionAware
 
     public void SessionEnded(Guid session)
     {
-        if (_arrived.Any(session))
+        if (_arrived.RemoveSession(session))
         {
-            _arrived.RemoveSession(session);
             Break("A waiting party's client died.");
         }
     }
