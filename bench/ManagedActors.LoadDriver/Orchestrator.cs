@@ -12,27 +12,34 @@ internal static class Orchestrator
         var seconds = options.Double("seconds", 3);
         var inFlight = options.Int("inflight", 64);
         var clientCounts = options.Get("clients", "1,2,4,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var only = options.Get("only", "raw,steps,latency,dict,list,queue,incr").Split(',').ToHashSet(StringComparer.Ordinal);
+        var only = options.Get("only", "raw,steps,latency,dict,list,queue,incr,incr-seq").Split(',').ToHashSet(StringComparer.Ordinal);
+        // Each ManagedActors workload runs once per call transport; the direct lane is the default and keeps the plain name.
+        var transports = options.Get("transports", "direct,akka-remote").Split(',');
         var key = RandomNumberGenerator.GetBytes(32);
         var environment = new Dictionary<string, string> { [Roles.KeyVariable] = Convert.ToHexString(key) };
 
-        await WithHost("raw-host", environment, rawAddress => WithHost("host", environment, async address =>
+        await WithHost("socket-host", environment, socketAddress => WithHost("raw-host", environment, rawAddress => WithHost("host", environment, async address =>
         {
             if (only.Contains("latency"))
             {
-                // Rounds alternate between the raw echo and the library, both hosts up, so drift on the machine
-                // touches both alike; each figure is the median of its rounds.
-                var raw = new List<(double, double)>();
-                var managed = new List<(double, double)>();
+                // Rounds alternate between the floors and the library on each transport, every host up, so drift on the
+                // machine touches all alike; each figure is the median of its rounds.
+                var rounds = new Dictionary<string, List<(double, double)>>(StringComparer.Ordinal);
+                void Add(string name, string result) => (rounds.TryGetValue(name, out var list) ? list : rounds[name] = []).Add(ParseLatency(result));
                 for (var round = 0; round < options.Int("latency-rounds", 3); round++)
                 {
-                    raw.Add(ParseLatency((await Clients("raw-client", rawAddress, environment, 1, ["--workload", "latency"])).Single()));
-                    managed.Add(ParseLatency((await Clients("client", address, environment, 1, ["--workload", "latency"])).Single()));
+                    Add("socket-echo", (await Clients("socket-client", socketAddress, environment, 1, [])).Single());
+                    Add("akka-raw-echo", (await Clients("raw-client", rawAddress, environment, 1, ["--workload", "latency"])).Single());
+                    foreach (var transport in transports)
+                    {
+                        Add(Impl(transport), (await Clients("client", address, environment, 1, ["--workload", "latency", "--transport", transport])).Single());
+                    }
                 }
-                var (rawP50, rawP99) = Median(raw);
-                var (p50, p99) = Median(managed);
-                Emit(new Figure("akka-raw-echo", "sequential_latency", 1, 1, 1e6 / rawP50, rawP50, rawP99));
-                Emit(new Figure("managedactors", "dict_set_sequential", 1, 1, 1e6 / p50, p50, p99));
+                foreach (var (name, figures) in rounds)
+                {
+                    var (p50, p99) = Median(figures);
+                    Emit(new Figure(name, name.StartsWith("managedactors", StringComparison.Ordinal) ? "dict_set_sequential" : "sequential_latency", 1, 1, 1e6 / p50, p50, p99));
+                }
             }
             if (only.Contains("raw"))
             {
@@ -51,40 +58,61 @@ internal static class Orchestrator
                     Emit(new Figure("akka-raw-" + variant, "echo", 4, inFlight, Aggregate(results)));
                 }
             }
-            if (only.Contains("dict"))
+            foreach (var transport in transports)
             {
-                foreach (var n in clientCounts)
-                {
-                    var results = await Clients("client", address, environment, n, ["--workload", "dict", "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
-                    Emit(new Figure("managedactors", "dict_set_get", n, inFlight, Aggregate(results)));
-                }
+                await Workloads(only, transport, address, environment, clientCounts, inFlight, seconds, key);
             }
-            if (only.Contains("list"))
-            {
-                foreach (var n in clientCounts)
-                {
-                    var results = await Clients("client", address, environment, n, ["--workload", "list", "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
-                    Emit(new Figure("managedactors", "list_append", n, inFlight, Aggregate(results)));
-                }
-            }
-            if (only.Contains("queue"))
-            {
-                const int items = 200_000;
-                var startAt = StartAt();
-                var producer = Client("client", address, environment, 0, ["--workload", "queue-put", "--inflight", Str(inFlight), "--count", Str(items), "--start-at", startAt]);
-                var consumer = Client("client", address, environment, 1, ["--workload", "queue-get", "--inflight", Str(inFlight), "--count", Str(items), "--start-at", startAt]);
-                var results = await Task.WhenAll(producer, consumer);
-                Emit(new Figure("managedactors", "queue_put_get", 2, inFlight, double.Parse(results[1], CultureInfo.InvariantCulture)));
-            }
-            if (only.Contains("incr"))
-            {
-                const int perClient = 20_000;
-                var results = await Clients("client", address, environment, 4, ["--workload", "incr", "--inflight", Str(inFlight), "--count", Str(perClient)]);
-                var total = await Roles.ReadIncrementsAsync(address, key);
-                Emit(new Figure("managedactors", "increment_4_processes", 4, inFlight, Aggregate(results), Lost: 4L * perClient - total));
-            }
-        }));
+        })));
         return 0;
+    }
+
+    private static string Impl(string transport) => transport == "direct" ? "managedactors" : "managedactors-akka";
+
+    private static async Task Workloads(
+        HashSet<string> only, string transport, string address, Dictionary<string, string> environment, int[] clientCounts, int inFlight, double seconds, byte[] key)
+    {
+        var impl = Impl(transport);
+        string[] With(params string[] args) => [.. args, "--transport", transport];
+        if (only.Contains("dict"))
+        {
+            foreach (var n in clientCounts)
+            {
+                var results = await Clients("client", address, environment, n, With("--workload", "dict", "--inflight", Str(inFlight), "--seconds", Str(seconds)));
+                Emit(new Figure(impl, "dict_set_get", n, inFlight, Aggregate(results)));
+            }
+        }
+        if (only.Contains("list"))
+        {
+            foreach (var n in clientCounts)
+            {
+                var results = await Clients("client", address, environment, n, With("--workload", "list", "--inflight", Str(inFlight), "--seconds", Str(seconds)));
+                Emit(new Figure(impl, "list_append", n, inFlight, Aggregate(results)));
+            }
+        }
+        if (only.Contains("queue"))
+        {
+            const int items = 200_000;
+            var startAt = StartAt();
+            var producer = Client("client", address, environment, 0, With("--workload", "queue-put", "--inflight", Str(inFlight), "--count", Str(items), "--start-at", startAt));
+            var consumer = Client("client", address, environment, 1, With("--workload", "queue-get", "--inflight", Str(inFlight), "--count", Str(items), "--start-at", startAt));
+            var results = await Task.WhenAll(producer, consumer);
+            Emit(new Figure(impl, "queue_put_get", 2, inFlight, double.Parse(results[1], CultureInfo.InvariantCulture)));
+        }
+        if (only.Contains("incr"))
+        {
+            const int perClient = 20_000;
+            var counter = "bench-incr-" + transport;
+            var results = await Clients("client", address, environment, 4, With("--workload", "incr", "--inflight", Str(inFlight), "--count", Str(perClient), "--counter", counter));
+            var total = await Roles.ReadIncrementsAsync(address, key, counter);
+            Emit(new Figure(impl, "increment_4_processes", 4, inFlight, Aggregate(results), Lost: 4L * perClient - total));
+        }
+        if (only.Contains("incr-seq"))
+        {
+            // What a user writes first: one awaited IncrementAsync after another, 10,000 of them; the wall time.
+            var result = (await Clients("client", address, environment, 1, With("--workload", "incr-seq", "--count", "10000"))).Single();
+            var wallMs = double.Parse(result, CultureInfo.InvariantCulture);
+            Emit(new Figure(impl, "increment_sequential", 1, 1, 10_000 / (wallMs / 1000), WallMs: wallMs));
+        }
     }
 
     /// <summary>All clients' operations over the union of their measurement windows.</summary>

@@ -69,16 +69,7 @@ internal static class RawEcho
         string result;
         if (options.Get("workload", "throughput") == "latency")
         {
-            var count = options.Int("count", 20000);
-            var samples = new double[count];
-            for (var i = 0; i < count; i++)
-            {
-                var start = Stopwatch.GetTimestamp();
-                await Call();
-                samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
-            }
-            Array.Sort(samples);
-            result = string.Create(CultureInfo.InvariantCulture, $"{samples[count / 2]:F1} {samples[(int)(count * 0.99)]:F1}");
+            result = await Roles.SampleLatency(options.Int("count", 20000), Call);
         }
         else
         {

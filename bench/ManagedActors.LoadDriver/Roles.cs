@@ -21,7 +21,11 @@ internal static class Roles
     public static async Task<int> ClientAsync(Options options)
     {
         var key = Convert.FromHexString(Environment.GetEnvironmentVariable(KeyVariable)!);
-        await using var client = await Manager.ConnectAsync(options.Get("address", ""), key, new ClientOptions { CallTimeout = TimeSpan.FromSeconds(60) });
+        await using var client = await Manager.ConnectAsync(options.Get("address", ""), key, new ClientOptions
+        {
+            CallTimeout = TimeSpan.FromSeconds(60),
+            Transport = options.Get("transport", "direct") == "akka-remote" ? CallTransport.AkkaRemote : CallTransport.Direct,
+        });
         var workload = options.Get("workload", "dict");
         var inFlight = options.Int("inflight", 64);
         var seconds = options.Double("seconds", 3);
@@ -33,7 +37,8 @@ internal static class Roles
             "dict" => await Throughput(client, inFlight, seconds, startAt, index, DictSetGet),
             "list" => await Throughput(client, inFlight, seconds, startAt, index, ListAppend),
             "latency" => await Latency(client, options.Int("count", 20000), startAt),
-            "incr" => await Increments(client, inFlight, options.Int("count", 10000), startAt),
+            "incr" => await Increments(client, options.Get("counter", "bench-incr"), inFlight, options.Int("count", 10000), startAt),
+            "incr-seq" => await SequentialIncrements(client, options.Int("count", 10000)),
             "queue-put" => await QueuePut(client, inFlight, options.Int("count", 100000), startAt),
             "queue-get" => await QueueGet(client, inFlight, options.Int("count", 100000), startAt),
             _ => throw new ArgumentException("unknown workload " + workload),
@@ -104,20 +109,47 @@ internal static class Roles
             await dict.SetAsync("k", i);
         }
         await WaitUntil(startAt);
+        var value = 0;
+        return await SampleLatency(count, () => dict.SetAsync("k", value++));
+    }
+
+    /// <summary>Times <paramref name="count"/> sequential calls; "p50 p99" in microseconds.</summary>
+    internal static async Task<string> SampleLatency(int count, Func<Task> call)
+    {
         var samples = new double[count];
         for (var i = 0; i < count; i++)
         {
             var start = Stopwatch.GetTimestamp();
-            await dict.SetAsync("k", i);
+            await call();
             samples[i] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
         }
         Array.Sort(samples);
         return string.Create(CultureInfo.InvariantCulture, $"{samples[count / 2]:F1} {samples[(int)(count * 0.99)]:F1}");
     }
 
-    private static async Task<string> Increments(ManagerSession session, int inFlight, int count, DateTimeOffset startAt)
+    private static async Task<string> SequentialIncrements(ManagerSession session, int count)
     {
-        var dict = await session.DictAsync<string, int>("bench-incr");
+        var dict = await session.DictAsync<string, int>("bench-incr-seq-" + Guid.NewGuid().ToString("N"));
+        for (var i = 0; i < 1000; i++)
+        {
+            await dict.IncrementAsync("warm-up", 1);
+        }
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            await dict.IncrementAsync("hits", 1);
+        }
+        var wall = stopwatch.Elapsed.TotalMilliseconds;
+        if (await dict.GetAsync("hits") != count)
+        {
+            throw new InvalidOperationException("The counter lost increments.");
+        }
+        return wall.ToString("F1", CultureInfo.InvariantCulture);
+    }
+
+    private static async Task<string> Increments(ManagerSession session, string counter, int inFlight, int count, DateTimeOffset startAt)
+    {
+        var dict = await session.DictAsync<string, int>(counter);
         await WaitUntil(startAt);
         var began = DateTimeOffset.UtcNow;
         var stopwatch = Stopwatch.StartNew();
@@ -174,10 +206,10 @@ internal static class Roles
     }
 
     /// <summary>Reads the final counter after the increment workload: the number of lost updates is what is missing.</summary>
-    public static async Task<long> ReadIncrementsAsync(string address, byte[] key)
+    public static async Task<long> ReadIncrementsAsync(string address, byte[] key, string counter)
     {
         await using var client = await Manager.ConnectAsync(address, key);
-        var dict = await client.DictAsync<string, int>("bench-incr");
+        var dict = await client.DictAsync<string, int>(counter);
         return await dict.GetOrDefaultAsync("hits", 0);
     }
 }

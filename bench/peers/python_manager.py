@@ -11,9 +11,9 @@ import time
 from multiprocessing.managers import SyncManager
 
 
-def emit(workload, clients, ops, p50=None, p99=None, lost=None):
+def emit(workload, clients, ops, p50=None, p99=None, lost=None, wall_ms=None):
     print(json.dumps({"impl": "python-manager", "workload": workload, "clients": clients, "inflight": 1,
-                      "ops_per_sec": round(ops), "p50_us": p50, "p99_us": p99, "lost": lost}), flush=True)
+                      "ops_per_sec": round(ops), "p50_us": p50, "p99_us": p99, "lost": lost, "wall_ms": wall_ms}), flush=True)
 
 
 def dict_worker(d, start_at, seconds, out):
@@ -90,7 +90,7 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=3)
     parser.add_argument("--clients", default="1,2,4,8")
-    parser.add_argument("--only", default="latency,dict,list,queue,incr")
+    parser.add_argument("--only", default="latency,dict,list,queue,incr,incr-seq")
     a = parser.parse_args()
     counts = [int(c) for c in a.clients.split(",")]
     only = set(a.only.split(","))
@@ -130,6 +130,16 @@ def main():
             p.join()
             c.join()
             emit("queue_put_get", 2, rate)
+        if "incr-seq" in only:
+            # What a user ports from Python: one read and one write per increment, 10,000 in a row; the wall time.
+            d = m.dict()
+            for i in range(1000):
+                d["warm-up"] = d.get("warm-up", 0) + 1
+            t = time.perf_counter()
+            for i in range(10_000):
+                d["hits"] = d.get("hits", 0) + 1
+            wall_ms = (time.perf_counter() - t) * 1e3
+            emit("increment_sequential", 1, 10_000 / (wall_ms / 1e3), wall_ms=round(wall_ms, 1))
         if "incr" in only:
             d = m.dict()
             per = 5_000

@@ -56,7 +56,7 @@ public sealed class Manager : ManagerSession
             var runtime = new ClientRuntime(host.System, ownsSystem: false, settings, new TypeAllowList(trusted),
                 ((ExtendedActorSystem)host.System).Provider.DefaultAddress, host.AuthKey);
             var session = await host.OpenLocalSessionAsync(runtime.ReplyActor).WaitAsync(cancellationToken).ConfigureAwait(false);
-            runtime.Admit(session, host.Context.Incarnation);
+            runtime.Admit(new Admission(session, host.Context.Incarnation));
             return new Manager(host, runtime);
         }
         catch

@@ -25,6 +25,10 @@ public sealed class ManagerClient : ManagerSession
             akka.remote.dot-netty.tcp.hostname = "{{options.Hostname}}"
             akka.remote.dot-netty.tcp.port = 0
             """;
+        if (options.Transport is { } transport)
+        {
+            explicitHocon += "\nmanaged-actors.transport = " + (transport == CallTransport.Direct ? "direct" : "akka-remote");
+        }
         const string roleDefaults = """
             akka.actor.provider = remote
             akka.loglevel = WARNING
@@ -43,11 +47,14 @@ public sealed class ManagerClient : ManagerSession
                 new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), hostAddress, authKey.ToArray());
             var gatekeeperPath = HostPaths.Gatekeeper(hostAddress.ToString());
             var selection = system.ActorSelection(gatekeeperPath);
-            var (session, incarnation) = await HandshakeAsync(selection, runtime.ReplyActor, authKey, settings.HandshakeTimeout, hostAddress, cancellationToken)
+            var lanes = new LaneOpener(runtime, hostAddress, authKey.ToArray(), system.Log);
+            var welcome = await HandshakeAsync(selection, runtime.ReplyActor, authKey, settings.HandshakeTimeout, hostAddress, cancellationToken)
                 .ConfigureAwait(false);
-            runtime.Admit(session, incarnation);
+            runtime.Admit(await lanes.AdmitAsync(welcome, cancellationToken).ConfigureAwait(false));
             var reconnectTimeout = settings.HandshakeTimeout < settings.CallTimeout ? settings.HandshakeTimeout : settings.CallTimeout;
-            runtime.Reconnect = cancellation => HandshakeAsync(selection, runtime.ReplyActor, authKey, reconnectTimeout, hostAddress, cancellation);
+            runtime.Reconnect = async cancellation => await lanes.AdmitAsync(
+                await HandshakeAsync(selection, runtime.ReplyActor, authKey, reconnectTimeout, hostAddress, cancellation).ConfigureAwait(false),
+                cancellation).ConfigureAwait(false);
             var gatekeeper = ((ExtendedActorSystem)system).Provider.ResolveActorRef(gatekeeperPath);
             return new ManagerClient(runtime, hostAddress.ToString(), gatekeeper);
         }
@@ -58,7 +65,7 @@ public sealed class ManagerClient : ManagerSession
         }
     }
 
-    private static async Task<(Guid Session, Guid Incarnation)> HandshakeAsync(
+    private static async Task<Welcome> HandshakeAsync(
         ActorSelection gatekeeper, IActorRef replyTo, byte[] authKey, TimeSpan timeout, Address hostAddress, CancellationToken cancellationToken)
     {
         // A Hello can go unanswered (a host still starting, an association still forming on a loaded machine, a
@@ -80,7 +87,7 @@ public sealed class ManagerClient : ManagerSession
                 var answer = await gatekeeper.Ask<object>(new Proof(replyTo, challenge.Nonce, mac), proofWait, cancellationToken).ConfigureAwait(false);
                 return answer switch
                 {
-                    Welcome welcome => (welcome.Session, welcome.Incarnation),
+                    Welcome welcome => welcome,
                     AccessDenied denied => throw new AuthenticationException($"The host at {hostAddress} refused the connection: {denied.Reason}"),
                     _ => throw new AuthenticationException($"The host at {hostAddress} answered the handshake with {answer.GetType().Name}."),
                 };

@@ -15,6 +15,9 @@ internal sealed record ManagerSettings(
     int HandshakeBurst,
     double HandshakesPerSecond)
 {
+    /// <summary>The call transport and the direct lane's settings.</summary>
+    public LaneSettings Lane { get; init; } = LaneSettings.Default;
+
     public static ManagerSettings From(Config config)
     {
         var section = config.GetConfig("managed-actors");
@@ -28,7 +31,10 @@ internal sealed record ManagerSettings(
             section.GetInt("max-value-depth", 64),
             section.GetTimeSpan("handshake.challenge-lifetime", TimeSpan.FromSeconds(30)),
             section.GetInt("handshake.burst", 32),
-            section.GetDouble("handshake.per-second", 16));
+            section.GetDouble("handshake.per-second", 16))
+        {
+            Lane = LaneSettings.From(section),
+        };
     }
 }
 

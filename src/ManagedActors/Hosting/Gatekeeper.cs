@@ -90,7 +90,7 @@ internal sealed class Gatekeeper : UntypedActor
         var session = _host.Sessions.Open(proof.ReplyTo);
         // Watched before the client can make a call: a client that dies from here on has its session ended.
         _monitor.Tell(new SessionMonitor.WatchClient(proof.ReplyTo));
-        Sender.Tell(new Welcome(session, _host.Incarnation));
+        Sender.Tell(new Welcome(session, _host.Incarnation, _host.Lane.Port, _host.Lane.Tls));
     }
 }
 

@@ -26,6 +26,18 @@ internal sealed class HostContext : IObjectHost
 
     public string HostAddress { get; }
 
+    /// <summary>
+    /// The dispatcher object actors run on: <see cref="InlineExecutor.DispatcherId"/>, or Akka's default in a system
+    /// whose configuration does not have it.
+    /// </summary>
+    public string ObjectDispatcher { get; set; } = Akka.Dispatch.Dispatchers.DefaultDispatcherId;
+
+    /// <summary>The object directory's actor, which ends sessions for the direct lane; set when it starts.</summary>
+    public Akka.Actor.IActorRef? Directory { get; set; }
+
+    /// <summary>The direct lane's data port (0 when the host does not listen) and whether it speaks TLS, as Welcome tells clients.</summary>
+    public (int Port, bool Tls) Lane { get; set; }
+
     /// <summary>The object kinds this host can create, built-in and registered.</summary>
     public KindTable Registrations { get; }
 

@@ -16,8 +16,11 @@ internal sealed class ManagerHost : IAsyncDisposable
 
     private readonly bool _ownsSystem;
 
-    private ManagerHost(ActorSystem system, bool ownsSystem, IActorRef gatekeeper, HostContext context, byte[] authKey, ManagerSettings settings)
+    private readonly LaneListener? _lane;
+
+    private ManagerHost(ActorSystem system, bool ownsSystem, IActorRef gatekeeper, HostContext context, byte[] authKey, ManagerSettings settings, LaneListener? lane)
     {
+        _lane = lane;
         System = system;
         _ownsSystem = ownsSystem;
         Gatekeeper = gatekeeper;
@@ -27,6 +30,9 @@ internal sealed class ManagerHost : IAsyncDisposable
     }
 
     public ActorSystem System { get; }
+
+    /// <summary>The direct lane's listener, or null when the host does not listen (<c>managed-actors.direct.enabled = off</c>).</summary>
+    public LaneListener? Lane => _lane;
 
     public IActorRef Gatekeeper { get; }
 
@@ -92,8 +98,26 @@ internal sealed class ManagerHost : IAsyncDisposable
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
         var codec = new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth);
         var context = new HostContext(codec, new SessionTable(), settings, Guid.NewGuid(), address, new KindTable(kinds));
-        var gatekeeper = system.ActorOf(Hosting.Gatekeeper.PropsFor(new RegistryObject(context), context, authKey.ToArray()), HostPaths.GatekeeperName);
-        return new ManagerHost(system, ownsSystem, gatekeeper, context, authKey.ToArray(), settings);
+        if (system.Dispatchers.HasDispatcher(InlineExecutor.DispatcherId))
+        {
+            context.ObjectDispatcher = InlineExecutor.DispatcherId;
+        }
+        // The data port is bound before the gatekeeper admits anyone, so every Welcome can name it.
+        var lane = settings.Lane.Listen ? LaneListener.Start(system, context, authKey.ToArray()) : null;
+        if (lane is not null)
+        {
+            context.Lane = (lane.Port, lane.Tls);
+        }
+        try
+        {
+            var gatekeeper = system.ActorOf(Hosting.Gatekeeper.PropsFor(new RegistryObject(context), context, authKey.ToArray()), HostPaths.GatekeeperName);
+            return new ManagerHost(system, ownsSystem, gatekeeper, context, authKey.ToArray(), settings, lane);
+        }
+        catch
+        {
+            lane?.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Opens a session for a client in this process; no handshake, the process holds the key already.</summary>
@@ -114,6 +138,7 @@ internal sealed class ManagerHost : IAsyncDisposable
         {
             // Shutting down anyway; clients fall back to noticing the disconnection.
         }
+        _lane?.Dispose();
         if (_ownsSystem)
         {
             await System.Terminate().ConfigureAwait(false);

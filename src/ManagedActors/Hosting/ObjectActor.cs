@@ -22,7 +22,7 @@ internal sealed class ObjectActor : UntypedActor, IWithTimers, IRunnerHost
 
     public static Props PropsFor(
         ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null, HeldReferences? held = null, ObjectGauge? gauge = null) =>
-        Props.Create(() => new ObjectActor(target, binding, host, declared, held, gauge));
+        Props.Create(() => new ObjectActor(target, binding, host, declared, held, gauge)).WithDispatcher(host.ObjectDispatcher);
 
     protected override void OnReceive(object message)
     {

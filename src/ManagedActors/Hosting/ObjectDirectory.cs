@@ -23,11 +23,12 @@ internal sealed class ObjectDirectory : UntypedActor, IWithTimers, IRunnerHost
         _host = host;
         _runner = new ObjectRunner(registry, ObjectBinding.For(typeof(IRegistry), typeof(RegistryObject)), host, this);
         registry.Attach(new LocalObjectRouter(Context, host));
+        host.Directory = Self;
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(RegistryObject registry, HostContext host) => Props.Create(() => new ObjectDirectory(registry, host));
+    public static Props PropsFor(RegistryObject registry, HostContext host) => Props.Create(() => new ObjectDirectory(registry, host)).WithDispatcher(host.ObjectDispatcher);
 
     protected override void PreStart() => Context.System.EventStream.Subscribe(Self, typeof(DeadLetter));
 

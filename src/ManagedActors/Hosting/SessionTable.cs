@@ -7,12 +7,32 @@ namespace ManagedActors.Hosting;
 internal sealed class SessionTable
 {
     private readonly ConcurrentDictionary<Guid, IActorRef> _sessions = new();
+    private readonly ConcurrentDictionary<Guid, IActorRef> _lanes = new();
 
     public Guid Open(IActorRef replyTo)
     {
         var token = Guid.NewGuid();
         _sessions[token] = replyTo;
         return token;
+    }
+
+    /// <summary>
+    /// Binds an open session's direct-lane connection (its reply target), which from then on may call for it too;
+    /// false when the session is unknown or has a lane already (a token is good for one connection).
+    /// </summary>
+    public bool BindLane(Guid session, IActorRef laneTarget)
+    {
+        if (!_sessions.ContainsKey(session) || !_lanes.TryAdd(session, laneTarget))
+        {
+            return false;
+        }
+        if (_sessions.ContainsKey(session))
+        {
+            return true;
+        }
+        // Closed meanwhile.
+        _lanes.TryRemove(session, out _);
+        return false;
     }
 
     public bool IsValid(Guid session) => _sessions.ContainsKey(session);
@@ -22,9 +42,14 @@ internal sealed class SessionTable
     /// handshake: a token is bound to its connection, so one seen elsewhere is worth nothing.
     /// </summary>
     public bool IsValidFor(Guid session, IActorRef sender) =>
-        _sessions.TryGetValue(session, out var replyTo) && replyTo.Path.Equals(sender.Path);
+        _sessions.TryGetValue(session, out var replyTo)
+        && (replyTo.Path.Equals(sender.Path) || (_lanes.TryGetValue(session, out var lane) && ReferenceEquals(lane, sender)));
 
-    public bool Close(Guid session) => _sessions.TryRemove(session, out _);
+    public bool Close(Guid session)
+    {
+        _lanes.TryRemove(session, out _);
+        return _sessions.TryRemove(session, out _);
+    }
 
     /// <summary>Drops every session whose reply actor is <paramref name="replyTo"/> (its process died or left); their tokens.</summary>
     public IReadOnlyList<Guid> CloseAll(IActorRef replyTo)
@@ -32,7 +57,7 @@ internal sealed class SessionTable
         var closed = new List<Guid>();
         foreach (var pair in _sessions)
         {
-            if (pair.Value.Equals(replyTo) && _sessions.TryRemove(pair.Key, out _))
+            if (pair.Value.Equals(replyTo) && Close(pair.Key))
             {
                 closed.Add(pair.Key);
             }
@@ -46,7 +71,7 @@ internal sealed class SessionTable
         var closed = new List<Guid>();
         foreach (var pair in _sessions)
         {
-            if (pair.Value.Path.Address.Equals(address) && _sessions.TryRemove(pair.Key, out _))
+            if (pair.Value.Path.Address.Equals(address) && Close(pair.Key))
             {
                 closed.Add(pair.Key);
             }

@@ -46,8 +46,11 @@ internal sealed record Challenge(byte[] Nonce, Guid Incarnation) : IProtocolMess
 /// <summary>The client's HMAC-SHA256 of the nonce under the authkey.</summary>
 internal sealed record Proof(IActorRef ReplyTo, byte[] Nonce, byte[] Mac) : IProtocolMessage;
 
-/// <summary>The handshake succeeded: the session token every call carries.</summary>
-internal sealed record Welcome(Guid Session, Guid Incarnation) : IProtocolMessage;
+/// <summary>
+/// The handshake succeeded: the session token every call carries, and the host's direct-lane data port (0 when it has
+/// none, as from a host that predates the lane) and whether the lane speaks TLS.
+/// </summary>
+internal sealed record Welcome(Guid Session, Guid Incarnation, int LanePort = 0, bool LaneTls = false) : IProtocolMessage;
 
 /// <summary>The handshake failed.</summary>
 internal sealed record AccessDenied(string Reason) : IProtocolMessage;

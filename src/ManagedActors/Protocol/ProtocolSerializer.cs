@@ -45,22 +45,10 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         {
             case Calls calls:
                 w.WriteGuid(calls.Session);
-                w.WriteVarUInt((ulong)calls.Items.Length);
-                foreach (var item in calls.Items)
-                {
-                    w.WriteVarInt(item.CallId);
-                    w.WriteVarUInt((uint)item.MethodId);
-                    w.WriteBytes(item.Args);
-                }
+                WriteCallItems(w, calls.Items, 0, calls.Items.Length);
                 break;
             case Results results:
-                w.WriteVarUInt((ulong)results.Items.Length);
-                foreach (var item in results.Items)
-                {
-                    w.WriteVarInt(item.CallId);
-                    w.WriteByte(item.IsFault ? (byte)1 : (byte)0);
-                    w.WriteBytes(item.Payload);
-                }
+                WriteResultItems(w, results.Items);
                 break;
             case CancelCall cancel:
                 w.WriteGuid(cancel.Session);
@@ -81,6 +69,8 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
             case Welcome welcome:
                 w.WriteGuid(welcome.Session);
                 w.WriteGuid(welcome.Incarnation);
+                w.WriteVarUInt((uint)welcome.LanePort);
+                w.WriteByte(welcome.LaneTls ? (byte)1 : (byte)0);
                 break;
             case AccessDenied denied:
                 w.WriteString(denied.Reason);
@@ -106,12 +96,12 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
             return manifest switch
             {
                 CallsManifest => ReadCalls(ref r),
-                ResultsManifest => ReadResults(ref r),
+                ResultsManifest => ReadResultItems(ref r),
                 CancelManifest => new CancelCall(r.ReadGuid(), r.ReadVarInt()),
                 HelloManifest => new Hello(ResolveRef(ref r)),
                 ChallengeManifest => new Challenge(r.ReadBytes(), r.ReadGuid()),
                 ProofManifest => new Proof(ResolveRef(ref r), r.ReadBytes(), r.ReadBytes()),
-                WelcomeManifest => new Welcome(r.ReadGuid(), r.ReadGuid()),
+                WelcomeManifest => ReadWelcome(ref r),
                 DeniedManifest => new AccessDenied(r.ReadString() ?? ""),
                 ShutdownManifest => new HostShutdown(r.ReadGuid(), r.ReadGuid()),
                 GoodbyeManifest => new Goodbye(r.ReadGuid()),
@@ -125,9 +115,23 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         }
     }
 
-    private static Calls ReadCalls(ref WireReader r)
+    private static Calls ReadCalls(ref WireReader r) => new(r.ReadGuid(), ReadCallItems(ref r));
+
+    /// <summary>A count and the calls: the body of a Calls message and of a lane's calls frame.</summary>
+    public static void WriteCallItems(WireWriter w, IReadOnlyList<CallRequest> calls, int from, int count)
     {
-        var session = r.ReadGuid();
+        w.WriteVarUInt((ulong)count);
+        for (var i = from; i < from + count; i++)
+        {
+            var call = calls[i];
+            w.WriteVarInt(call.CallId);
+            w.WriteVarUInt((uint)call.MethodId);
+            w.WriteBytes(call.Args);
+        }
+    }
+
+    public static CallRequest[] ReadCallItems(ref WireReader r)
+    {
         var items = new CallRequest[r.ReadCount()];
         for (var i = 0; i < items.Length; i++)
         {
@@ -137,10 +141,22 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
             var methodId = rawId > uint.MaxValue ? CallRequest.NoMethod : unchecked((int)(uint)rawId);
             items[i] = new CallRequest(callId, methodId, r.ReadBytes());
         }
-        return new Calls(session, items);
+        return items;
     }
 
-    private static Results ReadResults(ref WireReader r)
+    /// <summary>A count and the results: the body of a Results message and of a lane's results frame.</summary>
+    public static void WriteResultItems(WireWriter w, CallResult[] results)
+    {
+        w.WriteVarUInt((ulong)results.Length);
+        foreach (var item in results)
+        {
+            w.WriteVarInt(item.CallId);
+            w.WriteByte(item.IsFault ? (byte)1 : (byte)0);
+            w.WriteBytes(item.Payload);
+        }
+    }
+
+    public static Results ReadResultItems(ref WireReader r)
     {
         var items = new CallResult[r.ReadCount()];
         for (var i = 0; i < items.Length; i++)
@@ -150,6 +166,23 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
             items[i] = new CallResult(callId, isFault, r.ReadBytes());
         }
         return new Results(items);
+    }
+
+    /// <summary>A Welcome; one without the lane's fields (a host that predates the lane) offers none.</summary>
+    private static Welcome ReadWelcome(ref WireReader r)
+    {
+        var session = r.ReadGuid();
+        var incarnation = r.ReadGuid();
+        if (r.AtEnd)
+        {
+            return new Welcome(session, incarnation);
+        }
+        var port = r.ReadVarUInt();
+        if (port > ushort.MaxValue)
+        {
+            throw new FormatException($"Port {port} is out of range.");
+        }
+        return new Welcome(session, incarnation, (int)port, r.ReadByte() != 0);
     }
 
     private IActorRef ResolveRef(ref WireReader r) => system.Provider.ResolveActorRef(r.ReadRequiredString());

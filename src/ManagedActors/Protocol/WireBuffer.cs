@@ -18,6 +18,18 @@ internal sealed class WireWriter : IDisposable
 
     public byte[] ToArray() => _buffer.AsSpan(0, _position).ToArray();
 
+    /// <summary>Forgets what was written, keeping the buffer for the next use.</summary>
+    public void Clear() => _position = 0;
+
+    /// <summary>Leaves room for a 32-bit value written later with <see cref="PatchInt32"/>; its position.</summary>
+    public int ReserveInt32()
+    {
+        Reserve(4);
+        return _position - 4;
+    }
+
+    public void PatchInt32(int position, int value) => BinaryPrimitives.WriteInt32LittleEndian(_buffer.AsSpan(position, 4), value);
+
     private Span<byte> Reserve(int count)
     {
         if (_position + count > _buffer.Length)
@@ -118,6 +130,17 @@ internal struct WireReader
         _buffer = buffer;
         _position = 0;
         _end = buffer.Length;
+    }
+
+    /// <summary>Reads the <paramref name="count"/> bytes of <paramref name="buffer"/> from <paramref name="offset"/> on.</summary>
+    public WireReader(byte[] buffer, int offset, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(offset);
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(offset + count, buffer.Length);
+        _buffer = buffer;
+        _position = offset;
+        _end = offset + count;
     }
 
     public readonly bool AtEnd => _position >= _end;

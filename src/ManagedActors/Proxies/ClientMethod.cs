@@ -21,11 +21,13 @@ internal sealed class ClientMethod
         if (contract.Slot < 0)
         {
             Local = LocalMethods.Bind(method);
-            CreatePending = () => throw new InvalidOperationException("A client-side method has no pending call.");
+            CreatePending = _ => throw new InvalidOperationException("A client-side method has no pending call.");
             return;
         }
         var resultType = method.ReturnType.IsGenericType ? method.ReturnType.GetGenericArguments()[0] : typeof(object);
-        CreatePending = Expression.Lambda<Func<IPendingCall>>(Expression.New(typeof(PendingCall<>).MakeGenericType(resultType))).Compile();
+        var inline = Expression.Parameter(typeof(bool), "inline");
+        CreatePending = Expression.Lambda<Func<bool, IPendingCall>>(
+            Expression.New(typeof(PendingCall<>).MakeGenericType(resultType).GetConstructor([typeof(bool)])!, inline), inline).Compile();
     }
 
     public ContractMethod Contract { get; }
@@ -39,7 +41,8 @@ internal sealed class ClientMethod
 
     public bool IsBlocking => Contract.IsBlocking;
 
-    public Func<IPendingCall> CreatePending { get; }
+    /// <summary>Makes the pending call of one invocation; true when its caller may continue on the thread that completes it.</summary>
+    public Func<bool, IPendingCall> CreatePending { get; }
 
     /// <summary>Per argument, a conversion applied before encoding (a lazy sequence becomes an array), or null.</summary>
     public Func<object?, object?>?[] ArgumentShapers { get; }

@@ -60,8 +60,7 @@ internal sealed partial class ClientRuntime
     {
         try
         {
-            var (session, incarnation) = await Reconnect!(CancellationToken.None).ConfigureAwait(false);
-            Admit(session, incarnation);
+            Admit(await Reconnect!(CancellationToken.None).ConfigureAwait(false));
             Interlocked.CompareExchange(ref _state, Running, HostGone);
         }
         finally
@@ -95,6 +94,26 @@ internal sealed partial class ClientRuntime
         FailAll(() => new HostUnavailableException($"The connection to the host at {HostAddress} was lost."));
     }
 
+    /// <summary>The lane told of an orderly shutdown of the host after its last answers.</summary>
+    public void OnLaneShutdown(LaneChannel lane)
+    {
+        if (ReferenceEquals(Lane, lane))
+        {
+            ShutDownWith("The manager's host shut down.");
+        }
+    }
+
+    /// <summary>The lane broke (the host died, or the network): calls in flight fail, the next call connects again.</summary>
+    public void OnLaneLost(LaneChannel lane, Exception? cause)
+    {
+        if (Interlocked.CompareExchange(ref _lane, null, lane) != lane || Interlocked.CompareExchange(ref _state, HostGone, Running) != Running)
+        {
+            return;
+        }
+        var reason = cause is null or EndOfStreamException ? "closed" : "lost (" + cause.Message + ")";
+        FailAll(() => new HostUnavailableException($"The direct connection to the host at {HostAddress} was {reason}."));
+    }
+
     private void ShutDownWith(string reason)
     {
         _shutdownReason = reason;
@@ -102,6 +121,7 @@ internal sealed partial class ClientRuntime
         FailAll(() => new ManagerShutDownException(reason));
     }
 
+    /// <summary>Fails every pending call; on the thread pool, since a caller may continue where its call completes.</summary>
     private void FailAll(Func<Exception> error)
     {
         foreach (var pair in _pending)
@@ -109,7 +129,7 @@ internal sealed partial class ClientRuntime
             if (_pending.TryRemove(pair.Key, out var call))
             {
                 call.Outbox.Completed();
-                call.SetError(error());
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Call.SetError(s.Error), (Call: call, Error: error()), preferLocal: false);
             }
         }
     }
@@ -125,6 +145,7 @@ internal sealed partial class ClientRuntime
             ShutDownWith("The manager connection was disposed.");
         }
         await _sweep.DisposeAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _lane, null)?.Dispose();
         if (_ownsSystem)
         {
             await System.Terminate().ConfigureAwait(false);

@@ -20,6 +20,7 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
     private readonly object _reconnectGate = new();
     private Task? _reconnecting;
     private Guid _session;
+    private LaneChannel? _lane;
     private long _nextCallId;
     private int _state;
     private int _disposed;
@@ -60,8 +61,11 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
 
     public Guid Incarnation { get; private set; }
 
+    /// <summary>The direct lane the calls go over, or null when they go over Akka.Remote.</summary>
+    public LaneChannel? Lane => Volatile.Read(ref _lane);
+
     /// <summary>Runs the handshake again after the host was lost (a client's connection; null for the embedded manager).</summary>
-    public Func<CancellationToken, Task<(Guid Session, Guid Incarnation)>>? Reconnect { get; set; }
+    public Func<CancellationToken, Task<Admission>>? Reconnect { get; set; }
 
     /// <summary>Tells the host that this session holds (true) or let go of (false) an anonymous object.</summary>
     public Action<string, bool>? HoldChanged { get; set; }
@@ -92,10 +96,12 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
     /// <summary>Finds a named object on the host again, for a proxy made before the host restarted.</summary>
     public Func<ObjectReference, CancellationToken, Task<ManagedProxy?>>? Find { get; set; }
 
-    public void Admit(Guid session, Guid incarnation)
+    /// <summary>Takes the session the handshake gave, and the lane opened for it (the previous lane, if any, is closed).</summary>
+    public void Admit(Admission admission)
     {
-        Session = session;
-        Incarnation = incarnation;
+        Session = admission.Session;
+        Incarnation = admission.Incarnation;
+        Interlocked.Exchange(ref _lane, admission.Lane)?.Dispose();
     }
 
     public T CreateProxy<T>(ObjectReference reference, TimeSpan? timeout = null) where T : class =>
@@ -104,7 +110,7 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
     public object CreateProxy(Type interfaceType, ObjectReference reference, TimeSpan? timeout)
     {
         var target = Resolver.Resolve(reference);
-        var outbox = _outboxes.GetOrAdd(target, t => new Outbox(t, this, Settings.MaxCallsPerMessage, Settings.MaxMessageSize));
+        var outbox = _outboxes.GetOrAdd(target, (t, path) => new Outbox(t, path, this, Settings.MaxCallsPerMessage, Settings.MaxMessageSize), reference.ActorPath);
         return ManagedProxy.Create(interfaceType, reference, this, outbox, timeout);
     }
 
@@ -120,7 +126,8 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
 
     public object Invoke(ManagedProxy proxy, ClientMethod method, object?[] args)
     {
-        var pending = method.CreatePending();
+        // Over the lane a caller continues on the lane's reader thread, which hands its reading over if the caller stalls.
+        var pending = method.CreatePending(Lane is not null);
         var state = Volatile.Read(ref _state);
         if (state == ShutDown)
         {
@@ -164,7 +171,17 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
         var callId = Interlocked.Increment(ref _nextCallId);
         pending.Start(callId, Deadline(method, args, proxy.Timeout), method, proxy.Outbox, this, cancellationToken);
         _pending[callId] = pending;
-        proxy.Outbox.Enqueue(new CallRequest(callId, method.Id, payload));
+        proxy.Outbox.Enqueue(new CallRequest(callId, method.Id, payload), proxy.Timeout ?? Settings.CallTimeout);
+    }
+
+    /// <summary>A call that could not be sent fails at once.</summary>
+    public void FailPending(long callId, Exception error)
+    {
+        if (_pending.TryRemove(callId, out var call))
+        {
+            call.Outbox.Completed();
+            call.SetError(error);
+        }
     }
 
     private byte[] EncodeArguments(ClientMethod method, object?[] args, Guid owner)
@@ -212,3 +229,6 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
 
     private static TimeSpan Clamp(TimeSpan t) => t < TimeSpan.Zero ? TimeSpan.Zero : t > TimeSpan.FromDays(1) ? TimeSpan.FromDays(1) : t;
 }
+
+/// <summary>What a handshake gives a client: its session, the host's run, and the direct lane opened for the session (or none).</summary>
+internal readonly record struct Admission(Guid Session, Guid Incarnation, LaneChannel? Lane = null);

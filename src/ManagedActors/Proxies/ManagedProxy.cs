@@ -60,7 +60,7 @@ internal class ManagedProxy : DispatchProxy, IManagedProxy
         }
         if (Volatile.Read(ref _disposed) != 0)
         {
-            var pending = method.CreatePending();
+            var pending = method.CreatePending(false);
             pending.SetError(new ObjectDisposedException(ToString(), "The proxy was disposed."));
             return pending.Task;
         }

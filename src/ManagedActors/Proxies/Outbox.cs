@@ -15,6 +15,7 @@ internal sealed class Outbox : IThreadPoolWorkItem
 {
     private readonly ConcurrentQueue<object> _queue = new();
     private readonly IActorRef _target;
+    private readonly string _path;
     private readonly IActorRef _replyTo;
     private readonly ClientRuntime _runtime;
     private readonly int _maxCalls;
@@ -24,9 +25,10 @@ internal sealed class Outbox : IThreadPoolWorkItem
     private int _scheduled;
     private int _inFlight;
 
-    public Outbox(IActorRef target, ClientRuntime runtime, int maxCalls, int maxBytes)
+    public Outbox(IActorRef target, string path, ClientRuntime runtime, int maxCalls, int maxBytes)
     {
         _target = target;
+        _path = path;
         _replyTo = runtime.ReplyActor;
         _runtime = runtime;
         _maxCalls = maxCalls;
@@ -36,12 +38,24 @@ internal sealed class Outbox : IThreadPoolWorkItem
     public IActorRef Target => _target;
 
     /// <summary>
-    /// Queues a call. With no other call of this client in flight to the object (a sequential caller) it is
-    /// sent at once on the caller's thread, which saves a thread-pool hop on the latency path; otherwise it
-    /// waits for the flush, with the calls that join it meanwhile.
+    /// Sends a call. Over the direct lane it goes to the connection's writer, which coalesces across objects. Over
+    /// Akka.Remote, with no other call of this client in flight to the object (a sequential caller) it is sent at once
+    /// on the caller's thread, which saves a thread-pool hop on the latency path; otherwise it waits for the flush,
+    /// with the calls that join it meanwhile.
     /// </summary>
-    public void Enqueue(CallRequest call)
+    /// <param name="call">The call.</param>
+    /// <param name="wait">How long the caller may wait for room under the lane's cap of outstanding calls.</param>
+    public void Enqueue(CallRequest call, TimeSpan wait)
     {
+        if (_runtime.Lane is { } lane)
+        {
+            Interlocked.Increment(ref _inFlight);
+            if (lane.Send(_path, call, wait) is { } error)
+            {
+                _runtime.FailPending(call.CallId, error);
+            }
+            return;
+        }
         if (Interlocked.Increment(ref _inFlight) == 1 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
         {
             _queue.Enqueue(call);
@@ -55,7 +69,15 @@ internal sealed class Outbox : IThreadPoolWorkItem
     public void Completed() => Interlocked.Decrement(ref _inFlight);
 
     /// <summary>Withdraws a call; sent after every call queued before it, so it never overtakes the call it cancels.</summary>
-    public void Cancel(long callId) => Add(new CancelCall(_runtime.Session, callId));
+    public void Cancel(long callId)
+    {
+        if (_runtime.Lane is { } lane)
+        {
+            lane.Cancel(_path, callId);
+            return;
+        }
+        Add(new CancelCall(_runtime.Session, callId));
+    }
 
     private void Add(object item)
     {

@@ -36,13 +36,17 @@ internal static class ResultConverter<T>
     public static readonly Func<object?, object?> Instance = ValueConverter.For(typeof(T));
 }
 
-/// <summary>A pending call whose task is the proxy method's <c>Task&lt;T&gt;</c>; completions run asynchronously, off the reply actor.</summary>
+/// <summary>
+/// A pending call whose task is the proxy method's <c>Task&lt;T&gt;</c>. Over Akka.Remote its continuations run on the
+/// thread pool, off the reply actor. Over the direct lane they run on the lane's reader thread, which saves a thread
+/// hop per call; the lane hands its reading to a new thread when a caller holds the reader too long.
+/// </summary>
 internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 {
     private CancellationTokenRegistration _registration;
     private CancellationToken _cancellationToken;
 
-    public PendingCall() : base(TaskCreationOptions.RunContinuationsAsynchronously)
+    public PendingCall(bool inline) : base(inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously)
     {
     }
 

@@ -158,3 +158,5 @@ public abstract class DictContract<TFixture>(TFixture fixture) : IClassFixture<T
 public sealed class DictLocalSpec(LocalSession fixture) : DictContract<LocalSession>(fixture);
 
 public sealed class DictRemoteSpec(RemoteSession fixture) : DictContract<RemoteSession>(fixture);
+
+public sealed class DictAkkaRemoteSpec(AkkaRemoteSession fixture) : DictContract<AkkaRemoteSession>(fixture);

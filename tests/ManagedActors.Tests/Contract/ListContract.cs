@@ -198,3 +198,5 @@ public abstract class ListContract<TFixture>(TFixture fixture) : IClassFixture<T
 public sealed class ListLocalSpec(LocalSession fixture) : ListContract<LocalSession>(fixture);
 
 public sealed class ListRemoteSpec(RemoteSession fixture) : ListContract<RemoteSession>(fixture);
+
+public sealed class ListAkkaRemoteSpec(AkkaRemoteSession fixture) : ListContract<AkkaRemoteSession>(fixture);

@@ -98,3 +98,5 @@ public abstract class NamespaceAndValueContract<TFixture>(TFixture fixture) : IC
 public sealed class NamespaceAndValueLocalSpec(LocalSession fixture) : NamespaceAndValueContract<LocalSession>(fixture);
 
 public sealed class NamespaceAndValueRemoteSpec(RemoteSession fixture) : NamespaceAndValueContract<RemoteSession>(fixture);
+
+public sealed class NamespaceAndValueAkkaRemoteSpec(AkkaRemoteSession fixture) : NamespaceAndValueContract<AkkaRemoteSession>(fixture);

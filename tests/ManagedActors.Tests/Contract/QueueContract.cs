@@ -155,3 +155,5 @@ public abstract class QueueContract<TFixture>(TFixture fixture) : IClassFixture<
 public sealed class QueueLocalSpec(LocalSession fixture) : QueueContract<LocalSession>(fixture);
 
 public sealed class QueueRemoteSpec(RemoteSession fixture) : QueueContract<RemoteSession>(fixture);
+
+public sealed class QueueAkkaRemoteSpec(AkkaRemoteSession fixture) : QueueContract<AkkaRemoteSession>(fixture);

@@ -295,3 +295,5 @@ public abstract class SetAndSynchronizationContract<TFixture>(TFixture fixture) 
 public sealed class SetAndSynchronizationLocalSpec(LocalSession fixture) : SetAndSynchronizationContract<LocalSession>(fixture);
 
 public sealed class SetAndSynchronizationRemoteSpec(RemoteSession fixture) : SetAndSynchronizationContract<RemoteSession>(fixture);
+
+public sealed class SetAndSynchronizationAkkaRemoteSpec(AkkaRemoteSession fixture) : SetAndSynchronizationContract<AkkaRemoteSession>(fixture);

@@ -35,10 +35,12 @@ public sealed class LocalSession : SessionFixture
     }
 }
 
-/// <summary>Calls through a client in a separate ActorSystem, over Akka.Remote on loopback.</summary>
-public sealed class RemoteSession : SessionFixture
+/// <summary>Calls through a client in a separate ActorSystem, on the default transport: the direct lane on loopback.</summary>
+public class RemoteSession : SessionFixture
 {
     private ManagerClient? _client;
+
+    protected virtual CallTransport Transport => CallTransport.Direct;
 
     public override async Task InitializeAsync()
     {
@@ -48,7 +50,12 @@ public sealed class RemoteSession : SessionFixture
             Config = TestHocon,
             TrustedAssemblies = [typeof(SessionFixture).Assembly],
             CallTimeout = TimeSpan.FromSeconds(20),
+            Transport = Transport,
         });
+        if ((_client.Runtime.Lane is not null) != (Transport == CallTransport.Direct))
+        {
+            throw new InvalidOperationException($"The client was to call over {Transport}, and does not.");
+        }
         Session = _client;
     }
 
@@ -60,6 +67,12 @@ public sealed class RemoteSession : SessionFixture
         }
         await base.DisposeAsync();
     }
+}
+
+/// <summary>Calls through a client in a separate ActorSystem over Akka.Remote, the transport every message of the protocol can take.</summary>
+public sealed class AkkaRemoteSession : RemoteSession
+{
+    protected override CallTransport Transport => CallTransport.AkkaRemote;
 }
 
 /// <summary>A manager and the session a spec calls it through: its own, or a client's in another ActorSystem.</summary>

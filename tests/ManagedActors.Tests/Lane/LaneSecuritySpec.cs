@@ -1,0 +1,172 @@
+using System.Security.Cryptography;
+using ManagedActors.Protocol;
+using ManagedActors.Proxies;
+using ManagedActors.Tests.Support;
+using Xunit;
+
+namespace ManagedActors.Tests.Lane;
+
+/// <summary>
+/// The data port attacked from a bare socket: nothing is read as a call before the connection proves a session and the
+/// authkey, and a proven connection that sends garbage is closed without harm to the host or to other clients.
+/// </summary>
+public sealed class LaneSecuritySpec : IAsyncLifetime
+{
+    private Manager _manager = null!;
+    private ManagerClient _client = null!;
+
+    public async Task InitializeAsync()
+    {
+        _manager = await Manager.StartAsync(SessionFixture.Options with
+        {
+            Config = SessionFixture.TestHocon + "\nmanaged-actors.handshake-timeout = 2s",
+        });
+        // A client on Akka.Remote: its session has no lane, so a raw socket can try to open one for it.
+        _client = await Manager.ConnectAsync(_manager.Address, _manager.AuthKey, new ClientOptions { Transport = CallTransport.AkkaRemote });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _client.DisposeAsync();
+        await _manager.DisposeAsync();
+    }
+
+    private int Port => _manager.Host.Context.Lane.Port;
+
+    private Guid ClientSession => _client.Runtime.Session;
+
+    [Fact]
+    public async Task A_connection_that_proves_nothing_is_closed_after_the_handshake_timeout()
+    {
+        using var lane = RawLane.Connect(Port);
+        lane.ReadChallenge();
+        var started = DateTime.UtcNow;
+        Assert.True(lane.IsClosedByHost(), "The host kept a silent connection open.");
+        Assert.InRange(DateTime.UtcNow - started, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+        await AssertHostServesAsync();
+    }
+
+    [Fact]
+    public async Task A_calls_frame_sent_instead_of_a_proof_is_never_delivered()
+    {
+        var dict = await _client.DictAsync<string, int>("guarded");
+        await dict.SetAsync("k", 1);
+        var path = ((ManagedProxy)(object)dict).Reference.ActorPath;
+        using var lane = RawLane.Connect(Port);
+        lane.ReadChallenge();
+        // A "clear" call with no handshake: read as a proof, refused, the connection closed.
+        lane.SendCalls(path, new CallRequest(1, 1, [0]), new CallRequest(2, 2, [0]), new CallRequest(3, 3, [0]));
+        Assert.True(lane.IsClosedByHost());
+        Assert.Equal(1, await dict.GetAsync("k"));
+    }
+
+    [Fact]
+    public async Task A_proof_under_another_key_is_refused_and_leaves_the_session_without_a_lane()
+    {
+        using (var lane = RawLane.Connect(Port))
+        {
+            var nonce = lane.ReadChallenge();
+            lane.SendProof(ClientSession, LaneFrames.Mac(RandomNumberGenerator.GetBytes(32), nonce, ClientSession));
+            Assert.Equal(-1, lane.Stream.ReadByte());
+        }
+        // The session is still free for a lane opened with the key.
+        var (proven, answer) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        using (proven)
+        {
+            Assert.Equal(LaneFrames.Accepted, answer);
+        }
+        await Task.CompletedTask;
+    }
+
+    [Fact]
+    public void A_proof_for_an_unknown_session_or_a_replayed_one_is_refused()
+    {
+        var (unknown, refused) = RawLane.Open(Port, Guid.NewGuid(), _manager.AuthKey);
+        using (unknown)
+        {
+            Assert.Equal(-1, refused);
+        }
+        var (first, accepted) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        using (first)
+        {
+            Assert.Equal(LaneFrames.Accepted, accepted);
+            // A session has one lane: a second connection presenting it (a stolen token, even with the key) is refused.
+            var (second, again) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+            using (second)
+            {
+                Assert.Equal(-1, again);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_proven_lane_reaches_only_objects_and_unknown_methods_are_faults()
+    {
+        var dict = await _client.DictAsync<string, int>("reachable");
+        var path = ((ManagedProxy)(object)dict).Reference.ActorPath;
+        var (lane, answer) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        using (lane)
+        {
+            Assert.Equal(LaneFrames.Accepted, answer);
+            lane.SendCalls(path, new CallRequest(7, 0x1234567, [0]));
+            var unknownMethod = Assert.Single(lane.ReadResults().Items);
+            Assert.True(unknownMethod.IsFault);
+            Assert.Equal(typeof(UnknownMethodException).FullName, FaultInfo.Decode(unknownMethod.Payload).TypeName);
+            // The gatekeeper and the session monitor are not objects: the frame is answered, never delivered.
+            foreach (var target in (string[])[HostPaths.Gatekeeper(_manager.Address), HostPaths.Gatekeeper(_manager.Address) + "/sessions", "akka://managed-actors/system/deadLetters"])
+            {
+                lane.SendCalls(target, new CallRequest(8, 1, [0]));
+                var refused = Assert.Single(lane.ReadResults().Items);
+                Assert.Equal(typeof(ObjectNotFoundException).FullName, FaultInfo.Decode(refused.Payload).TypeName);
+            }
+        }
+        await AssertHostServesAsync();
+    }
+
+    [Theory]
+    [InlineData("unknown kind")]
+    [InlineData("results from a client")]
+    [InlineData("truncated calls")]
+    [InlineData("oversized length")]
+    [InlineData("zero length")]
+    public async Task A_proven_lane_that_sends_garbage_is_closed_and_the_host_serves_on(string garbage)
+    {
+        var (lane, answer) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        using (lane)
+        {
+            Assert.Equal(LaneFrames.Accepted, answer);
+            switch (garbage)
+            {
+                case "unknown kind":
+                    lane.SendFrame(99, [1, 2, 3]);
+                    break;
+                case "results from a client":
+                    lane.SendFrame(LaneFrames.ResultsKind, [0]);
+                    break;
+                case "truncated calls":
+                    lane.SendFrame(LaneFrames.CallsKind, [10, (byte)'a', 5, 1]);
+                    break;
+                case "oversized length":
+                    lane.Stream.Write([0xFF, 0xFF, 0xFF, 0x7F, LaneFrames.CallsKind]);
+                    break;
+                default:
+                    lane.Stream.Write([0, 0, 0, 0]);
+                    break;
+            }
+            Assert.True(lane.IsClosedByHost(), $"The host kept a lane open after {garbage}.");
+        }
+        await AssertHostServesAsync();
+    }
+
+    /// <summary>The host still serves new clients, over Akka.Remote and over a direct lane (a lane that broke ended its session).</summary>
+    private async Task AssertHostServesAsync()
+    {
+        await using var akka = await Manager.ConnectAsync(_manager.Address, _manager.AuthKey, new ClientOptions { Transport = CallTransport.AkkaRemote });
+        var dict = await akka.DictAsync<string, int>("alive");
+        await dict.SetAsync("k", 2);
+        await using var direct = await Manager.ConnectAsync(_manager.Address, _manager.AuthKey);
+        Assert.NotNull(direct.Runtime.Lane);
+        var same = await direct.DictAsync<string, int>("alive");
+        Assert.Equal(2, await same.GetAsync("k"));
+    }
+}
