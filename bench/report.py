@@ -58,52 +58,85 @@ def main():
     out.append("86,000 to 130,000): compare the ratios within one run, as this page does.\n")
 
     out.append("## Throughput (operations per second)\n")
-    out.append("| workload | clients | ManagedActors | Python Manager | ratio | raw Akka echo |")
-    out.append("|---|---|---|---|---|---|")
+    out.append("ManagedActors on its two call transports: `direct` (the default: the host's data port) and `akka-remote`.\n")
+    out.append("| workload | clients | ManagedActors direct | ManagedActors akka-remote | Python Manager | direct / Python | raw Akka echo |")
+    out.append("|---|---|---|---|---|---|---|")
     clients = sorted({r["clients"] for r in rows if r["workload"] in ("dict_set_get", "list_append")})
     for workload, label in (("dict_set_get", "dict set+get"), ("list_append", "list append")):
         for c in clients:
-            ma, py = ops("managedactors", workload, c), ops("python-manager", workload, c)
-            out.append(f"| {label} | {c} | {fmt(ma)} | {fmt(py)} | {ratio(ma, py)} | {fmt(ops('akka-raw-echo', 'echo', c))} |")
-    ma, py = ops("managedactors", "queue_put_get", 2), ops("python-manager", "queue_put_get", 2)
-    out.append(f"| queue items/s, 1 producer + 1 consumer | 2 | {fmt(ma)} | {fmt(py)} | {ratio(ma, py)} | |")
-    ma_r, py_r = by.get(("managedactors", "increment_4_processes", 4)), by.get(("python-manager", "increment_4_processes", 4))
-    if ma_r and py_r:
-        out.append(f"| counter increments from 4 processes | 4 | {fmt(ma_r['ops_per_sec'])} (`IncrementAsync`, lost updates: {ma_r['lost']}) "
-                   f"| {fmt(py_r['ops_per_sec'])} (`d[k] = d.get(k, 0) + 1`, lost updates: {py_r['lost']}) | {ratio(ma_r['ops_per_sec'], py_r['ops_per_sec'])} | |")
+            ma, ak, py = ops("managedactors", workload, c), ops("managedactors-akka", workload, c), ops("python-manager", workload, c)
+            out.append(f"| {label} | {c} | {fmt(ma)} | {fmt(ak)} | {fmt(py)} | {ratio(ma, py)} | {fmt(ops('akka-raw-echo', 'echo', c))} |")
+    ma, ak, py = ops("managedactors", "queue_put_get", 2), ops("managedactors-akka", "queue_put_get", 2), ops("python-manager", "queue_put_get", 2)
+    out.append(f"| queue items/s, 1 producer + 1 consumer | 2 | {fmt(ma)} | {fmt(ak)} | {fmt(py)} | {ratio(ma, py)} | |")
+    rows_incr = [by.get((impl, "increment_4_processes", 4)) for impl in ("managedactors", "managedactors-akka", "python-manager")]
+    if all(rows_incr):
+        ma_r, ak_r, py_r = rows_incr
+        out.append(f"| counter increments from 4 processes (lost updates) | 4 | {fmt(ma_r['ops_per_sec'])} ({ma_r['lost']}) | {fmt(ak_r['ops_per_sec'])} ({ak_r['lost']}) "
+                   f"| {fmt(py_r['ops_per_sec'])} ({py_r['lost']}, `d[k] = d.get(k, 0) + 1`) | {ratio(ma_r['ops_per_sec'], py_r['ops_per_sec'])} | |")
 
     steps = [("akka-raw-ask-json", "Akka Ask, Akka's default JSON serializer"),
              ("akka-raw-ask", "Akka Ask, the protocol's own serializer"),
              ("akka-raw-echo", "Tell + one reply actor per client, the protocol's serializer"),
-             ("managedactors", "ManagedActors dict set+get: the above, plus calls in flight coalesced into one message")]
+             ("managedactors-akka", "ManagedActors dict set+get over Akka.Remote: the above, plus calls in flight coalesced into one message"),
+             ("managedactors", "ManagedActors dict set+get over the direct lane: one connection, no endpoint actors")]
     if any(by.get((impl, "echo", 4)) for impl, _ in steps[:2]):
         out.append("\n## From Akka's defaults to the library's call path (4 client processes, 64 calls in flight each)\n")
         out.append("| path | calls/s | vs previous |")
         out.append("|---|---|---|")
         previous = None
         for impl, label in steps:
-            value = ops(impl, "dict_set_get" if impl == "managedactors" else "echo", 4)
+            value = ops(impl, "echo" if impl.startswith("akka-raw") else "dict_set_get", 4)
             out.append(f"| {label} | {fmt(value)} | {ratio(value, previous) if previous else ''} |")
             previous = value
 
     out.append("\n## Sequential latency (one call in flight, dict set)\n")
+    out.append("`socket-echo` is a bare echo over the direct lane's own framing and thread layout (blocking sockets, a reader")
+    out.append("thread per connection answering on its thread, the caller continuing on the client's reader): the lane's floor.\n")
     out.append("| | p50 µs | p99 µs |")
     out.append("|---|---|---|")
-    for impl, label in (("managedactors", "ManagedActors"), ("akka-raw-echo", "raw Akka echo"), ("python-manager", "Python Manager")):
-        workload = "sequential_latency" if impl == "akka-raw-echo" else "dict_set_sequential"
+    lat = {}
+    for impl, label in (("managedactors", "ManagedActors, direct lane"), ("managedactors-akka", "ManagedActors, Akka.Remote"),
+                        ("socket-echo", "bare socket echo, the lane's framing"), ("akka-raw-echo", "raw Akka echo"), ("python-manager", "Python Manager")):
+        workload = "sequential_latency" if impl in ("akka-raw-echo", "socket-echo") else "dict_set_sequential"
         r = by.get((impl, workload, 1))
         if r:
+            lat[impl] = r["p50_us"]
             out.append(f"| {label} | {r['p50_us']} | {r['p99_us']} |")
-    ma_l, raw_l, py_l = by.get(("managedactors", "dict_set_sequential", 1)), by.get(("akka-raw-echo", "sequential_latency", 1)), by.get(("python-manager", "dict_set_sequential", 1))
-    if ma_l and raw_l and py_l:
-        out.append(f"\nManagedActors' p50 is {100 * (ma_l['p50_us'] / raw_l['p50_us'] - 1):+.0f} % against the raw echo "
-                   f"and {ma_l['p50_us'] / py_l['p50_us']:.1f}x Python's.")
+    if all(k in lat for k in ("managedactors", "python-manager", "socket-echo")):
+        out.append(f"\nOver the direct lane ManagedActors' p50 is {lat['managedactors'] / lat['python-manager']:.2f}x Python's and "
+                   f"{lat['managedactors'] / lat['socket-echo']:.2f}x the bare socket echo"
+                   + (f"; over Akka.Remote {lat['managedactors-akka'] / lat['python-manager']:.1f}x Python's." if "managedactors-akka" in lat else "."))
+
+    seq = [(impl, by.get((impl, "increment_sequential", 1))) for impl in ("managedactors", "managedactors-akka", "python-manager")]
+    if any(r for _, r in seq):
+        out.append("\n## A sequential loop of 10,000 increments, as a user writes it\n")
+        out.append("`await d.IncrementAsync(k, 1)` one after another (one atomic call each) against Python's")
+        out.append("`d[k] = d.get(k, 0) + 1` (two calls each, and it loses updates when processes share the dict).\n")
+        out.append("| | wall time, ms |")
+        out.append("|---|---|")
+        names = {"managedactors": "ManagedActors, direct lane", "managedactors-akka": "ManagedActors, Akka.Remote", "python-manager": "Python Manager"}
+        for impl, r in seq:
+            if r:
+                out.append(f"| {names[impl]} | {r['wall_ms']:,.0f} |")
+
+    flood = by.get(("managedactors", "flood", 1))
+    if flood:
+        out.append("\n## One client firing 1,000,000 calls without awaiting them\n")
+        out.append(f"All answered in {flood['wall_ms'] / 1000:.1f} s; peak working set of the client {flood['client_mb']} MB and of the host "
+                   f"{flood['host_mb']} MB (the client waits in the call past `max-outstanding-calls`, the host stops reading a")
+        out.append("connection whose answers queue up past `max-queued-bytes`).")
+
     try:
         micro = open("bench/results/micro.md").read()
         out.append("\n## Micro-benchmarks\n")
         out.append("Per value for the codec, per message for the serializer, per call for the call path (a whole call through a")
         out.append("proxy to an object in the same process: proxy, codec, outbox, object actor, reply actor; no network).\n")
         out.append(micro)
+    except OSError:
+        pass
+    try:
+        out.append("")
+        out.append(open("bench/history.md").read().rstrip())
     except OSError:
         pass
     print("\n".join(out))

@@ -12,13 +12,13 @@ internal static class Orchestrator
         var seconds = options.Double("seconds", 3);
         var inFlight = options.Int("inflight", 64);
         var clientCounts = options.Get("clients", "1,2,4,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var only = options.Get("only", "raw,steps,latency,dict,list,queue,incr,incr-seq").Split(',').ToHashSet(StringComparer.Ordinal);
+        var only = options.Get("only", "raw,steps,latency,flood,dict,list,queue,incr,incr-seq").Split(',').ToHashSet(StringComparer.Ordinal);
         // Each ManagedActors workload runs once per call transport; the direct lane is the default and keeps the plain name.
         var transports = options.Get("transports", "direct,akka-remote").Split(',');
         var key = RandomNumberGenerator.GetBytes(32);
         var environment = new Dictionary<string, string> { [Roles.KeyVariable] = Convert.ToHexString(key) };
 
-        await WithHost("socket-host", environment, socketAddress => WithHost("raw-host", environment, rawAddress => WithHost("host", environment, async address =>
+        await WithHost("socket-host", environment, (socketAddress, _) => WithHost("raw-host", environment, (rawAddress, _) => WithHost("host", environment, async (address, hostProcess) =>
         {
             if (only.Contains("latency"))
             {
@@ -57,6 +57,16 @@ internal static class Orchestrator
                     var results = await Clients("raw-client", rawAddress, environment, 4, ["--workload", "throughput", "--variant", variant, "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
                     Emit(new Figure("akka-raw-" + variant, "echo", 4, inFlight, Aggregate(results)));
                 }
+            }
+            if (only.Contains("flood"))
+            {
+                // One client fires a million calls without awaiting them: both processes' memory must stay bounded.
+                const int calls = 1_000_000;
+                var parts = (await Clients("client", address, environment, 1, ["--workload", "flood", "--count", Str(calls)])).Single().Split(' ');
+                hostProcess.Refresh();
+                var wallMs = double.Parse(parts[0], CultureInfo.InvariantCulture);
+                Emit(new Figure("managedactors", "flood", 1, 0, calls / (wallMs / 1000), WallMs: wallMs,
+                    ClientMb: double.Parse(parts[1], CultureInfo.InvariantCulture), HostMb: hostProcess.PeakWorkingSet64 / 1048576.0));
             }
             foreach (var transport in transports)
             {
@@ -142,13 +152,13 @@ internal static class Orchestrator
         return (double.Parse(parts[0], CultureInfo.InvariantCulture), double.Parse(parts[1], CultureInfo.InvariantCulture));
     }
 
-    private static async Task WithHost(string role, Dictionary<string, string> environment, Func<string, Task> body)
+    private static async Task WithHost(string role, Dictionary<string, string> environment, Func<string, Process, Task> body)
     {
         using var host = Child.Start(role, [], environment);
         try
         {
             var address = await Child.ReadLineStartingAsync(host, "ADDRESS ", TimeSpan.FromSeconds(60));
-            await body(address);
+            await body(address, host);
         }
         finally
         {

@@ -23,7 +23,7 @@ return command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,latency,raw,steps] [--transports direct,akka-remote]");
+    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps] [--transports direct,akka-remote]");
     return 2;
 }
 
@@ -49,13 +49,15 @@ namespace ManagedActors.LoadDriver
     }
 
     /// <summary>One figure of a run.</summary>
-    internal sealed record Figure(string Impl, string Workload, int Clients, int InFlight, double OpsPerSec, double? P50Us = null, double? P99Us = null, long? Lost = null, double? WallMs = null)
+    internal sealed record Figure(string Impl, string Workload, int Clients, int InFlight, double OpsPerSec, double? P50Us = null, double? P99Us = null, long? Lost = null, double? WallMs = null, double? ClientMb = null, double? HostMb = null)
     {
         public string ToJson() => JsonSerializer.Serialize(new
         {
             impl = Impl, workload = Workload, clients = Clients, inflight = InFlight, ops_per_sec = Math.Round(OpsPerSec),
             p50_us = P50Us is { } p50 ? Math.Round(p50, 1) : (double?)null, p99_us = P99Us is { } p99 ? Math.Round(p99, 1) : (double?)null, lost = Lost,
             wall_ms = WallMs is { } wall ? Math.Round(wall, 1) : (double?)null,
+            client_mb = ClientMb is { } client ? Math.Round(client) : (double?)null,
+            host_mb = HostMb is { } host ? Math.Round(host) : (double?)null,
         });
     }
 

@@ -39,6 +39,7 @@ internal static class Roles
             "latency" => await Latency(client, options.Int("count", 20000), startAt),
             "incr" => await Increments(client, options.Get("counter", "bench-incr"), inFlight, options.Int("count", 10000), startAt),
             "incr-seq" => await SequentialIncrements(client, options.Int("count", 10000)),
+            "flood" => await Flood(client, options.Int("count", 1_000_000)),
             "queue-put" => await QueuePut(client, inFlight, options.Int("count", 100000), startAt),
             "queue-get" => await QueueGet(client, inFlight, options.Int("count", 100000), startAt),
             _ => throw new ArgumentException("unknown workload " + workload),
@@ -125,6 +126,28 @@ internal static class Roles
         }
         Array.Sort(samples);
         return string.Create(CultureInfo.InvariantCulture, $"{samples[count / 2]:F1} {samples[(int)(count * 0.99)]:F1}");
+    }
+
+    /// <summary>
+    /// Fires <paramref name="count"/> sets without awaiting any, then awaits one get that is answered after all of them;
+    /// "wall-ms peak-working-set-mb". The cap on calls in flight is what keeps the client's memory bounded.
+    /// </summary>
+    private static async Task<string> Flood(ManagerSession session, int count)
+    {
+        var dict = await session.DictAsync<string, int>("bench-flood");
+        var stopwatch = Stopwatch.StartNew();
+        for (var i = 0; i < count; i++)
+        {
+            _ = dict.SetAsync("k" + (i & 1023).ToString(CultureInfo.InvariantCulture), i);
+        }
+        var last = await dict.GetAsync("k" + ((count - 1) & 1023).ToString(CultureInfo.InvariantCulture));
+        if (last != count - 1)
+        {
+            throw new InvalidOperationException($"The last set was not applied last ({last}).");
+        }
+        var wall = stopwatch.Elapsed.TotalMilliseconds;
+        using var self = Process.GetCurrentProcess();
+        return string.Create(CultureInfo.InvariantCulture, $"{wall:F1} {self.PeakWorkingSet64 / 1048576.0:F0}");
     }
 
     private static async Task<string> SequentialIncrements(ManagerSession session, int count)

@@ -158,6 +158,27 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
         await AssertHostServesAsync();
     }
 
+    [Fact]
+    public async Task A_lane_that_dies_inside_a_frame_ends_its_session_and_delivers_nothing()
+    {
+        var dict = await _client.DictAsync<string, int>("half");
+        await dict.SetAsync("k", 1);
+        var path = ((ManagedProxy)(object)dict).Reference.ActorPath;
+        var (lane, answer) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        Assert.Equal(LaneFrames.Accepted, answer);
+        using (var w = new WireWriter())
+        {
+            LaneFrames.WriteCalls(w, path, [new CallRequest(1, 1, [0])], 0, 1);
+            // The process dies after writing half of its frame.
+            lane.Stream.Write(w.WrittenSpan[..(w.Length / 2)]);
+        }
+        lane.Dispose();
+        await Bounded.EventuallyAsync(() => Task.FromResult(!_manager.Host.Context.Sessions.IsValid(ClientSession)), "the session to end");
+        await AssertHostServesAsync();
+        await using var reader = await Manager.ConnectAsync(_manager.Address, _manager.AuthKey);
+        Assert.Equal(1, await (await reader.DictAsync<string, int>("half")).GetAsync("k"));
+    }
+
     /// <summary>The host still serves new clients, over Akka.Remote and over a direct lane (a lane that broke ended its session).</summary>
     private async Task AssertHostServesAsync()
     {
