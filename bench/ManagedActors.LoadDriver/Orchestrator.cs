@@ -142,7 +142,9 @@ internal static class Orchestrator
 
     private static string Str(double value) => value.ToString(CultureInfo.InvariantCulture);
 
-    private static string StartAt() => DateTimeOffset.UtcNow.AddSeconds(4).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+    /// <summary>When the measurement window opens: after every client process started, connected and warmed up under load.</summary>
+    private static string StartAt(int clients = 1) =>
+        DateTimeOffset.UtcNow.AddSeconds(4 + 0.75 * clients).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
 
     private static void Emit(Figure figure) => Console.WriteLine(figure.ToJson());
 
@@ -169,7 +171,7 @@ internal static class Orchestrator
 
     private static async Task<string[]> Clients(string role, string address, Dictionary<string, string> environment, int count, string[] args)
     {
-        var startAt = StartAt();
+        var startAt = StartAt(count);
         return await Task.WhenAll(Enumerable.Range(0, count).Select(i => Client(role, address, environment, i, [.. args, "--start-at", startAt])));
     }
 

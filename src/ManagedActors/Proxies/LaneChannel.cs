@@ -28,8 +28,12 @@ internal sealed class LaneChannel : IDisposable
     private Thread? _reader;
     private long _completingSince;
 
-    /// <summary>How long a caller continuing on the reader thread may hold it before reading moves to a new thread.</summary>
-    public const int StallMilliseconds = 20;
+    /// <summary>
+    /// How long a caller continuing on the reader thread may hold it before reading moves to a new thread. Long enough
+    /// that a thread merely waiting for a core on a loaded machine keeps its batch (a move writes the batch's calls as
+    /// they come, and the smaller frames persist: at 20 ms, 8 busy clients on 2 cores fell from 64 calls per write to 5).
+    /// </summary>
+    public const int StallMilliseconds = 200;
 
     private LaneChannel(Stream stream, ClientRuntime runtime)
     {

@@ -1,7 +1,7 @@
 namespace ManagedActors.Proxies;
 
 /// <summary>
-/// Looks at every open lane of the process each <see cref="LaneChannel.StallMilliseconds"/> and moves the reading of a
+/// Looks at every open lane of the process every 50 ms and moves the reading of a
 /// lane whose caller holds its reader thread to a new thread. It has a thread of its own, not a timer on the thread
 /// pool: a caller that blocks the reader often blocks pool threads too, and the rescue must not wait for the pool.
 /// The thread runs while some lane is open.
@@ -38,7 +38,7 @@ internal static class LaneWatchdog
         var lanes = new List<LaneChannel>();
         while (true)
         {
-            Thread.Sleep(LaneChannel.StallMilliseconds);
+            Thread.Sleep(50);
             lock (Gate)
             {
                 if (Lanes.Count == 0)
