@@ -36,7 +36,7 @@ internal sealed partial class ClientRuntime
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            pending.Start(0, long.MaxValue, method, proxy.Outbox, this, cancellationToken);
+            pending.Start(0, long.MaxValue, method, proxy, this, cancellationToken);
             pending.SetCancelled();
             return;
         }

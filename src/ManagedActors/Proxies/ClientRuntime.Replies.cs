@@ -104,7 +104,7 @@ internal sealed partial class ClientRuntime
             }
             call.SetError(Volatile.Read(ref _state) == HostGone
                 ? new HostUnavailableException($"The host at {HostAddress} is unreachable; {call.Method.Contract} got no answer.")
-                : new TimeoutException($"{call.Method.Contract} got no answer from {call.Target.Path.Address} in time ({Settings.CallTimeout.TotalSeconds:0.###} s default; set per call with WithTimeout)."));
+                : new TimeoutException($"{call.Method.Contract} on {call.Proxy} got no answer from {call.Target.Path.Address} in time ({Settings.CallTimeout.TotalSeconds:0.###} s default; set per call with WithTimeout)."));
         }
     }
 

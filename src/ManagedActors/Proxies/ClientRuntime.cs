@@ -137,7 +137,7 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
         var cancellationToken = method.CancellationIndex >= 0 && args[method.CancellationIndex] is CancellationToken token ? token : default;
         if (cancellationToken.IsCancellationRequested)
         {
-            pending.Start(0, long.MaxValue, method, proxy.Outbox, this, cancellationToken);
+            pending.Start(0, long.MaxValue, method, proxy, this, cancellationToken);
             pending.SetCancelled();
             return pending.Task;
         }
@@ -169,7 +169,7 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
             return;
         }
         var callId = Interlocked.Increment(ref _nextCallId);
-        pending.Start(callId, Deadline(method, args, proxy.Timeout), method, proxy.Outbox, this, cancellationToken);
+        pending.Start(callId, Deadline(method, args, proxy.Timeout), method, proxy, this, cancellationToken);
         _pending[callId] = pending;
         proxy.Outbox.Enqueue(new CallRequest(callId, method.Id, payload), proxy.Timeout ?? Settings.CallTimeout);
     }

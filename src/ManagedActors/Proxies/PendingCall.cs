@@ -16,10 +16,17 @@ internal interface IPendingCall
 
     Outbox Outbox { get; }
 
+    /// <summary>The proxy the call was made through, kept reachable until the call is answered.</summary>
+    ManagedProxy? Proxy { get; }
+
     /// <summary>The client cancelled a blocking call and waits for the host to confirm, so no item is lost.</summary>
     bool CancelRequested { get; set; }
 
-    void Start(long callId, long deadline, ClientMethod method, Outbox outbox, ClientRuntime runtime, CancellationToken cancellationToken);
+    /// <summary>
+    /// Starts the call made through <paramref name="proxy"/>, which the call keeps reachable until it is answered: a
+    /// proxy collected meanwhile would let its object go on the host before the call reaches it.
+    /// </summary>
+    void Start(long callId, long deadline, ClientMethod method, ManagedProxy proxy, ClientRuntime runtime, CancellationToken cancellationToken);
 
     void SetValue(object? value);
 
@@ -45,6 +52,7 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 {
     private CancellationTokenRegistration _registration;
     private CancellationToken _cancellationToken;
+    private ManagedProxy? _proxy;
 
     public PendingCall(bool inline) : base(inline ? TaskCreationOptions.None : TaskCreationOptions.RunContinuationsAsynchronously)
     {
@@ -60,16 +68,19 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 
     public Outbox Outbox { get; private set; } = null!;
 
+    public ManagedProxy? Proxy => _proxy;
+
     public bool CancelRequested { get; set; }
 
     Task IPendingCall.Task => Task;
 
-    public void Start(long callId, long deadline, ClientMethod method, Outbox outbox, ClientRuntime runtime, CancellationToken cancellationToken)
+    public void Start(long callId, long deadline, ClientMethod method, ManagedProxy proxy, ClientRuntime runtime, CancellationToken cancellationToken)
     {
         CallId = callId;
         Deadline = deadline;
         Method = method;
-        Outbox = outbox;
+        Outbox = proxy.Outbox;
+        _proxy = proxy;
         _cancellationToken = cancellationToken;
         if (cancellationToken.CanBeCanceled)
         {
