@@ -144,7 +144,9 @@ internal sealed class LaneChannel : IDisposable
     {
         if (!Acquire(wait))
         {
-            return new TimeoutException($"The call waited {wait.TotalSeconds:0.###} s for one of the {_maxOutstanding} calls outstanding on the connection to be answered (managed-actors.direct.max-outstanding-calls).");
+            return Volatile.Read(ref _closed) != 0
+                ? new HostUnavailableException("The connection to the host was lost while the call waited for room.")
+                : new TimeoutException($"The call waited {wait.TotalSeconds:0.###} s for one of the {_maxOutstanding} calls outstanding on the connection to be answered (managed-actors.direct.max-outstanding-calls).");
         }
         if (_writer.Write(new LaneItem(target, call, 0)))
         {
