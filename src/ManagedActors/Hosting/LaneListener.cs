@@ -186,7 +186,7 @@ internal sealed class LaneListener : IDisposable
         {
             return actor;
         }
-        if (path != _directoryPath && !path.StartsWith(_directoryPath + "/", StringComparison.Ordinal))
+        if (path != _directoryPath && !(path.StartsWith(_directoryPath + "/", StringComparison.Ordinal) && IsPlainDescendant(path)))
         {
             return null;
         }
@@ -196,6 +196,29 @@ internal sealed class LaneListener : IDisposable
         }
         // An object that is gone resolves to a reference whose messages become dead letters, which the directory answers.
         return _routes[path] = _system.Provider.ResolveActorRef(path);
+    }
+
+    /// <summary>
+    /// Whether every element under the directory is a plain name: Akka resolves <c>..</c> to the parent, so
+    /// <c>directory/../sessions</c> would reach the session monitor.
+    /// </summary>
+    private bool IsPlainDescendant(string path)
+    {
+        var rest = path.AsSpan(_directoryPath.Length + 1);
+        var uid = rest.IndexOf('#');
+        if (uid >= 0)
+        {
+            rest = rest[..uid];
+        }
+        foreach (var range in rest.Split('/'))
+        {
+            var element = rest[range];
+            if (element.IsEmpty || element.SequenceEqual(".") || element.SequenceEqual(".."))
+            {
+                return false;
+            }
+        }
+        return true;
     }
 
     /// <summary>A connection ended: its session ends too, and the objects let go of what it held.</summary>

@@ -113,7 +113,9 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
             Assert.True(unknownMethod.IsFault);
             Assert.Equal(typeof(UnknownMethodException).FullName, FaultInfo.Decode(unknownMethod.Payload).TypeName);
             // The gatekeeper and the session monitor are not objects: the frame is answered, never delivered.
-            foreach (var target in (string[])[HostPaths.Gatekeeper(_manager.Address), HostPaths.Gatekeeper(_manager.Address) + "/sessions", "akka://managed-actors/system/deadLetters"])
+            var directory = HostPaths.Directory(_manager.Address);
+            foreach (var target in (string[])[HostPaths.Gatekeeper(_manager.Address), HostPaths.Gatekeeper(_manager.Address) + "/sessions",
+                "akka://managed-actors/system/deadLetters", directory + "/../sessions", directory + "/o1/../../sessions", directory + "//", directory + "/./x"])
             {
                 lane.SendCalls(target, new CallRequest(8, 1, [0]));
                 var refused = Assert.Single(lane.ReadResults().Items);
