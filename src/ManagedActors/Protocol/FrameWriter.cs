@@ -39,9 +39,6 @@ internal sealed class FrameWriter<T> : IDisposable
         _failed = failed;
     }
 
-    /// <summary>Frames handed over to the stream so far, and the writes they took: their ratio is how well frames coalesce.</summary>
-    public (long Items, long Writes) Counts { get; private set; }
-
     /// <summary>Queues <paramref name="item"/>, writing it (and what queues behind it) now when no write is under way; false once closed.</summary>
     public bool Write(T item)
     {
@@ -198,8 +195,6 @@ internal sealed class FrameWriter<T> : IDisposable
                 _buffer.Clear();
                 _encode(_buffer, batch);
                 _stream.Write(_buffer.WrittenSpan);
-                var (items, writes) = Counts;
-                Counts = (items + batch.Count, writes + 1);
             }
             catch (Exception e)
             {

@@ -42,6 +42,16 @@ internal static class LaneFrames
         return HMACSHA256.HashData(authKey, message);
     }
 
+    /// <summary>The client's answer to the challenge: magic, session, and <paramref name="mac"/> (see <see cref="Mac"/>).</summary>
+    public static byte[] Proof(Guid session, ReadOnlySpan<byte> mac)
+    {
+        var proof = new byte[ProofLength];
+        Magic.CopyTo(proof);
+        session.TryWriteBytes(proof.AsSpan(4));
+        mac.CopyTo(proof.AsSpan(4 + SessionLength));
+        return proof;
+    }
+
     /// <summary>Appends a frame of calls to the object at <paramref name="target"/> (its actor path).</summary>
     public static void WriteCalls(WireWriter w, string target, IReadOnlyList<CallRequest> calls, int from, int count)
     {

@@ -47,9 +47,6 @@ internal sealed class LaneChannel : IDisposable
         _writer = new FrameWriter<LaneItem>(stream, (w, items) => Encode(w, items, maxCalls, maxBytes), static item => item.Size, long.MaxValue, e => Close(e));
     }
 
-    /// <summary>Frames written and the writes that carried them, for the coalescing figures.</summary>
-    public (long Items, long Writes) Counts => _writer.Counts;
-
     /// <summary>
     /// Connects to the host's data port and proves the session: reads the host's nonce, answers with the session and
     /// the HMAC of both under the authkey, and waits for the host's accept byte.
@@ -108,11 +105,7 @@ internal sealed class LaneChannel : IDisposable
             {
                 throw new IOException("The data port does not speak the ManagedActors lane protocol.");
             }
-            var proof = new byte[LaneFrames.ProofLength];
-            LaneFrames.Magic.CopyTo(proof);
-            session.TryWriteBytes(proof.AsSpan(4));
-            LaneFrames.Mac(authKey, challenge.AsSpan(4), session).CopyTo(proof, 4 + LaneFrames.SessionLength);
-            stream.Write(proof);
+            stream.Write(LaneFrames.Proof(session, LaneFrames.Mac(authKey, challenge.AsSpan(4), session)));
             var answer = stream.ReadByte();
             if (answer != LaneFrames.Accepted)
             {

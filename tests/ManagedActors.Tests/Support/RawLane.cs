@@ -48,11 +48,7 @@ internal sealed class RawLane : IDisposable
 
     public void SendProof(Guid session, byte[] mac)
     {
-        var proof = new byte[LaneFrames.ProofLength];
-        LaneFrames.Magic.CopyTo(proof);
-        session.TryWriteBytes(proof.AsSpan(4));
-        mac.CopyTo(proof, 4 + LaneFrames.SessionLength);
-        Stream.Write(proof);
+        Stream.Write(LaneFrames.Proof(session, mac));
     }
 
     public void SendFrame(byte kind, ReadOnlySpan<byte> body)
