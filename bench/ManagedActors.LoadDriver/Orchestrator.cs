@@ -45,7 +45,7 @@ internal static class Orchestrator
             {
                 foreach (var n in clientCounts)
                 {
-                    var results = await Clients("raw-client", rawAddress, environment, n, ["--workload", "throughput", "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
+                    var results = await Measured("raw-client", rawAddress, environment, n, ["--workload", "throughput", "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
                     Emit(new Figure("akka-raw-echo", "echo", n, inFlight, Aggregate(results)));
                 }
             }
@@ -54,7 +54,7 @@ internal static class Orchestrator
                 // The steps from Akka's defaults to the library's call path, at 4 client processes.
                 foreach (var variant in (string[])["ask-json", "ask"])
                 {
-                    var results = await Clients("raw-client", rawAddress, environment, 4, ["--workload", "throughput", "--variant", variant, "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
+                    var results = await Measured("raw-client", rawAddress, environment, 4, ["--workload", "throughput", "--variant", variant, "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
                     Emit(new Figure("akka-raw-" + variant, "echo", 4, inFlight, Aggregate(results)));
                 }
             }
@@ -87,7 +87,7 @@ internal static class Orchestrator
         {
             foreach (var n in clientCounts)
             {
-                var results = await Clients("client", address, environment, n, With("--workload", "dict", "--inflight", Str(inFlight), "--seconds", Str(seconds)));
+                var results = await Measured("client", address, environment, n, With("--workload", "dict", "--inflight", Str(inFlight), "--seconds", Str(seconds)));
                 Emit(new Figure(impl, "dict_set_get", n, inFlight, Aggregate(results)));
             }
         }
@@ -95,7 +95,7 @@ internal static class Orchestrator
         {
             foreach (var n in clientCounts)
             {
-                var results = await Clients("client", address, environment, n, With("--workload", "list", "--inflight", Str(inFlight), "--seconds", Str(seconds)));
+                var results = await Measured("client", address, environment, n, With("--workload", "list", "--inflight", Str(inFlight), "--seconds", Str(seconds)));
                 Emit(new Figure(impl, "list_append", n, inFlight, Aggregate(results)));
             }
         }
@@ -173,6 +173,39 @@ internal static class Orchestrator
     {
         var startAt = StartAt(count);
         return await Task.WhenAll(Enumerable.Range(0, count).Select(i => Client(role, address, environment, i, [.. args, "--start-at", startAt])));
+    }
+
+    /// <summary>
+    /// Throughput clients: each prints READY once warm under load; when all have, each is told to open its window a
+    /// second later (<see cref="Window"/>).
+    /// </summary>
+    private static async Task<string[]> Measured(string role, string address, Dictionary<string, string> environment, int count, string[] args)
+    {
+        var processes = Enumerable.Range(0, count).Select(i => Child.Start(role, ["--address", address, "--index", Str(i), .. args], environment)).ToList();
+        try
+        {
+            await Task.WhenAll(processes.Select(p => Child.ReadLineStartingAsync(p, "READY", TimeSpan.FromMinutes(2))));
+            var opens = DateTimeOffset.UtcNow.AddSeconds(1).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture);
+            foreach (var process in processes)
+            {
+                await process.StandardInput.WriteLineAsync("GO " + opens);
+                await process.StandardInput.FlushAsync();
+            }
+            var results = await Task.WhenAll(processes.Select(p => Child.ReadLineStartingAsync(p, "RESULT ", TimeSpan.FromMinutes(2))));
+            await Task.WhenAll(processes.Select(p => p.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(30))));
+            return results;
+        }
+        finally
+        {
+            foreach (var process in processes)
+            {
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+                process.Dispose();
+            }
+        }
     }
 
     private static async Task<string> Client(string role, string address, Dictionary<string, string> environment, int index, string[] args)

@@ -67,7 +67,7 @@ namespace ManagedActors.LoadDriver
         public static Process Start(string role, IEnumerable<string> args, IDictionary<string, string>? environment = null)
         {
             var exe = Environment.ProcessPath!;
-            var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = false, UseShellExecute = false };
+            var start = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardInput = true, RedirectStandardError = false, UseShellExecute = false };
             if (Path.GetFileNameWithoutExtension(exe) == "dotnet")
             {
                 start.ArgumentList.Add(typeof(Child).Assembly.Location);

@@ -64,29 +64,20 @@ internal static class RawEcho
         {
             await Call();
         }
-        var startAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(options.Get("start-at", "0"), CultureInfo.InvariantCulture));
-        await Roles.WaitUntil(startAt);
         string result;
         if (options.Get("workload", "throughput") == "latency")
         {
+            var startAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(options.Get("start-at", "0"), CultureInfo.InvariantCulture));
+            await Roles.WaitUntil(startAt);
             result = await Roles.SampleLatency(options.Int("count", 20000), Call);
         }
         else
         {
-            var inFlight = options.Int("inflight", 64);
-            var end = TimeSpan.FromSeconds(options.Double("seconds", 3));
-            var began = DateTimeOffset.UtcNow;
-            var stopwatch = Stopwatch.StartNew();
-            long done = 0;
-            await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async _ =>
+            result = await Window.Start(options.Double("seconds", 3)).MeasureAsync(options.Int("inflight", 64), async _ =>
             {
-                while (stopwatch.Elapsed < end)
-                {
-                    await Call();
-                    Interlocked.Increment(ref done);
-                }
-            }));
-            result = Roles.Window(done, began, stopwatch);
+                await Call();
+                return 1;
+            });
         }
         Console.WriteLine("RESULT " + result);
         await system.Terminate();

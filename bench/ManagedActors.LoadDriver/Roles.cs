@@ -34,8 +34,8 @@ internal static class Roles
         using var coalescing = new Coalescing();
         var result = workload switch
         {
-            "dict" => await Throughput(client, inFlight, seconds, startAt, index, DictSetGet),
-            "list" => await Throughput(client, inFlight, seconds, startAt, index, ListAppend),
+            "dict" => await Throughput(client, inFlight, seconds, index, DictSetGet),
+            "list" => await Throughput(client, inFlight, seconds, index, ListAppend),
             "latency" => await Latency(client, options.Int("count", 20000), startAt),
             "incr" => await Increments(client, options.Get("counter", "bench-incr"), inFlight, options.Int("count", 10000), startAt),
             "incr-seq" => await SequentialIncrements(client, options.Int("count", 10000)),
@@ -49,7 +49,7 @@ internal static class Roles
         return 0;
     }
 
-    private static async Task<Func<int, Task<int>>> DictSetGet(ManagerSession session, int index)
+    private static async Task<Func<int, Task<int>>> DictSetGet(ManagerSession session, int index, Window window)
     {
         var dict = await session.DictAsync<string, int>("bench-dict");
         return async i =>
@@ -61,49 +61,37 @@ internal static class Roles
         };
     }
 
-    private static async Task<Func<int, Task<int>>> ListAppend(ManagerSession session, int index)
+    private static async Task<Func<int, Task<int>>> ListAppend(ManagerSession session, int index, Window window)
     {
         var list = await session.ListAsync<int>("bench-list-" + index.ToString(CultureInfo.InvariantCulture));
         return async i =>
         {
             await list.AppendAsync(i);
+            // Until the window opens the list is cleared now and then: the measured appends start from a short list
+            // however long the warm-up took (as Python's clients start from an empty one).
+            if (!window.Opened && (i & 65535) == 0)
+            {
+                await list.ClearAsync();
+            }
             return 1;
         };
     }
 
     /// <summary>
     /// Runs <paramref name="inFlight"/> loops of the operation from the moment the client is connected until the window
-    /// closes, and counts the operations finished within the window: every client of the run is already under load,
-    /// and its code compiled by the JIT's second tier, when the window opens.
+    /// closes, and counts the operations finished within the window (<see cref="Window"/>): every client of the run is
+    /// already under load, and its code compiled by the JIT's second tier, when the window opens.
     /// </summary>
-    private static async Task<string> Throughput(ManagerSession session, int inFlight, double seconds, DateTimeOffset startAt, int index,
-        Func<ManagerSession, int, Task<Func<int, Task<int>>>> prepare)
+    private static async Task<string> Throughput(ManagerSession session, int inFlight, double seconds, int index,
+        Func<ManagerSession, int, Window, Task<Func<int, Task<int>>>> prepare)
     {
-        var op = await prepare(session, index);
-        var clock = Stopwatch.StartNew();
-        var opens = (startAt - DateTimeOffset.UtcNow).Ticks;
-        var closes = opens + TimeSpan.FromSeconds(seconds).Ticks;
-        long done = 0;
-        await Task.WhenAll(Enumerable.Range(0, inFlight).Select(async loop =>
-        {
-            var i = loop;
-            long now;
-            while ((now = clock.Elapsed.Ticks) < closes)
-            {
-                var n = await op(i);
-                i += inFlight;
-                if (now >= opens)
-                {
-                    Interlocked.Add(ref done, n);
-                }
-            }
-        }));
-        return string.Create(CultureInfo.InvariantCulture,
-            $"{done} {startAt.ToUnixTimeMilliseconds()} {startAt.AddSeconds(seconds).ToUnixTimeMilliseconds()}");
+        var window = Window.Start(seconds);
+        var op = await prepare(session, index, window);
+        return await window.MeasureAsync(inFlight, op);
     }
 
     /// <summary>"operations start-unix-ms end-unix-ms": the orchestrator divides the sum by the union of the windows.</summary>
-    internal static string Window(long done, DateTimeOffset began, Stopwatch stopwatch) =>
+    internal static string WindowResult(long done, DateTimeOffset began, Stopwatch stopwatch) =>
         string.Create(CultureInfo.InvariantCulture, $"{done} {began.ToUnixTimeMilliseconds()} {began.AddTicks(stopwatch.Elapsed.Ticks).ToUnixTimeMilliseconds()}");
 
     private static async Task<string> Latency(ManagerSession session, int count, DateTimeOffset startAt)
@@ -188,7 +176,7 @@ internal static class Roles
                 await dict.IncrementAsync("hits", 1);
             }
         }));
-        return Window(count, began, stopwatch);
+        return WindowResult(count, began, stopwatch);
     }
 
     private static async Task<string> QueuePut(ManagerSession session, int inFlight, int count, DateTimeOffset startAt)

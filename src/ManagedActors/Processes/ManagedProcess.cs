@@ -234,9 +234,14 @@ public sealed class ManagedProcess : IDisposable
         var hook = typeof(ManagedProcess).Assembly.Location;
         var existingHooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");
         start.Environment["DOTNET_STARTUP_HOOKS"] = string.IsNullOrEmpty(existingHooks) ? hook : hook + Path.PathSeparator + existingHooks;
+        // Workers are many processes on the host's cores: idle thread-pool threads that spin before they sleep take the
+        // cores the others need. A value the parent set (in its environment) is passed on unchanged.
+        start.Environment.TryAdd(SpinLimitVariable, "0");
         var process = Process.Start(start) ?? throw new InvalidOperationException("The child process did not start.");
         return new ManagedProcess(process, resultFile, payloadFile, args);
     }
+
+    private const string SpinLimitVariable = "DOTNET_ThreadPool_UnfairSemaphoreSpinLimit";
 
     /// <summary>The command that starts this same program again: the app host, or the dotnet muxer with the same entry assembly and dependency files.</summary>
     private static ProcessStartInfo ChildCommand()

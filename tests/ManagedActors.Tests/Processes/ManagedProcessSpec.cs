@@ -108,7 +108,7 @@ public sealed class ManagedProcessSpec(LocalSession fixture) : IClassFixture<Loc
     }
 
     [Fact]
-    public async Task The_authkey_is_in_the_childs_environment_and_not_on_its_command_line_and_kill_ends_it()
+    public async Task The_authkey_and_the_spin_limit_are_in_the_childs_environment_and_not_on_its_command_line_and_kill_ends_it()
     {
         var started = await Session.QueueAsync<int>();
         var gate = await Session.QueueAsync<string>();
@@ -116,6 +116,10 @@ public sealed class ManagedProcessSpec(LocalSession fixture) : IClassFixture<Loc
         Assert.Equal(child.Pid, await started.GetAsync(ChildLimit).Within(ChildLimit + TimeSpan.FromSeconds(5), "the child to start"));
         var commandLine = (await File.ReadAllTextAsync($"/proc/{child.Pid}/cmdline")).Replace('\0', ' ');
         Assert.DoesNotContain(Convert.ToHexString(fixture.Manager.AuthKey), commandLine, StringComparison.OrdinalIgnoreCase);
+        // Workers do not spin idle thread-pool threads, unless the parent chose otherwise.
+        var environment = (await File.ReadAllTextAsync($"/proc/{child.Pid}/environ")).Split('\0');
+        var spin = Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit") ?? "0";
+        Assert.Contains("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit=" + spin, environment);
         Assert.False(child.HasExited);
         child.Kill();
         await child.WaitForExitAsync().Within(ChildLimit, "the killed child");
