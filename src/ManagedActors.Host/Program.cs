@@ -24,7 +24,11 @@ internal static class Program
         var hostname = new Option<string>("--hostname") { Description = "Address to listen on.", DefaultValueFactory = _ => "127.0.0.1" };
         var assemblies = new Option<FileInfo[]>("--assembly") { Description = "Assembly whose types the host may store (repeatable).", AllowMultipleArgumentsPerToken = true };
         var config = new Option<FileInfo?>("--config") { Description = "HOCON file layered over the defaults (see hocon/host.conf)." };
-        var serve = new Command("serve", "Run a manager host until Ctrl+C or SIGTERM.") { port, hostname, authKeyFile, assemblies, config };
+        var durable = new Option<string?>("--durable")
+        {
+            Description = "Make Durable the default: a SQLite database file (created if missing), or a PostgreSQL connection string (\"Host=...;Database=...\").",
+        };
+        var serve = new Command("serve", "Run a manager host until Ctrl+C or SIGTERM.") { port, hostname, authKeyFile, assemblies, config, durable };
         serve.SetAction(async (parse, cancellationToken) =>
         {
             var key = ReadAuthKey(parse.GetValue(authKeyFile));
@@ -42,6 +46,10 @@ internal static class Program
                     AuthKey = key,
                     Config = parse.GetValue(config) is { } file ? await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false) : null,
                 };
+                if (parse.GetValue(durable) is { Length: > 0 } store)
+                {
+                    options = options with { DurableStore = store, DefaultDurability = Durability.Durable };
+                }
                 // Each assembly's types may be stored, and its [ManagedType] classes are served.
                 foreach (var assembly in (parse.GetValue(assemblies) ?? []).Select(f => Assembly.LoadFrom(f.FullName)))
                 {

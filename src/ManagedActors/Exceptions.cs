@@ -194,3 +194,16 @@ public sealed class InterfaceMismatchException : ManagedActorsException
     /// <summary>The interface the caller asked for.</summary>
     public string RequestedInterface { get; }
 }
+
+/// <summary>
+/// The journal could not keep a batch of calls (the database is read-only, unreachable, or full): none of the batch's
+/// calls is acknowledged, and the object restarts from its journal, so it does not keep their changes either. The
+/// object serves again once the journal accepts writes.
+/// </summary>
+public sealed class PersistenceFailedException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public PersistenceFailedException(string message) : base(message)
+    {
+    }
+}

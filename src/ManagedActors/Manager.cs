@@ -35,7 +35,7 @@ public sealed class Manager : ManagerSession
             options.Hostname,
             options.Port,
             options.AuthKey ?? RandomNumberGenerator.GetBytes(32),
-            Layer(options.Config, options.CallTimeout),
+            Layer(DurabilityLayer(options) + options.Config, options.CallTimeout),
             trusted,
             KindsFor(options));
         return OpenAsync(host, trusted, callTimeout: null, cancellationToken);
@@ -83,6 +83,11 @@ public sealed class Manager : ManagerSession
         var entry = Assembly.GetEntryAssembly();
         return (entry is null ? assemblies : assemblies.Append(entry)).Distinct().ToArray();
     }
+
+    /// <summary>The HOCON of the options' durability settings, ahead of the user's own.</summary>
+    internal static string DurabilityLayer(ManagerOptions options) =>
+        (options.DurableStore is { } store ? Configuration.DurabilitySettings.HoconFor(store) + "\n" : "")
+        + (options.DefaultDurability is { } durability ? $"managed-actors.default-durability = {durability.ToString().ToLowerInvariant()}\n" : "");
 
     internal static string? Layer(string? userHocon, TimeSpan? callTimeout, TimeSpan? handshakeTimeout = null)
     {

@@ -21,6 +21,20 @@ public sealed record ManagerOptions
     public string? Config { get; init; }
 
     /// <summary>
+    /// What an object gets when its factory names no <see cref="Durability"/>; <c>managed-actors.default-durability</c>
+    /// (<see cref="Durability.None"/>) when null. It applies to the kinds that can be journaled; the others stay
+    /// <see cref="Durability.None"/>.
+    /// </summary>
+    public Durability? DefaultDurability { get; init; }
+
+    /// <summary>
+    /// The durable store of <see cref="Durability.Durable"/> objects: a SQLite database file (created if missing; its
+    /// snapshots go to <c>NAME-snapshots.db</c> beside it), or a PostgreSQL connection string (one with <c>Host=</c>).
+    /// Null leaves <c>akka.persistence.journal.sql</c> as the configuration has it (no store by default).
+    /// </summary>
+    public string? DurableStore { get; init; }
+
+    /// <summary>
     /// Assemblies whose types may be stored in managed objects. The entry assembly and the library are always
     /// trusted; any other type is refused before it is deserialized.
     /// </summary>

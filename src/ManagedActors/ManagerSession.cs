@@ -13,7 +13,8 @@ namespace ManagedActors;
 /// <summary>
 /// A connection to a manager's host through which objects are created and found: the embedded
 /// <see cref="Manager"/> and a remote <see cref="ManagerClient"/> alike. A named object is get-or-create:
-/// every process asking for the same name gets the same object.
+/// every process asking for the same name gets the same object. The data factories take a <see cref="Durability"/>
+/// (the host's default when null); an existing object keeps the durability it was created with.
 /// </summary>
 public abstract class ManagerSession : IAsyncDisposable
 {
@@ -41,86 +42,86 @@ public abstract class ManagerSession : IAsyncDisposable
     public string Address { get; }
 
     /// <summary>A list (Python's <c>manager.list()</c>), anonymous or named.</summary>
-    public Task<IManagedList<T>> ListAsync<T>(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedList<T>>(KindNames.List, name, [null], cancellationToken);
+    public Task<IManagedList<T>> ListAsync<T>(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedList<T>>(KindNames.List, name, [null], durability, cancellationToken);
 
     /// <summary>A list filled with <paramref name="items"/> when it is created (<c>manager.list(items)</c>).</summary>
-    public Task<IManagedList<T>> ListAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedList<T>>(KindNames.List, name, [Materialize(items)], cancellationToken);
+    public Task<IManagedList<T>> ListAsync<T>(IEnumerable<T> items, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedList<T>>(KindNames.List, name, [Materialize(items)], durability, cancellationToken);
 
     /// <summary>A dictionary (Python's <c>manager.dict()</c>), anonymous or named.</summary>
-    public Task<IManagedDict<TKey, TValue>> DictAsync<TKey, TValue>(string? name = null, CancellationToken cancellationToken = default)
+    public Task<IManagedDict<TKey, TValue>> DictAsync<TKey, TValue>(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default)
         where TKey : notnull =>
-        OpenAsync<IManagedDict<TKey, TValue>>(KindNames.Dict, name, [null], cancellationToken);
+        OpenAsync<IManagedDict<TKey, TValue>>(KindNames.Dict, name, [null], durability, cancellationToken);
 
     /// <summary>A dictionary filled with <paramref name="entries"/> when it is created (<c>manager.dict(entries)</c>).</summary>
     public Task<IManagedDict<TKey, TValue>> DictAsync<TKey, TValue>(
-        IEnumerable<KeyValuePair<TKey, TValue>> entries, string? name = null, CancellationToken cancellationToken = default)
+        IEnumerable<KeyValuePair<TKey, TValue>> entries, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default)
         where TKey : notnull =>
-        OpenAsync<IManagedDict<TKey, TValue>>(KindNames.Dict, name, [entries.ToArray()], cancellationToken);
+        OpenAsync<IManagedDict<TKey, TValue>>(KindNames.Dict, name, [entries.ToArray()], durability, cancellationToken);
 
     /// <summary>A namespace (Python's <c>manager.Namespace()</c>), anonymous or named.</summary>
-    public Task<IManagedNamespace> NamespaceAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedNamespace>(KindNames.Namespace, name, [], cancellationToken);
+    public Task<IManagedNamespace> NamespaceAsync(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedNamespace>(KindNames.Namespace, name, [], durability, cancellationToken);
 
     /// <summary>A FIFO queue (Python's <c>manager.Queue(maxsize)</c>); <paramref name="maxSize"/> 0 is unbounded.</summary>
     public Task<IManagedQueue<T>> QueueAsync<T>(string? name = null, int maxSize = 0, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedQueue<T>>(KindNames.Queue, name, [maxSize], cancellationToken);
+        OpenAsync<IManagedQueue<T>>(KindNames.Queue, name, [maxSize], null, cancellationToken);
 
     /// <summary>A queue with task tracking (Python's <c>manager.JoinableQueue(maxsize)</c>).</summary>
     public Task<IManagedJoinableQueue<T>> JoinableQueueAsync<T>(string? name = null, int maxSize = 0, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedJoinableQueue<T>>(KindNames.JoinableQueue, name, [maxSize], cancellationToken);
+        OpenAsync<IManagedJoinableQueue<T>>(KindNames.JoinableQueue, name, [maxSize], null, cancellationToken);
 
     /// <summary>A single value (Python's <c>manager.Value(typecode, value)</c>).</summary>
-    public Task<IManagedValue<T>> ValueAsync<T>(T initial, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedValue<T>>(KindNames.Value, name, [initial], cancellationToken);
+    public Task<IManagedValue<T>> ValueAsync<T>(T initial, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedValue<T>>(KindNames.Value, name, [initial], durability, cancellationToken);
 
     /// <summary>A fixed-length array of <paramref name="length"/> default values (Python's <c>manager.Array(typecode, n)</c>).</summary>
-    public Task<IManagedArray<T>> ArrayAsync<T>(int length, string? name = null, CancellationToken cancellationToken = default)
+    public Task<IManagedArray<T>> ArrayAsync<T>(int length, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(length);
-        return OpenAsync<IManagedArray<T>>(KindNames.Array, name, [new T[length]], cancellationToken);
+        return OpenAsync<IManagedArray<T>>(KindNames.Array, name, [new T[length]], durability, cancellationToken);
     }
 
     /// <summary>A fixed-length array holding <paramref name="items"/> (Python's <c>manager.Array(typecode, sequence)</c>).</summary>
-    public Task<IManagedArray<T>> ArrayAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedArray<T>>(KindNames.Array, name, [items.ToArray()], cancellationToken);
+    public Task<IManagedArray<T>> ArrayAsync<T>(IEnumerable<T> items, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedArray<T>>(KindNames.Array, name, [items.ToArray()], durability, cancellationToken);
 
     /// <summary>A set (Python's <c>manager.set()</c>), anonymous or named.</summary>
-    public Task<IManagedSet<T>> SetAsync<T>(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedSet<T>>(KindNames.Set, name, [null], cancellationToken);
+    public Task<IManagedSet<T>> SetAsync<T>(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedSet<T>>(KindNames.Set, name, [null], durability, cancellationToken);
 
     /// <summary>A set holding <paramref name="items"/> when it is created (<c>manager.set(items)</c>).</summary>
-    public Task<IManagedSet<T>> SetAsync<T>(IEnumerable<T> items, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedSet<T>>(KindNames.Set, name, [Materialize(items)], cancellationToken);
+    public Task<IManagedSet<T>> SetAsync<T>(IEnumerable<T> items, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedSet<T>>(KindNames.Set, name, [Materialize(items)], durability, cancellationToken);
 
     /// <summary>A lock (Python's <c>manager.Lock()</c>).</summary>
     public Task<IManagedLock> LockAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedLock>(KindNames.Lock, name, [], cancellationToken);
+        OpenAsync<IManagedLock>(KindNames.Lock, name, [], null, cancellationToken);
 
     /// <summary>A reentrant lock (Python's <c>manager.RLock()</c>).</summary>
     public Task<IManagedRLock> RLockAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedRLock>(KindNames.RLock, name, [], cancellationToken);
+        OpenAsync<IManagedRLock>(KindNames.RLock, name, [], null, cancellationToken);
 
     /// <summary>A semaphore with <paramref name="value"/> permits (Python's <c>manager.Semaphore(value)</c>).</summary>
     public Task<IManagedSemaphore> SemaphoreAsync(int value = 1, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedSemaphore>(KindNames.Semaphore, name, [value], cancellationToken);
+        OpenAsync<IManagedSemaphore>(KindNames.Semaphore, name, [value], null, cancellationToken);
 
     /// <summary>A bounded semaphore with <paramref name="value"/> permits (Python's <c>manager.BoundedSemaphore(value)</c>).</summary>
     public Task<IManagedBoundedSemaphore> BoundedSemaphoreAsync(int value = 1, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedBoundedSemaphore>(KindNames.BoundedSemaphore, name, [value], cancellationToken);
+        OpenAsync<IManagedBoundedSemaphore>(KindNames.BoundedSemaphore, name, [value], null, cancellationToken);
 
     /// <summary>An event (Python's <c>manager.Event()</c>).</summary>
     public Task<IManagedEvent> EventAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedEvent>(KindNames.Event, name, [], cancellationToken);
+        OpenAsync<IManagedEvent>(KindNames.Event, name, [], null, cancellationToken);
 
     /// <summary>A condition variable (Python's <c>manager.Condition()</c>).</summary>
     public Task<IManagedCondition> ConditionAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedCondition>(KindNames.Condition, name, [], cancellationToken);
+        OpenAsync<IManagedCondition>(KindNames.Condition, name, [], null, cancellationToken);
 
     /// <summary>A barrier for <paramref name="parties"/> parties (Python's <c>manager.Barrier(parties)</c>).</summary>
     public Task<IManagedBarrier> BarrierAsync(int parties, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties], cancellationToken);
+        OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties], null, cancellationToken);
 
     /// <summary>
     /// A barrier with an action and a default timeout (Python's <c>manager.Barrier(parties, action, timeout)</c>).
@@ -140,7 +141,7 @@ public abstract class ManagerSession : IAsyncDisposable
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(t, TimeSpan.Zero, nameof(timeout));
         }
         var named = action is null ? [null, null, null] : ActionName.Of(action);
-        return OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties, named[0], named[1], named[2], timeout], cancellationToken);
+        return OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties, named[0], named[1], named[2], timeout], null, cancellationToken);
     }
 
     /// <summary>
@@ -148,9 +149,9 @@ public abstract class ManagerSession : IAsyncDisposable
     /// anonymous or named; <paramref name="args"/> go to the registration's factory.
     /// </summary>
     /// <exception cref="ManagedTypeNotLoadedException">No type is registered as <paramref name="typeId"/> on the host.</exception>
-    public Task<TProxy> CreateAsync<TProxy>(string typeId, string? name = null, object?[]? args = null, CancellationToken cancellationToken = default)
+    public Task<TProxy> CreateAsync<TProxy>(string typeId, string? name = null, object?[]? args = null, Durability? durability = null, CancellationToken cancellationToken = default)
         where TProxy : class, IManagedObject =>
-        OpenAsync<TProxy>(typeId, name, args ?? [], cancellationToken);
+        OpenAsync<TProxy>(typeId, name, args ?? [], durability, cancellationToken);
 
     /// <summary>Deletes a named object; its proxies then get <see cref="ObjectNotFoundException"/>. Whether it existed.</summary>
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
@@ -162,12 +163,12 @@ public abstract class ManagerSession : IAsyncDisposable
     /// <summary>The number of objects the host holds.</summary>
     public Task<int> ObjectCountAsync(CancellationToken cancellationToken = default) => _registry.CountAsync(cancellationToken);
 
-    private async Task<T> OpenAsync<T>(string kind, string? name, object?[] args, CancellationToken cancellationToken)
+    private async Task<T> OpenAsync<T>(string kind, string? name, object?[] args, Durability? durability, CancellationToken cancellationToken)
         where T : class, IManagedObject
     {
         // The proxy interface (and its type arguments) come back inside the reference: this client uses them, so it trusts them.
         Runtime.Codec.AllowList.AllowType(typeof(T));
-        var proxy = await _registry.OpenAsync(kind, name, TypeNames.Of(typeof(T)), args, cancellationToken).ConfigureAwait(false);
+        var proxy = await _registry.OpenAsync(kind, name, TypeNames.Of(typeof(T)), args, durability is { } asked ? (int)asked : -1, cancellationToken).ConfigureAwait(false);
         return proxy as T ?? throw new InvalidOperationException($"The host answered with a {proxy.GetType()}, not a {typeof(T)}.");
     }
 

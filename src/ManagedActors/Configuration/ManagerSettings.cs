@@ -18,6 +18,9 @@ internal sealed record ManagerSettings(
     /// <summary>The call transport and the direct lane's settings.</summary>
     public LaneSettings Lane { get; init; } = LaneSettings.Default;
 
+    /// <summary>The default durability and the durable store.</summary>
+    public DurabilitySettings Durability { get; init; } = new(ManagedActors.Durability.None, null, null, null);
+
     public static ManagerSettings From(Config config)
     {
         var section = config.GetConfig("managed-actors");
@@ -34,6 +37,7 @@ internal sealed record ManagerSettings(
             section.GetDouble("handshake.per-second", 16))
         {
             Lane = LaneSettings.From(section),
+            Durability = DurabilitySettings.From(config),
         };
     }
 }

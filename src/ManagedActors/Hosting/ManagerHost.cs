@@ -95,6 +95,7 @@ internal sealed class ManagerHost : IAsyncDisposable
             SystemCheck.EnsureProtected(system);
         }
         var settings = ManagerSettings.From(system.Settings.Config);
+        DurableStore.Prepare(settings.Durability);
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
         var codec = new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth);
         var context = new HostContext(codec, new SessionTable(), settings, Guid.NewGuid(), address, new KindTable(kinds));

@@ -76,6 +76,12 @@ internal sealed class ObjectDirectory : UntypedActor, IWithTimers, IRunnerHost
             case ObjectHolds holds:
                 _registry.Holds(holds);
                 return true;
+            case DeadLetter { Message: Calls calls } dead when dead.Recipient.Path.Name == ObjectSupervisor.ChildName
+                && Context.Child(dead.Recipient.Path.Parent.Name) is var supervisor && !supervisor.IsNobody():
+                // Calls that reached a journaled object as it stopped go back to its supervisor, which holds them
+                // for the object's next start.
+                supervisor.Tell(calls, dead.Sender);
+                return true;
             case DeadLetter { Message: Calls calls } dead when !dead.Sender.IsNobody():
                 dead.Sender.Tell(Results.AllFailed(calls, _host.Sessions.IsValid(calls.Session)
                     ? new ObjectNotFoundException($"The object at {dead.Recipient.Path} does not exist on this host (it was deleted, or the host restarted).")

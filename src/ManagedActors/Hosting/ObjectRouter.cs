@@ -32,8 +32,12 @@ internal sealed class LocalObjectRouter(IActorContext directory, HostContext hos
     public string Start(ObjectKind kind, ManagedObject target, Spawn spawn)
     {
         var held = new HeldReferences(spawn.ObjectId, directory.Self, spawn.Holds);
-        var actor = directory.Watch(directory.ActorOf(
-            ObjectActor.PropsFor(target, kind.Binding, host, spawn.Declared, held, spawn.Gauge), spawn.ActorName));
+        // A journaled object runs under a supervisor that starts it again (from its journal) when it stops: after a
+        // journal write failed, say. Calls go to the supervisor, which forwards them, sender and all.
+        var props = spawn.Journal is { } journal
+            ? ObjectSupervisor.PropsFor(JournaledObjectActor.PropsFor(kind, host, journal, spawn.Declared, held, spawn.Gauge), host)
+            : ObjectActor.PropsFor(target, kind.Binding, host, spawn.Declared, held, spawn.Gauge);
+        var actor = directory.Watch(directory.ActorOf(props, spawn.ActorName));
         _actors[spawn.ObjectId] = actor;
         _ids[actor] = spawn.ObjectId;
         return Akka.Serialization.Serialization.SerializedActorPath(actor);

@@ -22,6 +22,7 @@ internal sealed class ObjectRunner
     private List<CallResult>? _batch;
     private bool _changed;
     private Dictionary<IActorRef, List<CallResult>>? _deferred;
+    private List<CallRequest>? _mutations;
     private long _children;
 
     public ObjectRunner(
@@ -47,12 +48,24 @@ internal sealed class ObjectRunner
     /// <summary>Serves a batch of calls from one session, answering <paramref name="sender"/>.</summary>
     public void Serve(Calls calls, IActorRef sender)
     {
+        if (Run(calls, sender) is { } batch)
+        {
+            Deliver(batch);
+        }
+    }
+
+    /// <summary>
+    /// Runs a batch of calls from one session and holds its answers back (a journaled object sends them once the
+    /// batch's changes are kept); null when the session was refused, which is answered at once.
+    /// </summary>
+    public RunBatch? Run(Calls calls, IActorRef sender)
+    {
         if (!_host.Sessions.IsValidFor(calls.Session, sender))
         {
             // Unknown, ended, or presented by another endpoint than the one that did the handshake.
             ReplyFrames.Send(sender, Results.AllFailed(calls, new AuthenticationException(
                 "The session is not known to this host for this connection; connect with the manager's authkey.")).Items, _host.Settings.MaxMessageSize);
-            return;
+            return null;
         }
         _batch = new List<CallResult>(calls.Items.Length);
         _changed = false;
@@ -71,13 +84,56 @@ internal sealed class ObjectRunner
             }
             // The objects this one stores or hands out are held before any reply lets a caller move on.
             _held?.Report(Target.StoredState, _changed);
-            ReplyFrames.Send(sender, _batch, _host.Settings.MaxMessageSize);
-            // Parked calls this batch answered (getters handed the items of a batch of puts) go out one message per client.
-            if (_deferred is not null)
+            return new RunBatch(sender, calls.Session, _batch, _deferred, _mutations);
+        }
+        finally
+        {
+            _batch = null;
+            _deferred = null;
+            _mutations = null;
+            _gauge?.Update(Target);
+        }
+    }
+
+    /// <summary>Sends a batch's answers, and those of parked calls the batch answered (one message per client).</summary>
+    public void Deliver(RunBatch batch)
+    {
+        ReplyFrames.Send(batch.ReplyTo, batch.Results, _host.Settings.MaxMessageSize);
+        foreach (var (replyTo, results) in batch.Deferred ?? [])
+        {
+            ReplyFrames.Send(replyTo, results, _host.Settings.MaxMessageSize);
+        }
+    }
+
+    /// <summary>Answers every call of a batch with <paramref name="error"/> instead of its result: its changes were not kept.</summary>
+    public void Fail(RunBatch batch, Exception error)
+    {
+        var fault = FaultInfo.From(error).Encode();
+        ReplyFrames.Send(batch.ReplyTo, batch.Results.Select(r => new CallResult(r.CallId, true, fault)).ToList(), _host.Settings.MaxMessageSize);
+        foreach (var (replyTo, results) in batch.Deferred ?? [])
+        {
+            ReplyFrames.Send(replyTo, results.Select(r => new CallResult(r.CallId, true, fault)).ToList(), _host.Settings.MaxMessageSize);
+        }
+    }
+
+    /// <summary>
+    /// Runs journaled calls again while the object recovers: the same checks and the same code, no answers (their
+    /// callers were answered when the calls first ran).
+    /// </summary>
+    public void Replay(Guid session, IReadOnlyList<CallRequest> items)
+    {
+        _batch = new List<CallResult>(items.Count);
+        try
+        {
+            foreach (var item in items)
             {
-                foreach (var (replyTo, results) in _deferred)
+                try
                 {
-                    ReplyFrames.Send(replyTo, results, _host.Settings.MaxMessageSize);
+                    Execute(session, item, ActorRefs.Nobody);
+                }
+                catch (Exception)
+                {
+                    // The call failed the same way when it first ran; its partial change, if any, stands again.
                 }
             }
         }
@@ -85,8 +141,15 @@ internal sealed class ObjectRunner
         {
             _batch = null;
             _deferred = null;
-            _gauge?.Update(Target);
+            _mutations = null;
         }
+    }
+
+    /// <summary>Recovery is over: what the object stores is held, and its size is shown.</summary>
+    public void Recovered()
+    {
+        _held?.Report(Target.StoredState, changed: true);
+        _gauge?.Update(Target);
     }
 
     /// <summary>The client withdrew a parked call.</summary>
@@ -156,7 +219,11 @@ internal sealed class ObjectRunner
             return;
         }
         // A call that may change the object counts as one even when it fails part way: its partial change stands.
-        _changed |= !method.Contract.IsReadOnly;
+        if (!method.Contract.IsReadOnly)
+        {
+            _changed = true;
+            (_mutations ??= []).Add(item);
+        }
         var call = method.TakesCall ? new RunnerCall(this, sender, session, item.CallId, owner) : null;
         object? result;
         try

@@ -13,6 +13,12 @@ internal sealed record ObjectKind(string Name, Type Interface, Type Implementati
 
     public ObjectBinding Binding { get; } = ObjectBinding.For(Interface, Implementation);
 
+    /// <summary>
+    /// Whether its state can be rebuilt by replaying its calls: no method parks a caller and the object does not
+    /// follow sessions (both belong to one run of the host).
+    /// </summary>
+    public bool Journalable => Binding.Methods.All(m => !m.TakesCall) && !typeof(ISessionAware).IsAssignableFrom(Implementation);
+
     /// <summary>The interfaces an object of this kind may be opened through: its own and those it extends, by definition name.</summary>
     private HashSet<string> Views { get; } = new(
         new[] { Interface }.Concat(Interface.GetInterfaces())
@@ -58,7 +64,7 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
     /// <summary>Where this directory's objects run; set by the actor that holds the directory before its first call.</summary>
     public void Attach(IObjectRouter router) => _router = router;
 
-    public ObjectReference Open(string kind, string? name, string interfaceType, object?[] createArgs, Call call)
+    public ObjectReference Open(string kind, string? name, string interfaceType, object?[] createArgs, int durability, Call call)
     {
         var objectKind = _host.Registrations.Find(kind)
             ?? throw new ManagedTypeNotLoadedException(kind,
@@ -80,15 +86,19 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
                 return existing.ReferenceAs(interfaceType);
             }
         }
+        var kept = DurabilityOf(objectKind, durability);
         var target = objectKind.Create(createArgs, _host);
         var id = name ?? Guid.NewGuid().ToString("N");
+        // A named object's journal is found again by its kind and name after the host restarts.
+        var journal = kept == Durability.None ? null
+            : new JournalSpec(kept, $"managed-object|{kind}|{(name is null ? "anonymous|" + id : "named|" + name)}", createArgs);
         // Creation arguments may carry references (a list made from proxies): the new object holds them from the start.
         var holds = new HashSet<string>(StringComparer.Ordinal);
         ReferenceWalker.Collect(target.StoredState, holds);
         var gauge = new ObjectGauge();
         gauge.Update(target);
         var path = _router!.Start(objectKind, target, new Spawn(
-            "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge));
+            "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge, journal));
         var reference = new ObjectReference(path, id, kind, interfaceType, _host.Incarnation, name);
         var entry = new Entry(objectKind, reference, gauge);
         if (name is null)
@@ -102,6 +112,36 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         }
         SetHolds(id, holds);
         return reference;
+    }
+
+    /// <summary>
+    /// The durability an object gets: the one asked for (-1 asks for the host's default, which kinds that cannot be
+    /// journaled do not take), refused with a reason when the kind cannot be journaled or no durable store is configured.
+    /// </summary>
+    private Durability DurabilityOf(ObjectKind kind, int asked)
+    {
+        var settings = _host.Settings.Durability;
+        if (asked < 0)
+        {
+            return kind.Journalable ? settings.Default : Durability.None;
+        }
+        var durability = (Durability)asked;
+        if (!Enum.IsDefined(durability))
+        {
+            throw new ArgumentOutOfRangeException(nameof(asked), asked, "The durability must be None, Memory or Durable.");
+        }
+        if (durability != Durability.None && !kind.Journalable)
+        {
+            throw new ArgumentException(
+                $"A '{kind.Name}' cannot be {durability}: it holds waiting callers, which belong to one run of the host, so only None is possible.");
+        }
+        if (durability == Durability.Durable && !settings.HasDurableStore)
+        {
+            throw new InvalidOperationException(
+                "This host has no durable store, so no object can be Durable: start it with ManagerOptions.DurableStore, --durable, " +
+                "or akka.persistence.journal.sql in its configuration (hocon/durable.conf).");
+        }
+        return durability;
     }
 
     /// <summary>The creator's type arguments (<c>string, int</c> for a dict), which every later call must respect.</summary>

@@ -32,7 +32,8 @@ internal static class KindNames
 /// <summary>The object directory's methods, as clients call them: opening (get-or-create), holding, finding and deleting objects.</summary>
 internal interface IRegistry : IManagedObject
 {
-    Task<IManagedObject> OpenAsync(string kind, string? name, string interfaceType, object?[] createArgs, CancellationToken cancellationToken = default);
+    /// <summary>Gets or creates an object; <paramref name="durability"/> is a <c>Durability</c>, or -1 for the host's default.</summary>
+    Task<IManagedObject> OpenAsync(string kind, string? name, string interfaceType, object?[] createArgs, int durability, CancellationToken cancellationToken = default);
 
     /// <summary>This session holds a proxy to the anonymous object: it lives at least as long as the session.</summary>
     Task HoldAsync(string objectId, CancellationToken cancellationToken = default);

@@ -36,6 +36,7 @@ internal static class RemoteFaults
         [typeof(AuthenticationException).FullName!] = f => new AuthenticationException(f.Message),
         [typeof(UnknownMethodException).FullName!] = f => new UnknownMethodException(f.Message),
         [typeof(ObjectNotFoundException).FullName!] = f => new ObjectNotFoundException(f.Message),
+        [typeof(PersistenceFailedException).FullName!] = f => new PersistenceFailedException(f.Message),
         [typeof(ManagedTypeNotAllowedException).FullName!] = f => new ManagedTypeNotAllowedException(f.Detail ?? "", f.Message),
         [typeof(ManagedTypeNotLoadedException).FullName!] = f => new ManagedTypeNotLoadedException(f.Detail ?? "", f.Message),
         [typeof(MessageTooLargeException).FullName!] = TooLarge,

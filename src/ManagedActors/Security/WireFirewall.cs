@@ -13,7 +13,8 @@ namespace ManagedActors.Security;
 /// which wins over any HOCON binding:
 /// <list type="bullet">
 /// <item>id 1 (the JSON fallback, bound to <see cref="object"/>) reads back only what this process wrote itself;</item>
-/// <item>ids 2 and 3 refuse everything;</item>
+/// <item>ids 2 and 3 refuse everything, and so do 7 and 8, Akka.Persistence's (a persistent FSM snapshot is built for
+/// a type argument the sender names); the journals the library uses write each event with its own serializer;</item>
 /// <item>id 16 reads only remote-watcher heartbeats;</item>
 /// <item>id 22 reads only watch, unwatch and death-watch notifications.</item>
 /// </list>
@@ -22,13 +23,15 @@ namespace ManagedActors.Security;
 /// </summary>
 internal static class WireFirewall
 {
-    public const int JsonId = 1, ProtobufId = 2, DaemonCreateId = 3, MiscId = 16, SystemMessageId = 22;
+    public const int JsonId = 1, ProtobufId = 2, DaemonCreateId = 3, PersistenceMessageId = 7, PersistenceSnapshotId = 8, MiscId = 16, SystemMessageId = 22;
 
     /// <summary>The serializers that replace Akka's reachable-by-id defaults, under the same names and ids.</summary>
     public static SerializationSetup Setup { get; } = SerializationSetup.Create(system => ImmutableHashSet.Create(
         SerializerDetails.Create("json", new LocalOnlySerializer(system), ImmutableHashSet<Type>.Empty),
         SerializerDetails.Create("proto", new RefusingSerializer(system, ProtobufId), ImmutableHashSet<Type>.Empty),
         SerializerDetails.Create("daemon-create", new RefusingSerializer(system, DaemonCreateId), ImmutableHashSet<Type>.Empty),
+        SerializerDetails.Create("akka-persistence-message", new RefusingSerializer(system, PersistenceMessageId), ImmutableHashSet<Type>.Empty),
+        SerializerDetails.Create("akka-persistence-snapshot", new RefusingSerializer(system, PersistenceSnapshotId), ImmutableHashSet<Type>.Empty),
         SerializerDetails.Create("akka-misc", new HeartbeatOnlySerializer(system), ImmutableHashSet<Type>.Empty),
         SerializerDetails.Create("akka-system-msg", new DeathWatchOnlySerializer(system), ImmutableHashSet<Type>.Empty)));
 }

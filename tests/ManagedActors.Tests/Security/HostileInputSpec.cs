@@ -79,8 +79,9 @@ public sealed class HostileInputSpec : IAsyncLifetime
         Assert.Equal(typeof(ManagedSerializationException).FullName, (await FaultOfAsync(Wire.PathOf(_list), Append, OneArgument(set))).TypeName);
         var open = Wire.MethodId(typeof(IRegistry), "OpenAsync");
         var args = Wire.Args("dict", "other", typeof(IManagedDict<string, int>).AssemblyQualifiedName, null);
-        // Replace the last argument (null create-args) by the poisoned set.
-        byte[] poisoned = [.. args[..^1], .. set];
+        var durability = Wire.Args(-1);
+        // Five arguments: the last of the four above (null create-args) replaced by the poisoned set, then the durability.
+        byte[] poisoned = [5, .. args[1..^1], .. set, .. durability[1..]];
         var fault = await FaultOfAsync(RawPeer.DirectoryPath(_manager.Address), open, poisoned);
         Assert.Equal(typeof(ManagedSerializationException).FullName, fault.TypeName);
         var named = await _manager.DictAsync<string, int>("still-works");

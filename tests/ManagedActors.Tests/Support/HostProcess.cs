@@ -51,7 +51,8 @@ public sealed class HostProcess : IAsyncDisposable
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    public static async Task<HostProcess> StartAsync(TimeSpan? startupLimit = null, int port = 0, byte[]? authKey = null, string[]? assemblies = null)
+    public static async Task<HostProcess> StartAsync(
+        TimeSpan? startupLimit = null, int port = 0, byte[]? authKey = null, string[]? assemblies = null, string? durable = null)
     {
         authKey ??= RandomNumberGenerator.GetBytes(32);
         var hostDll = Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
@@ -69,6 +70,11 @@ public sealed class HostProcess : IAsyncDisposable
         {
             start.ArgumentList.Add("--assembly");
             start.ArgumentList.Add(assembly);
+        }
+        if (durable is not null)
+        {
+            start.ArgumentList.Add("--durable");
+            start.ArgumentList.Add(durable);
         }
         start.Environment["MANAGEDACTORS_AUTHKEY"] = Convert.ToHexString(authKey);
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host process did not start.");

@@ -1,0 +1,160 @@
+using Akka.Actor;
+using Akka.Persistence;
+using ManagedActors.Configuration;
+using ManagedActors.Objects;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.Hosting;
+
+/// <summary>How a journaled object is made and where it journals.</summary>
+/// <param name="Durability">Memory or Durable: which journal.</param>
+/// <param name="PersistenceId">The object's journal stream: a named object finds its own again after a host restart.</param>
+/// <param name="CreateArgs">The arguments it is created with, journaled as its first event.</param>
+internal sealed record JournalSpec(Durability Durability, string PersistenceId, object?[] CreateArgs);
+
+/// <summary>
+/// The actor of a journaled object (<see cref="Durability.Memory"/>, <see cref="Durability.Durable"/>): the same
+/// runner as <see cref="ObjectActor"/>, and a journal. Each batch of calls runs at once; if any of its calls may have
+/// changed the object, the batch's answers wait until those calls are journaled as one event (command sourcing: the
+/// call is the event), and Akka.Persistence holds the next batches back meanwhile, so no caller sees a change the
+/// journal does not have. Recovery replays the creation and the journaled calls. A write the journal fails answers
+/// the batch with <see cref="PersistenceFailedException"/> and stops the actor; its backoff supervisor starts it again,
+/// and it recovers what the journal kept.
+/// </summary>
+internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers, IRunnerHost
+{
+    private readonly ObjectKind _kind;
+    private readonly HostContext _host;
+    private readonly Func<ManagedObject, ObjectRunner> _runnerFor;
+    private readonly byte[] _createArgs;
+    private ObjectRunner? _runner;
+    private RunBatch? _persisting;
+
+    public JournaledObjectActor(ObjectKind kind, HostContext host, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge)
+    {
+        _kind = kind;
+        _host = host;
+        _runnerFor = target => new ObjectRunner(target, kind.Binding, host, this, declared, held, gauge);
+        // Encoded once: every start builds its object from its own decoded copy, never from an instance a run changed.
+        _createArgs = EncodeArguments(spec.CreateArgs);
+        PersistenceId = spec.PersistenceId;
+        (JournalPluginId, SnapshotPluginId) = DurabilitySettings.PluginsFor(spec.Durability);
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private ObjectRunner Runner => _runner ?? throw new InvalidOperationException($"The journal of {PersistenceId} holds calls before the object's creation.");
+
+    public static Props PropsFor(ObjectKind kind, HostContext host, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge) =>
+        Props.Create(() => new JournaledObjectActor(kind, host, spec, declared, held, gauge)).WithDispatcher(host.ObjectDispatcher);
+
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case ObjectCreated created:
+                _runner = _runnerFor(_kind.Create(DecodeArguments(created.Args), _host));
+                break;
+            case JournaledCalls calls:
+                Runner.Replay(calls.Session, calls.Items);
+                break;
+            case RecoveryCompleted:
+                if (_runner is null)
+                {
+                    // A new object: its creation is the first event, so a restart builds it from the same arguments.
+                    _runner = _runnerFor(_kind.Create(DecodeArguments(_createArgs), _host));
+                    Persist(new ObjectCreated(_createArgs), static _ => { });
+                }
+                _runner.Recovered();
+                break;
+        }
+    }
+
+    protected override void OnCommand(object message)
+    {
+        if (message is not Calls calls)
+        {
+            if (!RunnerMessages.Handle(Runner, message, Sender))
+            {
+                Unhandled(message);
+            }
+            return;
+        }
+        if (Runner.Run(calls, Sender) is not { } batch)
+        {
+            return;
+        }
+        if (batch.Mutations is null)
+        {
+            Runner.Deliver(batch);
+            return;
+        }
+        _persisting = batch;
+        Persist(new JournaledCalls(batch.Session, [.. batch.Mutations]), _ =>
+        {
+            _persisting = null;
+            Runner.Deliver(batch);
+        });
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        FailPersisting(cause);
+        // Logs and stops the actor; the backoff supervisor starts it again from what the journal kept.
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        FailPersisting(cause);
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        // The batch changed the object in memory but not in the journal: start again from the journal.
+        Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        _runner?.Stopped();
+        base.PostStop();
+    }
+
+    private void FailPersisting(Exception cause)
+    {
+        if (_persisting is { } batch)
+        {
+            _persisting = null;
+            Runner.Fail(batch, new PersistenceFailedException(
+                $"The journal did not keep the calls to {_kind.Name} '{PersistenceId}', so none of this batch's calls took effect: {cause.Message}"));
+        }
+    }
+
+    private byte[] EncodeArguments(object?[] args)
+    {
+        using var writer = new WireWriter();
+        writer.WriteVarUInt((ulong)args.Length);
+        foreach (var arg in args)
+        {
+            _host.Codec.Write(writer, arg);
+        }
+        return writer.ToArray();
+    }
+
+    private object?[] DecodeArguments(byte[] bytes)
+    {
+        var reader = new WireReader(bytes);
+        var args = new object?[reader.ReadCount()];
+        for (var i = 0; i < args.Length; i++)
+        {
+            args[i] = _host.Codec.Read(ref reader);
+        }
+        return args;
+    }
+
+    void IRunnerHost.StartSweep(TimeSpan interval) => RunnerMessages.StartSweep(Timers, interval);
+
+    void IRunnerHost.StopSweep() => Timers.Cancel(SweepDeadlines.Key);
+
+    IActorRef IRunnerHost.SpawnChild(Props props, string name) => Context.ActorOf(props, name);
+}

@@ -1,0 +1,92 @@
+using Akka.Actor;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.Hosting;
+
+/// <summary>
+/// The parent of a journaled object's actor, and the address its calls go to. It forwards every message to the object
+/// (sender and all). An exception inside the object restarts it in place (Akka's default): its mailbox is kept and it
+/// recovers from its journal. When the object stops (its journal failed a write), the supervisor starts it again
+/// after a backoff (doubled each time it stops again soon, up to a maximum), and holds the calls that arrive
+/// meanwhile, up to a bound, for the new one; calls beyond the bound are answered with
+/// <see cref="PersistenceFailedException"/>.
+/// </summary>
+internal sealed class ObjectSupervisor : UntypedActor, IWithTimers
+{
+    /// <summary>The object actor's name under its supervisor.</summary>
+    public const string ChildName = "object";
+
+    private const int MaxWaiting = 10_000;
+    private readonly Props _object;
+    private readonly TimeSpan _minBackoff;
+    private readonly TimeSpan _maxBackoff;
+    private readonly int _maxMessageSize;
+    private readonly Queue<(object Message, IActorRef Sender)> _waiting = new();
+    private IActorRef? _child;
+    private DateTime _startedAt;
+    private int _quickStops;
+
+    public ObjectSupervisor(Props objectProps, TimeSpan minBackoff, TimeSpan maxBackoff, int maxMessageSize)
+    {
+        _object = objectProps;
+        _minBackoff = minBackoff;
+        _maxBackoff = maxBackoff;
+        _maxMessageSize = maxMessageSize;
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props PropsFor(Props objectProps, HostContext host) =>
+        Props.Create(() => new ObjectSupervisor(objectProps, host.Settings.Durability.MinBackoff, host.Settings.Durability.MaxBackoff, host.Settings.MaxMessageSize));
+
+    protected override void PreStart() => StartObject();
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Terminated terminated when terminated.ActorRef.Equals(_child):
+                _child = null;
+                // A child that ran a while before it stopped starts again after the shortest wait.
+                _quickStops = DateTime.UtcNow - _startedAt > _maxBackoff ? 0 : _quickStops + 1;
+                var wait = TimeSpan.FromTicks(Math.Min(_maxBackoff.Ticks, _minBackoff.Ticks << Math.Min(_quickStops, 20)));
+                Timers.StartSingleTimer(StartAgain.Instance, StartAgain.Instance, wait);
+                break;
+            case StartAgain:
+                StartObject();
+                while (_waiting.TryDequeue(out var held))
+                {
+                    _child!.Tell(held.Message, held.Sender);
+                }
+                break;
+            case Terminated:
+                break;
+            default:
+                if (_child is not null)
+                {
+                    _child.Forward(message);
+                }
+                else if (_waiting.Count < MaxWaiting)
+                {
+                    _waiting.Enqueue((message, Sender));
+                }
+                else if (message is Calls calls)
+                {
+                    ReplyFrames.Send(Sender, Results.AllFailed(calls, new PersistenceFailedException(
+                        $"The object is starting again after its journal failed, and {MaxWaiting} calls already wait for it.")).Items, _maxMessageSize);
+                }
+                break;
+        }
+    }
+
+    private void StartObject()
+    {
+        _child = Context.Watch(Context.ActorOf(_object, ChildName));
+        _startedAt = DateTime.UtcNow;
+    }
+
+    private sealed class StartAgain
+    {
+        public static readonly StartAgain Instance = new();
+    }
+}
