@@ -135,6 +135,21 @@ def main():
                    f"{flood['host_mb']} MB (the client waits in the call past `max-outstanding-calls`, the host stops reading a")
         out.append("connection whose answers queue up past `max-queued-bytes`).")
 
+    kinds = [("none", "None: state in the actor only"), ("memory", "Memory: in-memory journal"),
+             ("durable", "Durable: SQLite (Akka.Persistence.Sql, WAL, one writer)")]
+    if any(by.get(("managedactors", "dict_set_" + k, 4)) for k, _ in kinds):
+        out.append("\n## What durability costs (dict set, direct lane)\n")
+        out.append("Acknowledged writes per second from 4 client processes with 64 calls in flight each, and one client's")
+        out.append("sequential set (3,000 samples): with Memory or Durable a write is answered only after its batch is in the")
+        out.append("journal (one journal write per batch of calls).\n")
+        out.append("| durability | writes/s, 4 clients | sequential p50 µs | sequential p99 µs | sequential writes/s |")
+        out.append("|---|---|---|---|---|")
+        for k, label in kinds:
+            t = by.get(("managedactors", "dict_set_" + k, 4))
+            l = by.get(("managedactors", "dict_set_sequential_" + k, 1))
+            out.append(f"| {label} | {fmt(t['ops_per_sec'] if t else None)} | {l['p50_us'] if l else '–'} | {l['p99_us'] if l else '–'} | "
+                       f"{fmt(l['ops_per_sec'] if l else None)} |")
+
     try:
         micro = open("bench/results/micro.md").read()
         out.append("\n## Micro-benchmarks\n")

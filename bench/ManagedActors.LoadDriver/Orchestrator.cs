@@ -12,11 +12,30 @@ internal static class Orchestrator
         var seconds = options.Double("seconds", 3);
         var inFlight = options.Int("inflight", 64);
         var clientCounts = options.Get("clients", "1,2,4,8").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)).ToArray();
-        var only = options.Get("only", "raw,steps,latency,flood,dict,list,queue,incr,incr-seq").Split(',').ToHashSet(StringComparer.Ordinal);
+        var only = options.Get("only", "raw,steps,latency,flood,dict,list,queue,incr,incr-seq,durability").Split(',').ToHashSet(StringComparer.Ordinal);
         // Each ManagedActors workload runs once per call transport; the direct lane is the default and keeps the plain name.
         var transports = options.Get("transports", "direct,akka-remote").Split(',');
         var key = RandomNumberGenerator.GetBytes(32);
-        var environment = new Dictionary<string, string> { [Roles.KeyVariable] = Convert.ToHexString(key) };
+        var store = Directory.CreateTempSubdirectory("loaddriver-store-");
+        var environment = new Dictionary<string, string>
+        {
+            [Roles.KeyVariable] = Convert.ToHexString(key),
+            [Roles.StoreVariable] = Path.Combine(store.FullName, "objects.db"),
+        };
+        try
+        {
+            await RunAllAsync(options, only, transports, clientCounts, inFlight, seconds, key, environment);
+        }
+        finally
+        {
+            store.Delete(recursive: true);
+        }
+        return 0;
+    }
+
+    private static async Task RunAllAsync(
+        Options options, HashSet<string> only, string[] transports, int[] clientCounts, int inFlight, double seconds, byte[] key, Dictionary<string, string> environment)
+    {
 
         await WithHost("socket-host", environment, (socketAddress, _) => WithHost("raw-host", environment, (rawAddress, _) => WithHost("host", environment, async (address, hostProcess) =>
         {
@@ -72,8 +91,24 @@ internal static class Orchestrator
             {
                 await Workloads(only, transport, address, environment, clientCounts, inFlight, seconds, key);
             }
+            if (only.Contains("durability"))
+            {
+                await Durabilities(address, environment, inFlight, seconds);
+            }
         })));
-        return 0;
+    }
+
+    /// <summary>What journaling costs: acknowledged sets with calls in flight, and one sequential client, per durability.</summary>
+    private static async Task Durabilities(string address, Dictionary<string, string> environment, int inFlight, double seconds)
+    {
+        foreach (var durability in (string[])["none", "memory", "durable"])
+        {
+            var results = await Measured("client", address, environment, 4,
+                ["--workload", "dict-set", "--durability", durability, "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
+            Emit(new Figure("managedactors", "dict_set_" + durability, 4, inFlight, Aggregate(results)));
+            var (p50, p99) = ParseLatency((await Clients("client", address, environment, 1, ["--workload", "latency", "--durability", durability, "--count", "3000"])).Single());
+            Emit(new Figure("managedactors", "dict_set_sequential_" + durability, 1, 1, 1e6 / p50, p50, p99));
+        }
     }
 
     private static string Impl(string transport) => transport == "direct" ? "managedactors" : "managedactors-akka";

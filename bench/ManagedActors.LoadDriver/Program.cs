@@ -23,7 +23,7 @@ return command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps] [--transports direct,akka-remote]");
+    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,akka-remote]");
     return 2;
 }
 

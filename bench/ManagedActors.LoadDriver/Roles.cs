@@ -9,10 +9,13 @@ internal static class Roles
 {
     public const string KeyVariable = "LOADDRIVER_AUTHKEY";
 
+    public const string StoreVariable = "LOADDRIVER_STORE";
+
     public static async Task<int> HostAsync()
     {
         var key = Convert.FromHexString(Environment.GetEnvironmentVariable(KeyVariable)!);
-        await using var manager = await Manager.StartAsync(new ManagerOptions { AuthKey = key });
+        // A durable store for the durability figures; objects are Durable only when a client asks.
+        await using var manager = await Manager.StartAsync(new ManagerOptions { AuthKey = key, DurableStore = Environment.GetEnvironmentVariable(StoreVariable) });
         Console.WriteLine("ADDRESS " + manager.Address);
         await Task.Delay(Timeout.Infinite); // until the orchestrator kills it
         return 0;
@@ -31,12 +34,14 @@ internal static class Roles
         var seconds = options.Double("seconds", 3);
         var startAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(options.Get("start-at", "0"), CultureInfo.InvariantCulture));
         var index = options.Int("index", 0);
+        Durability? durability = options.Get("durability", "") is { Length: > 0 } kept ? Enum.Parse<Durability>(kept, ignoreCase: true) : null;
         using var coalescing = new Coalescing();
         var result = workload switch
         {
             "dict" => await Throughput(client, inFlight, seconds, index, DictSetGet),
             "list" => await Throughput(client, inFlight, seconds, index, ListAppend),
-            "latency" => await Latency(client, options.Int("count", 20000), startAt),
+            "latency" => await Latency(client, options.Int("count", 20000), startAt, durability),
+            "dict-set" => await Throughput(client, inFlight, seconds, index, (session, _, _) => DictSet(session, durability)),
             "incr" => await Increments(client, options.Get("counter", "bench-incr"), inFlight, options.Int("count", 10000), startAt),
             "incr-seq" => await SequentialIncrements(client, options.Int("count", 10000)),
             "flood" => await Flood(client, options.Int("count", 1_000_000)),
@@ -58,6 +63,16 @@ internal static class Roles
             await dict.SetAsync(key, i);
             await dict.GetAsync(key);
             return 2;
+        };
+    }
+
+    private static async Task<Func<int, Task<int>>> DictSet(ManagerSession session, Durability? durability)
+    {
+        var dict = await session.DictAsync<string, int>("bench-set-" + durability, durability);
+        return async i =>
+        {
+            await dict.SetAsync("k" + (i & 1023).ToString(CultureInfo.InvariantCulture), i);
+            return 1;
         };
     }
 
@@ -94,9 +109,9 @@ internal static class Roles
     internal static string WindowResult(long done, DateTimeOffset began, Stopwatch stopwatch) =>
         string.Create(CultureInfo.InvariantCulture, $"{done} {began.ToUnixTimeMilliseconds()} {began.AddTicks(stopwatch.Elapsed.Ticks).ToUnixTimeMilliseconds()}");
 
-    private static async Task<string> Latency(ManagerSession session, int count, DateTimeOffset startAt)
+    private static async Task<string> Latency(ManagerSession session, int count, DateTimeOffset startAt, Durability? durability)
     {
-        var dict = await session.DictAsync<string, int>("bench-latency");
+        var dict = await session.DictAsync<string, int>("bench-latency-" + durability, durability);
         for (var i = 0; i < 2000; i++)
         {
             await dict.SetAsync("k", i);
