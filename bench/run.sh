@@ -12,6 +12,7 @@ out="bench/results/latest.jsonl"
 dotnet build -c Release bench/ManagedActors.LoadDriver/ManagedActors.LoadDriver.csproj -v quiet -nologo
 {
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- run --seconds "$seconds" --clients "$clients"
+  dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- recovery --events 100000
   python3 bench/peers/python_manager.py --seconds "$seconds" --clients "$clients"
 } | tee "$out"
 python3 bench/report.py "$out" "bench/run.sh (SECONDS_PER=$seconds CLIENTS=$clients)" > docs/benchmarks.md

@@ -18,12 +18,13 @@ return command switch
     "raw-client" => await RawEcho.ClientAsync(options),
     "socket-host" => await SocketEcho.HostAsync(),
     "socket-client" => await SocketEcho.ClientAsync(options),
+    "recovery" => await Recovery.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,akka-remote]");
+    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]");
     return 2;
 }
 

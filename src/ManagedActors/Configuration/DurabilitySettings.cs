@@ -23,6 +23,9 @@ internal sealed record DurabilitySettings(Durability Default, string? Provider, 
     /// <summary>The longest wait between restarts of a journaled object.</summary>
     public TimeSpan MaxBackoff { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>A journaled object saves a snapshot every this many journal events (batches); 0 never does.</summary>
+    public int SnapshotEvery { get; init; } = 1000;
+
     /// <summary>Whether a durable store is configured; without one, <see cref="Durability.Durable"/> is refused.</summary>
     public bool HasDurableStore => !string.IsNullOrEmpty(JournalConnection);
 
@@ -48,6 +51,7 @@ internal sealed record DurabilitySettings(Durability Default, string? Provider, 
         {
             MinBackoff = config.GetTimeSpan("managed-actors.restart.min-backoff", TimeSpan.FromMilliseconds(200)),
             MaxBackoff = config.GetTimeSpan("managed-actors.restart.max-backoff", TimeSpan.FromSeconds(10)),
+            SnapshotEvery = config.GetInt("managed-actors.snapshot-every", 1000),
         };
         if (durability == Durability.Durable && !settings.HasDurableStore)
         {

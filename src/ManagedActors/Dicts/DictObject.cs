@@ -25,6 +25,8 @@ internal sealed class DictObject : ManagedObject
 
     public override object? StoredState => _entries;
 
+    public override object?[]? SnapshotArguments() => [Snapshot()];
+
     public object? Get(object key) =>
         _entries.TryGetValue(key, out var value) ? value : throw Missing(key);
 

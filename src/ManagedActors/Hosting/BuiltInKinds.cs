@@ -18,7 +18,7 @@ internal static class BuiltInKinds
     [
         new(KindNames.List, typeof(IManagedList<>), typeof(ListObject), (args, _) => new ListObject(Optional<IEnumerable>(args, 0))),
         new(KindNames.Dict, typeof(IManagedDict<,>), typeof(DictObject), (args, _) => new DictObject(Optional<IEnumerable>(args, 0))),
-        new(KindNames.Namespace, typeof(IManagedNamespace), typeof(NamespaceObject), (_, _) => new NamespaceObject()),
+        new(KindNames.Namespace, typeof(IManagedNamespace), typeof(NamespaceObject), (args, _) => new NamespaceObject(Optional<IDictionary>(args, 0))),
         new(KindNames.Queue, typeof(IManagedQueue<>), typeof(QueueObject), (args, _) => new QueueObject(Required<int>(args, 0))),
         new(KindNames.JoinableQueue, typeof(IManagedJoinableQueue<>), typeof(JoinableQueueObject), (args, _) => new JoinableQueueObject(Required<int>(args, 0))),
         new(KindNames.Value, typeof(IManagedValue<>), typeof(ValueObject), (args, _) => new ValueObject(args.Length > 0 ? args[0] : null)),

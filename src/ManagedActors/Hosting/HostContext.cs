@@ -50,6 +50,9 @@ internal sealed class CustomObject(object instance) : ManagedObject
     public override object Instance => instance;
 
     public override object? StoredState => instance;
+
+    /// <summary>A record (value semantics, fields the serializer can read) is its own snapshot; other types are rebuilt by replay only.</summary>
+    public override object?[]? SnapshotArguments() => instance.GetType().GetMethod("<Clone>$") is not null ? [instance] : null;
 }
 
 /// <summary>The object kinds of a host, by name and by proxy interface.</summary>

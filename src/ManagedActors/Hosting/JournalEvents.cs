@@ -7,6 +7,9 @@ namespace ManagedActors.Hosting;
 /// <summary>The first event of a journaled object: the arguments it was created with, encoded by the host's codec.</summary>
 internal sealed record ObjectCreated(byte[] Args) : IJournalEvent;
 
+/// <summary>A journaled object's state as the creation arguments that rebuild it, encoded by the host's codec.</summary>
+internal sealed record ObjectSnapshot(byte[] Args) : IJournalEvent;
+
 /// <summary>The calls of one batch that may have changed a journaled object, in the order they ran (command sourcing).</summary>
 internal sealed record JournaledCalls(Guid Session, CallRequest[] Items) : IJournalEvent;
 
@@ -20,7 +23,7 @@ internal interface IJournalEvent;
 internal sealed class JournalSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
     public const int SerializerId = 1712;
-    private const string CreatedManifest = "OC", CallsManifest = "JC";
+    private const string CreatedManifest = "OC", CallsManifest = "JC", SnapshotManifest = "OS";
 
     public override int Identifier => SerializerId;
 
@@ -28,6 +31,7 @@ internal sealed class JournalSerializer(ExtendedActorSystem system) : Serializer
     {
         ObjectCreated => CreatedManifest,
         JournaledCalls => CallsManifest,
+        ObjectSnapshot => SnapshotManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a ManagedActors journal event.", nameof(o)),
     };
 
@@ -38,6 +42,9 @@ internal sealed class JournalSerializer(ExtendedActorSystem system) : Serializer
         {
             case ObjectCreated created:
                 w.WriteBytes(created.Args);
+                break;
+            case ObjectSnapshot snapshot:
+                w.WriteBytes(snapshot.Args);
                 break;
             case JournaledCalls calls:
                 w.WriteGuid(calls.Session);
@@ -58,6 +65,7 @@ internal sealed class JournalSerializer(ExtendedActorSystem system) : Serializer
             {
                 CreatedManifest => new ObjectCreated(r.ReadBytes()),
                 CallsManifest => new JournaledCalls(r.ReadGuid(), ProtocolSerializer.ReadCallItems(ref r)),
+                SnapshotManifest => new ObjectSnapshot(r.ReadBytes()),
                 _ => throw new System.Runtime.Serialization.SerializationException($"Unknown ManagedActors journal manifest '{manifest}'."),
             };
             return r.AtEnd ? result : throw new FormatException("Trailing bytes after the event.");

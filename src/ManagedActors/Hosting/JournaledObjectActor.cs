@@ -57,6 +57,9 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
             case ObjectCreated created:
                 _runner = _runnerFor(_kind.Create(DecodeArguments(created.Args), _host));
                 break;
+            case SnapshotOffer { Snapshot: ObjectSnapshot snapshot }:
+                _runner = _runnerFor(_kind.Restore(DecodeArguments(snapshot.Args), _host));
+                break;
             case JournaledCalls calls:
                 Runner.Replay(calls.Session, calls.Items);
                 break;
@@ -74,6 +77,17 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
 
     protected override void OnCommand(object message)
     {
+        if (message is SaveSnapshotSuccess saved)
+        {
+            // One snapshot is enough: the older ones go.
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+            return;
+        }
+        if (message is ISnapshotResponse)
+        {
+            // A failed snapshot costs only recovery time (Akka logs it); the journal still has every call.
+            return;
+        }
         if (message is not Calls calls)
         {
             if (!RunnerMessages.Handle(Runner, message, Sender))
@@ -96,6 +110,7 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         {
             _persisting = null;
             Runner.Deliver(batch);
+            SnapshotIfDue();
         });
     }
 
@@ -118,6 +133,17 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
     {
         _runner?.Stopped();
         base.PostStop();
+    }
+
+    /// <summary>Every <c>snapshot-every</c> events, the object's state is saved, so recovery replays at most that many.</summary>
+    private void SnapshotIfDue()
+    {
+        var every = _host.Settings.Durability.SnapshotEvery;
+        if (every > 0 && LastSequenceNr % every == 0 && Runner.Target.SnapshotArguments() is { } args)
+        {
+            // Encoded now, on the actor's thread: the store writes the bytes later, while the object moves on.
+            SaveSnapshot(new ObjectSnapshot(EncodeArguments(args)));
+        }
     }
 
     private void FailPersisting(Exception cause)

@@ -23,6 +23,7 @@ internal sealed class ObjectRunner
     private bool _changed;
     private Dictionary<IActorRef, List<CallResult>>? _deferred;
     private List<CallRequest>? _mutations;
+    private bool _replaying;
     private long _children;
 
     public ObjectRunner(
@@ -123,22 +124,20 @@ internal sealed class ObjectRunner
     public void Replay(Guid session, IReadOnlyList<CallRequest> items)
     {
         _batch = new List<CallResult>(items.Count);
+        _replaying = true;
         try
         {
+            // A call that failed when it first ran fails the same way now (its fault is dropped with the answers), and
+            // its partial change, if any, stands again. Only a call that passed its checks was journaled, so anything
+            // escaping here means this host is not the one that wrote the journal: recovery fails.
             foreach (var item in items)
             {
-                try
-                {
-                    Execute(session, item, ActorRefs.Nobody);
-                }
-                catch (Exception)
-                {
-                    // The call failed the same way when it first ran; its partial change, if any, stands again.
-                }
+                Execute(session, item, ActorRefs.Nobody);
             }
         }
         finally
         {
+            _replaying = false;
             _batch = null;
             _deferred = null;
             _mutations = null;
@@ -215,6 +214,12 @@ internal sealed class ObjectRunner
         }
         catch (Exception e) when (e is ManagedActorsException or ArgumentException)
         {
+            if (_replaying)
+            {
+                // A journaled call this host cannot read (its types are not loaded here): recovering without it would
+                // lose an acknowledged write, so recovery fails, loudly, until the host is given what it needs.
+                throw new InvalidOperationException($"A journaled call to {Binding.Contract.Definition.Name} cannot be read again: {e.Message}", e);
+            }
             AddFault(item.CallId, e);
             return;
         }

@@ -7,9 +7,17 @@ namespace ManagedActors.Hosting;
 /// <summary>One kind of object the host can create: its proxy interface, its implementation and its factory.</summary>
 internal sealed record ObjectKind(string Name, Type Interface, Type Implementation, Func<object?[], HostContext, ManagedObject> Create)
 {
-    /// <summary>A registered user type, whose instances need no base class.</summary>
+    /// <summary>A registered user type, whose instances need no base class; a record's snapshot is the instance itself.</summary>
     public static ObjectKind For(TypeRegistration registration) => new(
-        registration.TypeId, registration.ProxyInterface, registration.Implementation, (args, _) => new CustomObject(registration.Create(args)));
+        registration.TypeId, registration.ProxyInterface, registration.Implementation, (args, _) => new CustomObject(registration.Create(args)))
+    {
+        Restore = (args, _) => new CustomObject(args is [{ } instance] && registration.Implementation.IsInstanceOfType(instance)
+            ? instance
+            : throw new ArgumentException($"A snapshot of {registration.TypeId} holds no {registration.Implementation.Name}.")),
+    };
+
+    /// <summary>Builds an object from its snapshot's arguments (<see cref="ManagedObject.SnapshotArguments"/>); the factory for built-in kinds.</summary>
+    public Func<object?[], HostContext, ManagedObject> Restore { get; init; } = Create;
 
     public ObjectBinding Binding { get; } = ObjectBinding.For(Interface, Implementation);
 

@@ -14,6 +14,8 @@ internal sealed class ListObject : ManagedObject
 
     public override object? StoredState => _items;
 
+    public override object?[]? SnapshotArguments() => [_items];
+
     public void Append(object? item) => _items.Add(item);
 
     public void Extend(object? items) => _items.AddRange(Sequences.Of(items));

@@ -7,9 +7,21 @@ internal sealed class NamespaceObject : ManagedObject
 {
     private readonly Dictionary<string, object?> _attributes = new(StringComparer.Ordinal);
 
+    /// <summary>A namespace holding <paramref name="initial"/>'s attributes (a snapshot's; clients create empty ones).</summary>
+    public NamespaceObject(System.Collections.IDictionary? initial = null)
+    {
+        var e = initial?.GetEnumerator();
+        while (e?.MoveNext() == true)
+        {
+            _attributes[Check(e.Key as string ?? throw new ArgumentException("A namespace's attribute names are strings."))] = e.Value;
+        }
+    }
+
     public override int Size => _attributes.Count;
 
     public override object? StoredState => _attributes;
+
+    public override object?[]? SnapshotArguments() => [_attributes];
 
     public object? Get(string name) =>
         _attributes.TryGetValue(Check(name), out var value) ? value : throw Missing(name);

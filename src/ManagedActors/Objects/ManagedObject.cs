@@ -24,6 +24,12 @@ internal abstract class ManagedObject
     /// object that stores no values.
     /// </summary>
     public virtual object? StoredState => null;
+
+    /// <summary>
+    /// The creation arguments that would build this object as it is now (a journaled object's snapshot: recovery
+    /// starts from them instead of replaying every call); null for a kind that cannot say.
+    /// </summary>
+    public virtual object?[]? SnapshotArguments() => null;
 }
 
 /// <summary>An object that holds something on behalf of a session (a lock, permits, a barrier slot).</summary>

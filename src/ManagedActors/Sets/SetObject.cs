@@ -14,6 +14,8 @@ internal sealed class SetObject : ManagedObject
 
     public override object? StoredState => _items;
 
+    public override object?[]? SnapshotArguments() => [_items];
+
     public bool Add(object? item) => _items.Add(item);
 
     public bool Discard(object? item) => _items.Remove(item);

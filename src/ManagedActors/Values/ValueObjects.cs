@@ -14,6 +14,8 @@ internal sealed class ValueObject : ManagedObject
 
     public override object? StoredState => _value;
 
+    public override object?[]? SnapshotArguments() => [_value];
+
     public object? Get() => _value;
 
     public void Set(object? value) => _value = value;
@@ -60,6 +62,8 @@ internal sealed class ArrayObject : ManagedObject
     public override int Size => _items.Length;
 
     public override object? StoredState => _items;
+
+    public override object?[]? SnapshotArguments() => [_items];
 
     public int Count() => _items.Length;
 

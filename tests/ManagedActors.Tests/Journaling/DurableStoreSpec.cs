@@ -11,20 +11,44 @@ namespace ManagedActors.Tests.Journaling;
 /// </summary>
 public sealed class DurableStoreSpec : IDisposable
 {
-    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
     private readonly TempStore _store = new();
 
     private string Store => _store.PathOf("objects.db");
 
     public void Dispose() => _store.Dispose();
 
-    private ManagerOptions Options => new ManagerOptions { DurableStore = Store, DefaultDurability = Durability.Durable }
-        .Register<ICounter, Counter>("Counter", () => new Counter());
-
     [Fact]
     public async Task Named_objects_come_back_with_their_writes_when_a_host_starts_again_on_the_same_file()
     {
-        await using (var first = await Manager.StartAsync(Options))
+        await DurableScenarios.RoundTripAsync(Store);
+        Assert.True(File.Exists(Store));
+        Assert.Equal("wal", JournalMode(Store));
+    }
+
+    private static string JournalMode(string file)
+    {
+        using var connection = new SqliteConnection("Data Source=" + file);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode;";
+        return (string)command.ExecuteScalar()!;
+    }
+}
+
+/// <summary>What every durable store must do, run against SQLite and PostgreSQL.</summary>
+public static class DurableScenarios
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// Writes to named objects (one by one and many in flight), stops the host, starts another on the same store, and
+    /// finds every acknowledged write.
+    /// </summary>
+    public static async Task RoundTripAsync(string store)
+    {
+        var options = new ManagerOptions { DurableStore = store, DefaultDurability = Durability.Durable }
+            .Register<ICounter, Counter>("Counter", () => new Counter());
+        await using (var first = await Manager.StartAsync(options))
         {
             var dict = await first.DictAsync<string, int>("stock");
             var list = await first.ListAsync(["seed"], "log");
@@ -46,10 +70,7 @@ public sealed class DurableStoreSpec : IDisposable
             })).Within(Limit, "the concurrent increments");
         }
 
-        Assert.True(File.Exists(Store));
-        Assert.Equal("wal", JournalMode(Store));
-
-        await using var second = await Manager.StartAsync(Options);
+        await using var second = await Manager.StartAsync(options);
         var stock = await second.DictAsync<string, int>("stock");
         Assert.Equal(800, await stock.GetAsync("hits").Within(Limit, "the dict to recover"));
         Assert.False(await stock.ContainsKeyAsync("k0"));
@@ -59,14 +80,5 @@ public sealed class DurableStoreSpec : IDisposable
         Assert.Equal(["seed", .. Enumerable.Range(0, 20).Select(i => "entry " + i)], await log.SnapshotAsync());
         var visits = await second.CreateAsync<ICounter>("Counter", "visits");
         Assert.Equal(60, await visits.GetValueAsync());
-    }
-
-    private static string JournalMode(string file)
-    {
-        using var connection = new SqliteConnection("Data Source=" + file);
-        connection.Open();
-        using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA journal_mode;";
-        return (string)command.ExecuteScalar()!;
     }
 }

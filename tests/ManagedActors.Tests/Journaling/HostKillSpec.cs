@@ -59,10 +59,13 @@ public sealed class HostKillSpec(Xunit.Abstractions.ITestOutputHelper output) : 
     public void Dispose() => _store.Dispose();
 
     [Fact]
-    public async Task A_host_killed_under_load_and_started_again_has_every_acknowledged_write_once()
+    public Task A_host_killed_under_load_and_started_again_has_every_acknowledged_write_once() =>
+        RunAsync(_store.PathOf("objects.db"), _store, output);
+
+    /// <summary>The scenario on any store: <paramref name="database"/> is what <c>--durable</c> gets.</summary>
+    internal static async Task RunAsync(string database, TempStore files, Xunit.Abstractions.ITestOutputHelper output)
     {
-        var database = _store.PathOf("objects.db");
-        var acks = Enumerable.Range(0, Writers).Select(i => _store.PathOf($"acks-{i}.txt")).ToArray();
+        var acks = Enumerable.Range(0, Writers).Select(i => files.PathOf($"acks-{i}.txt")).ToArray();
         await using (var host = await HostProcess.StartAsync(durable: database))
         {
             await using var client = await Manager.ConnectAsync(host.Address, host.AuthKey);

@@ -1,5 +1,3 @@
-using Akka.Actor;
-using ManagedActors.Protocol;
 using ManagedActors.Synchronization;
 using ManagedActors.Tests.Custom;
 using ManagedActors.Tests.Support;
@@ -87,12 +85,5 @@ public sealed class JournaledObjectSpec : IAsyncLifetime
         Assert.Equal(0, await _manager.ObjectCountAsync());
     }
 
-    private Task<bool> KillAsync(object proxy, Manager? manager = null)
-    {
-        var system = (ExtendedActorSystem)(manager ?? _manager).Host.System;
-        var child = system.Provider.ResolveActorRef(((IManagedProxy)proxy).Reference.ActorPath + "/object");
-        var stopped = child.WatchAsync();
-        child.Tell(Kill.Instance);
-        return stopped;
-    }
+    private Task<bool> KillAsync(object proxy, Manager? manager = null) => (manager ?? _manager).KillJournaledAsync(proxy);
 }

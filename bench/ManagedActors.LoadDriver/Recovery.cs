@@ -1,0 +1,60 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace ManagedActors.LoadDriver;
+
+/// <summary>
+/// How long a durable object with many journal events takes to come back: written once (one event per sequential
+/// call), then recovered by a new host from its last snapshot, and again with the snapshots deleted (a full replay).
+/// Everything in this process, on SQLite.
+/// </summary>
+internal static class Recovery
+{
+    public static async Task<int> RunAsync(Options options)
+    {
+        var events = options.Int("events", 100_000);
+        var folder = Directory.CreateTempSubdirectory("loaddriver-recovery-");
+        try
+        {
+            var store = Path.Combine(folder.FullName, "objects.db");
+            var manager = new ManagerOptions { DurableStore = store, Config = "managed-actors.snapshot-every = 1000" };
+            var written = Stopwatch.StartNew();
+            await using (var first = await Manager.StartAsync(manager))
+            {
+                var dict = await first.DictAsync<string, int>("recover", Durability.Durable);
+                for (var i = 0; i < events; i++)
+                {
+                    await dict.SetAsync("k" + (i % 1000).ToString(CultureInfo.InvariantCulture), i);
+                }
+            }
+            Emit("write", events, written.Elapsed.TotalMilliseconds);
+            Emit("recover_from_snapshot", events, await RecoverAsync(manager, events));
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            foreach (var file in Directory.GetFiles(folder.FullName, "objects-snapshots.db*"))
+            {
+                File.Delete(file);
+            }
+            Emit("recover_by_replay", events, await RecoverAsync(manager, events));
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            folder.Delete(recursive: true);
+        }
+        return 0;
+    }
+
+    /// <summary>A new host on the store; the time from opening the object to its first answer.</summary>
+    private static async Task<double> RecoverAsync(ManagerOptions options, int events)
+    {
+        await using var host = await Manager.StartAsync(options);
+        var clock = Stopwatch.StartNew();
+        var dict = await host.DictAsync<string, int>("recover", Durability.Durable);
+        var last = await dict.GetAsync("k" + ((events - 1) % 1000).ToString(CultureInfo.InvariantCulture));
+        var elapsed = clock.Elapsed.TotalMilliseconds;
+        return last == events - 1 ? elapsed : throw new InvalidOperationException($"Recovered {last}, not {events - 1}.");
+    }
+
+    private static void Emit(string workload, int events, double wallMs) =>
+        Console.WriteLine(new Figure("managedactors", "durable_" + workload, 1, 1, events / (wallMs / 1000), WallMs: wallMs).ToJson());
+}

@@ -1,0 +1,49 @@
+using ManagedActors.Tests.Support;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ManagedActors.Tests.Journaling;
+
+/// <summary>
+/// The durable scenarios against a real PostgreSQL server (Npgsql, Akka.Persistence.Sql's PostgreSQL.15 provider), and
+/// a server that stops under a host: its writes fail with <see cref="PersistenceFailedException"/>, never a success,
+/// and the objects serve again once it is back.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed class PostgresStoreSpec(PostgresServer server, ITestOutputHelper output) : IDisposable
+{
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(60);
+    private readonly TempStore _files = new();
+
+    public void Dispose() => _files.Dispose();
+
+    [SkippableFact]
+    public async Task Named_objects_come_back_with_their_writes_when_a_host_starts_again_on_the_same_database() =>
+        await DurableScenarios.RoundTripAsync(await server.CreateDatabaseAsync());
+
+    [SkippableFact]
+    public async Task A_host_killed_under_load_and_started_again_has_every_acknowledged_write_once() =>
+        await HostKillSpec.RunAsync(await server.CreateDatabaseAsync(), _files, output);
+
+    [SkippableFact]
+    public async Task A_write_while_the_server_is_down_fails_its_calls_and_the_object_serves_again_when_it_is_back()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await using var manager = await Manager.StartAsync(new ManagerOptions { DurableStore = database });
+        var dict = await manager.DictAsync<string, int>("stock", Durability.Durable);
+        await dict.SetAsync("kept", 1);
+        await server.StopAsync();
+        try
+        {
+            await Assert.ThrowsAsync<PersistenceFailedException>(() => dict.SetAsync("lost", 2)).Within(Limit, "the refused write");
+        }
+        finally
+        {
+            await server.StartAsync();
+        }
+        Assert.Equal(1, await dict.GetAsync("kept").Within(Limit, "the object to serve again"));
+        Assert.False(await dict.ContainsKeyAsync("lost"));
+        await dict.SetAsync("after", 3).Within(Limit, "a write once the server is back");
+        Assert.Equal(3, await dict.GetAsync("after"));
+    }
+}
