@@ -79,6 +79,20 @@ internal sealed class ObjectSupervisor : UntypedActor, IWithTimers
         }
     }
 
+    protected override void PostStop()
+    {
+        // The object was deleted or its host shut down while these calls waited for it to start again.
+        while (_waiting.TryDequeue(out var held))
+        {
+            if (held.Message is Calls calls)
+            {
+                ReplyFrames.Send(held.Sender, Results.AllFailed(calls, new ObjectNotFoundException(
+                    "The object was stopped (deleted, or its host shut down) while the call waited for it to start again.")).Items, _maxMessageSize);
+            }
+        }
+        base.PostStop();
+    }
+
     private void StartObject()
     {
         _child = Context.Watch(Context.ActorOf(_object, ChildName));
