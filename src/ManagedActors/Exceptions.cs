@@ -196,6 +196,20 @@ public sealed class InterfaceMismatchException : ManagedActorsException
 }
 
 /// <summary>
+/// The object's code threw an exception its registration marks fatal (<c>fatal:</c>,
+/// <see cref="ManagedTypeAttribute.Fatal"/>), so the object was restarted: this call did not take effect, nor did the
+/// calls after it in the same batch. The object came back with its journaled state (<see cref="Durability.Memory"/>,
+/// <see cref="Durability.Durable"/>: every acknowledged call) or, with <see cref="Durability.None"/>, as it was created.
+/// </summary>
+public sealed class ManagedObjectRestartedException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public ManagedObjectRestartedException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>
 /// The journal could not keep a batch of calls (the database is read-only, unreachable, or full): none of the batch's
 /// calls is acknowledged, and the object restarts from its journal, so it does not keep their changes either. The
 /// object serves again once the journal accepts writes.

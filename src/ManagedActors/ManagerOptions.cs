@@ -49,23 +49,32 @@ public sealed record ManagerOptions
     /// implementation's method of the same name (without "Async") and parameters; a missing one fails here,
     /// naming it. Clients create instances with <see cref="ManagerSession.CreateAsync{TProxy}"/>.
     /// </summary>
+    /// <param name="typeId">The name clients create it by.</param>
+    /// <param name="factory">Makes a new instance.</param>
+    /// <param name="fatal">
+    /// Exception types that mean the instance is broken: a call that throws one gets
+    /// <see cref="ManagedObjectRestartedException"/> and the object is restarted (from its journal, or new).
+    /// </param>
     /// <exception cref="InvalidOperationException">The implementation does not serve every method of the interface.</exception>
-    public ManagerOptions Register<TProxy, TImpl>(string typeId, Func<TImpl> factory)
+    public ManagerOptions Register<TProxy, TImpl>(string typeId, Func<TImpl> factory, Type[]? fatal = null)
         where TProxy : class, IManagedObject
         where TImpl : class
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return Register<TProxy, TImpl>(typeId, _ => factory());
+        return Register<TProxy, TImpl>(typeId, _ => factory(), fatal);
     }
 
     /// <summary>Registers a type whose factory takes the arguments given to <see cref="ManagerSession.CreateAsync{TProxy}"/>.</summary>
+    /// <param name="typeId">The name clients create it by.</param>
+    /// <param name="factory">Makes a new instance from the arguments given to <see cref="ManagerSession.CreateAsync{TProxy}"/>.</param>
+    /// <param name="fatal">Exception types that restart the object (see the overload without arguments).</param>
     /// <exception cref="InvalidOperationException">The implementation does not serve every method of the interface.</exception>
-    public ManagerOptions Register<TProxy, TImpl>(string typeId, Func<object?[], TImpl> factory)
+    public ManagerOptions Register<TProxy, TImpl>(string typeId, Func<object?[], TImpl> factory, Type[]? fatal = null)
         where TProxy : class, IManagedObject
         where TImpl : class
     {
         ArgumentNullException.ThrowIfNull(factory);
-        return this with { Registrations = [.. Registrations, new TypeRegistration(typeId, typeof(TProxy), typeof(TImpl), args => factory(args))] };
+        return this with { Registrations = [.. Registrations, new TypeRegistration(typeId, typeof(TProxy), typeof(TImpl), args => factory(args), fatal)] };
     }
 
     /// <summary>
@@ -79,7 +88,7 @@ public sealed record ManagerOptions
             .Select(t => (Type: t, Attribute: t.GetCustomAttribute<ManagedTypeAttribute>()))
             .Where(t => t.Attribute is not null)
             .Select(t => new TypeRegistration(t.Attribute!.Name, t.Attribute.ProxyInterface, t.Type,
-                _ => Activator.CreateInstance(t.Type) ?? throw new InvalidOperationException($"{t.Type} could not be created.")));
+                _ => Activator.CreateInstance(t.Type) ?? throw new InvalidOperationException($"{t.Type} could not be created."), t.Attribute.Fatal));
         return this with { Registrations = [.. Registrations, .. found], TrustedAssemblies = [.. TrustedAssemblies, assembly] };
     }
 }
@@ -89,7 +98,7 @@ public sealed class TypeRegistration
 {
     /// <summary>Creates a registration, checking that the implementation serves every method of the interface.</summary>
     /// <exception cref="InvalidOperationException">A method of the interface has no implementation; the message names it.</exception>
-    internal TypeRegistration(string typeId, Type proxyInterface, Type implementation, Func<object?[], object> create)
+    internal TypeRegistration(string typeId, Type proxyInterface, Type implementation, Func<object?[], object> create, Type[]? fatal = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(typeId);
         ArgumentNullException.ThrowIfNull(proxyInterface);
@@ -104,7 +113,15 @@ public sealed class TypeRegistration
         ProxyInterface = proxyInterface;
         Implementation = implementation;
         Create = create;
+        Fatal = [.. fatal ?? []];
+        if (Fatal.FirstOrDefault(t => !typeof(Exception).IsAssignableFrom(t)) is { } notAnException)
+        {
+            throw new ArgumentException($"{notAnException} is not an exception type, so it cannot be fatal.", nameof(fatal));
+        }
     }
+
+    /// <summary>Exception types (and their subtypes) that restart the object when one of its methods throws them.</summary>
+    public IReadOnlyList<Type> Fatal { get; }
 
     /// <summary>The name clients create it by (Python's typeid).</summary>
     public string TypeId { get; }
@@ -129,6 +146,9 @@ public sealed class ManagedTypeAttribute(string typeId, Type proxyInterface) : A
 
     /// <summary>The interface clients see it through.</summary>
     public Type ProxyInterface { get; } = proxyInterface;
+
+    /// <summary>Exception types that restart the object when one of its methods throws them (see <see cref="ManagerOptions.Register{TProxy, TImpl}(string, Func{TImpl}, Type[])"/>).</summary>
+    public Type[] Fatal { get; set; } = [];
 }
 
 /// <summary>Settings of a client connected with <see cref="Manager.ConnectAsync"/>.</summary>

@@ -34,7 +34,7 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
     {
         _kind = kind;
         _host = host;
-        _runnerFor = target => new ObjectRunner(target, kind.Binding, host, this, declared, held, gauge);
+        _runnerFor = target => new ObjectRunner(target, kind.Binding, host, this, declared, held, gauge, kind.Fatal);
         // Encoded once: every start builds its object from its own decoded copy, never from an instance a run changed.
         _createArgs = EncodeArguments(spec.CreateArgs);
         PersistenceId = spec.PersistenceId;
@@ -100,9 +100,10 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         {
             return;
         }
-        if (batch.Mutations is null)
+        if (batch.Mutations is not { Count: > 0 })
         {
             Runner.Deliver(batch);
+            RestartIfFatal(batch);
             return;
         }
         _persisting = batch;
@@ -110,6 +111,8 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         {
             _persisting = null;
             Runner.Deliver(batch);
+            // The calls before a fatal one are kept and answered; the restart recovers them from the journal.
+            RestartIfFatal(batch);
             SnapshotIfDue();
         });
     }
@@ -133,6 +136,15 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
     {
         _runner?.Stopped();
         base.PostStop();
+    }
+
+    /// <summary>After a fatal exception the actor restarts in place (mailbox kept) and recovers from its journal.</summary>
+    private static void RestartIfFatal(RunBatch batch)
+    {
+        if (batch.Fatal is { } fatal)
+        {
+            throw new ObjectRestartException(fatal);
+        }
     }
 
     /// <summary>Every <c>snapshot-every</c> events, the object's state is saved, so recovery replays at most that many.</summary>

@@ -8,32 +8,57 @@ namespace ManagedActors.Hosting;
 /// <summary>
 /// The plain actor of one managed object: its mailbox orders every call, and its <see cref="ObjectRunner"/> serves
 /// them. Nothing a message carries may restart or stop it: a failure while handling one is logged, and the object
-/// keeps its state and keeps serving.
+/// keeps its state and keeps serving. Only an exception its registration marks fatal restarts it, in place (its
+/// mailbox is kept), with a new instance made from its creation arguments (<see cref="Durability.None"/> keeps no state).
 /// </summary>
 internal sealed class ObjectActor : UntypedActor, IWithTimers, IRunnerHost
 {
     private readonly ObjectRunner _runner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public ObjectActor(ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared, HeldReferences? held, ObjectGauge? gauge) =>
-        _runner = new ObjectRunner(target, binding, host, this, declared, held, gauge);
+    public ObjectActor(TargetSource source, ObjectBinding binding, HostContext host, Type[]? declared, HeldReferences? held, ObjectGauge? gauge, IReadOnlyList<Type>? fatal) =>
+        _runner = new ObjectRunner(source.Take(), binding, host, this, declared, held, gauge, fatal);
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    /// <param name="target">The object's first instance.</param>
+    /// <param name="binding">Its interface bound to its implementation.</param>
+    /// <param name="host">What the host's objects share.</param>
+    /// <param name="declared">The creator's type arguments.</param>
+    /// <param name="held">Where it reports the objects it stores.</param>
+    /// <param name="gauge">Its size and waiters for status reports.</param>
+    /// <param name="fatal">Exception types that restart it.</param>
+    /// <param name="fresh">Makes the instance of a restart; the first instance is kept when null.</param>
     public static Props PropsFor(
-        ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null, HeldReferences? held = null, ObjectGauge? gauge = null) =>
-        Props.Create(() => new ObjectActor(target, binding, host, declared, held, gauge)).WithDispatcher(host.ObjectDispatcher);
+        ManagedObject target, ObjectBinding binding, HostContext host, Type[]? declared = null, HeldReferences? held = null, ObjectGauge? gauge = null,
+        IReadOnlyList<Type>? fatal = null, Func<ManagedObject>? fresh = null)
+    {
+        // Each incarnation of the actor takes its instance from the source: a restart takes a new one.
+        var source = new TargetSource(target, fresh);
+        return Props.Create(() => new ObjectActor(source, binding, host, declared, held, gauge, fatal)).WithDispatcher(host.ObjectDispatcher);
+    }
 
     protected override void OnReceive(object message)
     {
         try
         {
-            if (!RunnerMessages.Handle(_runner, message, Sender))
+            if (message is Calls calls)
+            {
+                if (_runner.Run(calls, Sender) is { } batch)
+                {
+                    _runner.Deliver(batch);
+                    if (batch.Fatal is { } fatal)
+                    {
+                        throw new ObjectRestartException(fatal);
+                    }
+                }
+            }
+            else if (!RunnerMessages.Handle(_runner, message, Sender))
             {
                 Unhandled(message);
             }
         }
-        catch (Exception e)
+        catch (Exception e) when (e is not ObjectRestartException)
         {
             _log.Error(e, "{0} failed while handling {1}; the object keeps its state.", _runner.Binding.Contract.Definition.Name, message.GetType().Name);
         }
@@ -84,4 +109,13 @@ internal static class RunnerMessages
             timers.StartPeriodicTimer(SweepDeadlines.Key, SweepDeadlines.Instance, interval);
         }
     }
+}
+
+/// <summary>The instances of one object's actor: the first one made by the directory, then a new one per restart.</summary>
+internal sealed class TargetSource(ManagedObject first, Func<ManagedObject>? fresh)
+{
+    private ManagedObject? _next = first;
+    private ManagedObject _last = first;
+
+    public ManagedObject Take() => _last = Interlocked.Exchange(ref _next, null) ?? fresh?.Invoke() ?? _last;
 }

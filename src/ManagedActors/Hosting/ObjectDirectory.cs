@@ -54,6 +54,9 @@ internal sealed class ObjectDirectory : UntypedActor, IWithTimers, IRunnerHost
 
     IActorRef IRunnerHost.SpawnChild(Props props, string name) => Context.ActorOf(props, name);
 
+    /// <summary>Object actors restart only when their registration asks (a fatal exception), logged as a warning.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => ObjectRestartStrategy.Instance;
+
     private bool Handle(object message)
     {
         switch (message)

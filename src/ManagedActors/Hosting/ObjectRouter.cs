@@ -36,7 +36,8 @@ internal sealed class LocalObjectRouter(IActorContext directory, HostContext hos
         // journal write failed, say. Calls go to the supervisor, which forwards them, sender and all.
         var props = spawn.Journal is { } journal
             ? ObjectSupervisor.PropsFor(JournaledObjectActor.PropsFor(kind, host, journal, spawn.Declared, held, spawn.Gauge), host)
-            : ObjectActor.PropsFor(target, kind.Binding, host, spawn.Declared, held, spawn.Gauge);
+            : ObjectActor.PropsFor(target, kind.Binding, host, spawn.Declared, held, spawn.Gauge, kind.Fatal,
+                spawn.CreateArgs is { } args ? () => kind.Create(args, host) : null);
         var actor = directory.Watch(directory.ActorOf(props, spawn.ActorName));
         _actors[spawn.ObjectId] = actor;
         _ids[actor] = spawn.ObjectId;

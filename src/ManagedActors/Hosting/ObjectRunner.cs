@@ -24,11 +24,14 @@ internal sealed class ObjectRunner
     private Dictionary<IActorRef, List<CallResult>>? _deferred;
     private List<CallRequest>? _mutations;
     private bool _replaying;
+    private Exception? _fatal;
     private long _children;
 
     public ObjectRunner(
-        ManagedObject target, ObjectBinding binding, HostContext host, IRunnerHost actor, Type[]? declared = null, HeldReferences? held = null, ObjectGauge? gauge = null)
+        ManagedObject target, ObjectBinding binding, HostContext host, IRunnerHost actor, Type[]? declared = null, HeldReferences? held = null, ObjectGauge? gauge = null,
+        IReadOnlyList<Type>? fatal = null)
     {
+        FatalTypes = fatal ?? [];
         _gauge = gauge;
         Target = target;
         Binding = binding;
@@ -41,6 +44,9 @@ internal sealed class ObjectRunner
     }
 
     public ManagedObject Target { get; }
+
+    /// <summary>Exception types from the object's code that restart it (a registration's <c>fatal:</c>).</summary>
+    public IReadOnlyList<Type> FatalTypes { get; }
 
     public ObjectBinding Binding { get; }
 
@@ -74,6 +80,12 @@ internal sealed class ObjectRunner
         {
             foreach (var item in calls.Items)
             {
+                if (_fatal is not null)
+                {
+                    AddFault(item.CallId, new ManagedObjectRestartedException(
+                        $"{Binding.Contract.Definition.Name} restarted before this call ran: an earlier call of the batch threw {_fatal.GetType().Name}."));
+                    continue;
+                }
                 try
                 {
                     Execute(calls.Session, item, sender);
@@ -85,13 +97,14 @@ internal sealed class ObjectRunner
             }
             // The objects this one stores or hands out are held before any reply lets a caller move on.
             _held?.Report(Target.StoredState, _changed);
-            return new RunBatch(sender, calls.Session, _batch, _deferred, _mutations);
+            return new RunBatch(sender, calls.Session, _batch, _deferred, _mutations, _fatal);
         }
         finally
         {
             _batch = null;
             _deferred = null;
             _mutations = null;
+            _fatal = null;
             _gauge?.Update(Target);
         }
     }
@@ -239,6 +252,15 @@ internal sealed class ObjectRunner
                 result = Adopt(result, method.ResultInterface);
             }
         }
+        catch (Exception e) when (!_replaying && FatalTypes.Any(t => t.IsInstanceOfType(e)))
+        {
+            // The instance is broken: this call does not count (nor its partial change, which the restart drops).
+            _fatal = e;
+            _mutations?.Remove(item);
+            AddFault(item.CallId, new ManagedObjectRestartedException(
+                $"{Binding.Contract.Definition.Name} threw {e.GetType().Name} ({e.Message}), which its registration marks fatal: the object restarts, and this call did not take effect."));
+            return;
+        }
         catch (Exception e)
         {
             AddFault(item.CallId, e);
@@ -267,7 +289,7 @@ internal sealed class ObjectRunner
     {
         var kind = _host.Registrations.FindByInterface(resultInterface)
             ?? throw new InvalidOperationException($"{resultInterface.Name} is not registered on this host, so a method cannot return one.");
-        var child = _actor.SpawnChild(ObjectActor.PropsFor(new CustomObject(instance), kind.Binding, _host),
+        var child = _actor.SpawnChild(ObjectActor.PropsFor(new CustomObject(instance), kind.Binding, _host, fatal: kind.Fatal),
             "c" + (++_children).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new ObjectReference(Akka.Serialization.Serialization.SerializedActorPath(child), Guid.NewGuid().ToString("N"), kind.Name,
             TypeNames.Of(resultInterface), _host.Incarnation, null);

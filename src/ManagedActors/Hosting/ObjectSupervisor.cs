@@ -41,6 +41,8 @@ internal sealed class ObjectSupervisor : UntypedActor, IWithTimers
 
     protected override void PreStart() => StartObject();
 
+    protected override SupervisorStrategy SupervisorStrategy() => ObjectRestartStrategy.Instance;
+
     protected override void OnReceive(object message)
     {
         switch (message)

@@ -11,10 +11,14 @@ internal sealed record ObjectKind(string Name, Type Interface, Type Implementati
     public static ObjectKind For(TypeRegistration registration) => new(
         registration.TypeId, registration.ProxyInterface, registration.Implementation, (args, _) => new CustomObject(registration.Create(args)))
     {
+        Fatal = registration.Fatal,
         Restore = (args, _) => new CustomObject(args is [{ } instance] && registration.Implementation.IsInstanceOfType(instance)
             ? instance
             : throw new ArgumentException($"A snapshot of {registration.TypeId} holds no {registration.Implementation.Name}.")),
     };
+
+    /// <summary>Exception types that restart an object of this kind (a registration's <c>fatal:</c>); none for built-in kinds.</summary>
+    public IReadOnlyList<Type> Fatal { get; init; } = [];
 
     /// <summary>Builds an object from its snapshot's arguments (<see cref="ManagedObject.SnapshotArguments"/>); the factory for built-in kinds.</summary>
     public Func<object?[], HostContext, ManagedObject> Restore { get; init; } = Create;
@@ -106,7 +110,7 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         var gauge = new ObjectGauge();
         gauge.Update(target);
         var path = _router!.Start(objectKind, target, new Spawn(
-            "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge, journal));
+            "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge, journal, createArgs));
         var reference = new ObjectReference(path, id, kind, interfaceType, _host.Incarnation, name);
         var entry = new Entry(objectKind, reference, gauge);
         if (name is null)

@@ -17,6 +17,7 @@ public sealed class SamplesSpec
         { "Lifecycle", [@"inside the scope: alice = 3", @"after the await using scope: ManagerShutDownException", @"after DisposeAsync: ManagerShutDownException"] },
         { "MutualExclusion", [@"without a lock\s+counter = \s*\d+ of 800 \(lost updates: \d+\)", @"under a managed lock\s+counter =  800 of 800 \(lost updates: 0\)"] },
         { "CustomCounter", [@"counter after 3 processes x 100 increments: 300", @"counter after reset: 0", @"greetings recorded by the managed greeter: hello, world"] },
+        { "Supervision", [@"before the crash: 10 scores, total 55", @"poisoned input: ManagedObjectRestartedException \(.*CorruptScoreException.*\)", @"after the restart: 10 scores, total 55 \(recovered from the journal\)", @"after 5 more: 15 scores, total 120"] },
         { "Zoo", [@"day 5: 6 animals fed by 3 keeper processes", @"animals: 6 \(", @"meals served: 24", @"births: 2", @"visitors: 300"] },
     };
 
