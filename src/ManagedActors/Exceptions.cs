@@ -210,9 +210,10 @@ public sealed class ManagedObjectRestartedException : ManagedActorsException
 }
 
 /// <summary>
-/// The journal could not keep a batch of calls (the database is read-only, unreachable, or full): none of the batch's
-/// calls is acknowledged, and the object restarts from its journal, so it does not keep their changes either. The
-/// object serves again once the journal accepts writes.
+/// The journal could not keep a batch of calls (the database is locked, unreachable, or full): none of the batch's
+/// calls is acknowledged, and the object restarts from what its journal kept. On SQLite a refused write is rolled
+/// back; a store that finishes a write after the journal's call timeout gave up on it (a slow PostgreSQL server) may
+/// keep it, so a caller that must know retries with a check. The object serves again once the journal accepts writes.
 /// </summary>
 public sealed class PersistenceFailedException : ManagedActorsException
 {

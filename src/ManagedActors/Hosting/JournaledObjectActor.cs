@@ -164,7 +164,7 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         {
             _persisting = null;
             Runner.Fail(batch, new PersistenceFailedException(
-                $"The journal did not keep the calls to {_kind.Name} '{PersistenceId}', so none of this batch's calls took effect: {cause.Message}"));
+                $"The journal did not confirm the calls to {_kind.Name} '{PersistenceId}', so none of this batch's calls is acknowledged: {cause.Message}"));
         }
     }
 
