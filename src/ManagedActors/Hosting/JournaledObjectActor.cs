@@ -34,9 +34,9 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
     {
         _kind = kind;
         _host = host;
-        _runnerFor = target => new ObjectRunner(target, kind.Binding, host, this, declared, held, gauge, kind.Fatal);
+        _runnerFor = target => new ObjectRunner(target, kind.Binding, host, this, declared, held, gauge, kind.Fatal, journaled: true);
         // Encoded once: every start builds its object from its own decoded copy, never from an instance a run changed.
-        _createArgs = EncodeArguments(spec.CreateArgs);
+        _createArgs = _host.Codec.EncodeAll(spec.CreateArgs);
         PersistenceId = spec.PersistenceId;
         (JournalPluginId, SnapshotPluginId) = DurabilitySettings.PluginsFor(spec.Durability);
     }
@@ -55,10 +55,10 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         switch (message)
         {
             case ObjectCreated created:
-                _runner = _runnerFor(_kind.Create(DecodeArguments(created.Args), _host));
+                _runner = _runnerFor(_kind.Create(_host.Codec.DecodeAll(created.Args), _host));
                 break;
             case SnapshotOffer { Snapshot: ObjectSnapshot snapshot }:
-                _runner = _runnerFor(_kind.Restore(DecodeArguments(snapshot.Args), _host));
+                _runner = _runnerFor(_kind.Restore(_host.Codec.DecodeAll(snapshot.Args), _host));
                 break;
             case JournaledCalls calls:
                 Runner.Replay(calls.Session, calls.Items);
@@ -67,7 +67,7 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
                 if (_runner is null)
                 {
                     // A new object: its creation is the first event, so a restart builds it from the same arguments.
-                    _runner = _runnerFor(_kind.Create(DecodeArguments(_createArgs), _host));
+                    _runner = _runnerFor(_kind.Create(_host.Codec.DecodeAll(_createArgs), _host));
                     Persist(new ObjectCreated(_createArgs), static _ => { });
                 }
                 _runner.Recovered();
@@ -154,7 +154,7 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         if (every > 0 && LastSequenceNr % every == 0 && Runner.Target.SnapshotArguments() is { } args)
         {
             // Encoded now, on the actor's thread: the store writes the bytes later, while the object moves on.
-            SaveSnapshot(new ObjectSnapshot(EncodeArguments(args)));
+            SaveSnapshot(new ObjectSnapshot(_host.Codec.EncodeAll(args)));
         }
     }
 
@@ -166,28 +166,6 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
             Runner.Fail(batch, new PersistenceFailedException(
                 $"The journal did not confirm the calls to {_kind.Name} '{PersistenceId}', so none of this batch's calls is acknowledged: {cause.Message}"));
         }
-    }
-
-    private byte[] EncodeArguments(object?[] args)
-    {
-        using var writer = new WireWriter();
-        writer.WriteVarUInt((ulong)args.Length);
-        foreach (var arg in args)
-        {
-            _host.Codec.Write(writer, arg);
-        }
-        return writer.ToArray();
-    }
-
-    private object?[] DecodeArguments(byte[] bytes)
-    {
-        var reader = new WireReader(bytes);
-        var args = new object?[reader.ReadCount()];
-        for (var i = 0; i < args.Length; i++)
-        {
-            args[i] = _host.Codec.Read(ref reader);
-        }
-        return args;
     }
 
     void IRunnerHost.StartSweep(TimeSpan interval) => RunnerMessages.StartSweep(Timers, interval);

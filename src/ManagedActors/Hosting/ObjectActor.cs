@@ -42,18 +42,7 @@ internal sealed class ObjectActor : UntypedActor, IWithTimers, IRunnerHost
     {
         try
         {
-            if (message is Calls calls)
-            {
-                if (_runner.Run(calls, Sender) is { } batch)
-                {
-                    _runner.Deliver(batch);
-                    if (batch.Fatal is { } fatal)
-                    {
-                        throw new ObjectRestartException(fatal);
-                    }
-                }
-            }
-            else if (!RunnerMessages.Handle(_runner, message, Sender))
+            if (!RunnerMessages.Handle(_runner, message, Sender))
             {
                 Unhandled(message);
             }
@@ -86,7 +75,11 @@ internal static class RunnerMessages
         switch (message)
         {
             case Calls calls:
-                runner.Serve(calls, sender);
+                // A call threw what the object's registration marks fatal: its answers are sent, the actor restarts.
+                if (runner.Serve(calls, sender) is { } fatal)
+                {
+                    throw new ObjectRestartException(fatal);
+                }
                 return true;
             case CancelCall cancel:
                 runner.Cancel(cancel, sender);

@@ -24,14 +24,16 @@ internal sealed class ObjectRunner
     private Dictionary<IActorRef, List<CallResult>>? _deferred;
     private List<CallRequest>? _mutations;
     private bool _replaying;
+    private readonly bool _journaled;
     private Exception? _fatal;
     private long _children;
 
     public ObjectRunner(
         ManagedObject target, ObjectBinding binding, HostContext host, IRunnerHost actor, Type[]? declared = null, HeldReferences? held = null, ObjectGauge? gauge = null,
-        IReadOnlyList<Type>? fatal = null)
+        IReadOnlyList<Type>? fatal = null, bool journaled = false)
     {
         FatalTypes = fatal ?? [];
+        _journaled = journaled;
         _gauge = gauge;
         Target = target;
         Binding = binding;
@@ -52,13 +54,15 @@ internal sealed class ObjectRunner
 
     public ParkedCalls Parked { get; }
 
-    /// <summary>Serves a batch of calls from one session, answering <paramref name="sender"/>.</summary>
-    public void Serve(Calls calls, IActorRef sender)
+    /// <summary>Serves a batch of calls from one session, answering <paramref name="sender"/>; the fatal exception a call threw, if any.</summary>
+    public Exception? Serve(Calls calls, IActorRef sender)
     {
-        if (Run(calls, sender) is { } batch)
+        if (Run(calls, sender) is not { } batch)
         {
-            Deliver(batch);
+            return null;
         }
+        Deliver(batch);
+        return batch.Fatal;
     }
 
     /// <summary>
@@ -240,7 +244,10 @@ internal sealed class ObjectRunner
         if (!method.Contract.IsReadOnly)
         {
             _changed = true;
-            (_mutations ??= []).Add(item);
+            if (_journaled)
+            {
+                (_mutations ??= []).Add(item);
+            }
         }
         var call = method.TakesCall ? new RunnerCall(this, sender, session, item.CallId, owner) : null;
         object? result;

@@ -203,17 +203,7 @@ public sealed class ManagedProcess : IDisposable
         }
         var trusted = new HashSet<string>(StringComparer.Ordinal);
         var runtime = FindRuntime(args, trusted);
-        byte[] arguments;
-        using (var writer = new WireWriter())
-        {
-            var codec = runtime?.Codec ?? new ValueCodec(new TypeAllowList([]), null, trustWrittenTypes: true);
-            writer.WriteVarUInt((ulong)args.Length);
-            foreach (var arg in args)
-            {
-                codec.Write(writer, arg);
-            }
-            arguments = writer.ToArray();
-        }
+        var arguments = (runtime?.Codec ?? new ValueCodec(new TypeAllowList([]), null, trustWrittenTypes: true)).EncodeAll(args);
         var payload = WorkerPayload.For(method, runtime?.HostAddress.ToString(), arguments, [.. trusted],
             runtime?.Settings.CallTimeout, runtime?.Settings.HandshakeTimeout).Encode();
         string? payloadFile = null;

@@ -25,6 +25,18 @@ internal sealed partial class ValueCodec
     /// <see cref="ManagedActorsException"/> (a type refused or not loadable, or <see cref="ManagedSerializationException"/>
     /// for malformed or too deeply nested input); nesting is bounded by managed-actors.max-value-depth.
     /// </summary>
+    /// <summary>Reads what <see cref="EncodeAll"/> wrote.</summary>
+    public object?[] DecodeAll(byte[] bytes)
+    {
+        var reader = new WireReader(bytes);
+        var values = new object?[reader.ReadCount()];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = Read(ref reader);
+        }
+        return values;
+    }
+
     public object? Read(ref WireReader r)
     {
         try

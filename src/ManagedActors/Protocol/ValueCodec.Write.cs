@@ -16,6 +16,18 @@ internal sealed partial class ValueCodec
 
     public void Write(WireWriter w, object? value) => Write(w, value, 0);
 
+    /// <summary>An argument list: its count, then each value (a worker's target arguments, a journaled object's creation).</summary>
+    public byte[] EncodeAll(IReadOnlyList<object?> values)
+    {
+        using var writer = new WireWriter();
+        writer.WriteVarUInt((ulong)values.Count);
+        foreach (var value in values)
+        {
+            Write(writer, value);
+        }
+        return writer.ToArray();
+    }
+
     private void Write(WireWriter w, object? value, int depth)
     {
         switch (value)
