@@ -96,13 +96,15 @@ internal static class Program
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
+    private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     private static void Print(HostStatus status)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]host[/] {status.Address} (incarnation {status.Incarnation})");
-        var objects = new Table().AddColumns("object", "kind", "size", "waiters");
+        var objects = new Table().AddColumns("object", "kind", "size", "waiters", "durability", "restarts");
         foreach (var o in status.Objects)
         {
-            objects.AddRow(Markup.Escape(o.Name ?? o.Id + " (anonymous)"), o.Kind, o.Size.ToString(System.Globalization.CultureInfo.InvariantCulture), o.Waiters.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            objects.AddRow(Markup.Escape(o.Name ?? o.Id + " (anonymous)"), o.Kind, Number(o.Size), Number(o.Waiters), o.Durability.ToString(), Number(o.Restarts));
         }
         AnsiConsole.MarkupLineInterpolated($"[bold]objects[/]: {status.Objects.Count}");
         AnsiConsole.Write(objects);

@@ -222,3 +222,18 @@ public sealed class PersistenceFailedException : ManagedActorsException
     {
     }
 }
+
+/// <summary>
+/// A call was sent again after the connection that carried it was lost before its answer, and the object cannot
+/// tell whether it ran it: it keeps no record of calls (<see cref="Durability.None"/>), or no longer remembers this
+/// one. The call was not run again, so it took effect once or not at all; read the object to know which. Objects
+/// that journal their calls (<see cref="Durability.Memory"/>, <see cref="Durability.Durable"/>) answer a resent call
+/// they ran with its first answer.
+/// </summary>
+public sealed class CallOutcomeUnknownException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public CallOutcomeUnknownException(string message) : base(message)
+    {
+    }
+}

@@ -13,7 +13,12 @@ public sealed record HostStatus(string Address, Guid Incarnation, IReadOnlyList<
 /// <param name="Kind">The object kind ("list", "dict", "queue", ...).</param>
 /// <param name="Size">The number of items it holds.</param>
 /// <param name="Waiters">Calls parked in it (blocked getters and putters, joiners).</param>
-public sealed record ObjectStatus(string Id, string? Name, string Kind, int Size, int Waiters);
+/// <param name="Durability">What its state survives.</param>
+/// <param name="Restarts">
+/// How many times its actor was started again since it was created: after an exception its registration marks fatal,
+/// a failure inside the actor, or a journal write the store refused.
+/// </param>
+public sealed record ObjectStatus(string Id, string? Name, string Kind, int Size, int Waiters, Durability Durability = Durability.None, int Restarts = 0);
 
 /// <summary>One client process connected to a host.</summary>
 /// <param name="Address">The client's address (its reply endpoint), or "local" for the host's own process.</param>

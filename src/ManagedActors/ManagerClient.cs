@@ -48,12 +48,12 @@ public sealed class ManagerClient : ManagerSession
             var gatekeeperPath = HostPaths.Gatekeeper(hostAddress.ToString());
             var selection = system.ActorSelection(gatekeeperPath);
             var lanes = new LaneOpener(runtime, hostAddress, authKey.ToArray(), system.Log);
-            var welcome = await HandshakeAsync(selection, runtime.ReplyActor, authKey, settings.HandshakeTimeout, hostAddress, cancellationToken)
+            var welcome = await HandshakeAsync(selection, runtime, authKey, settings.HandshakeTimeout, hostAddress, cancellationToken)
                 .ConfigureAwait(false);
             runtime.Admit(await lanes.AdmitAsync(welcome, cancellationToken).ConfigureAwait(false));
             var reconnectTimeout = settings.HandshakeTimeout < settings.CallTimeout ? settings.HandshakeTimeout : settings.CallTimeout;
             runtime.Reconnect = async cancellation => await lanes.AdmitAsync(
-                await HandshakeAsync(selection, runtime.ReplyActor, authKey, reconnectTimeout, hostAddress, cancellation).ConfigureAwait(false),
+                await HandshakeAsync(selection, runtime, authKey, reconnectTimeout, hostAddress, cancellation).ConfigureAwait(false),
                 cancellation).ConfigureAwait(false);
             var gatekeeper = ((ExtendedActorSystem)system).Provider.ResolveActorRef(gatekeeperPath);
             return new ManagerClient(runtime, hostAddress.ToString(), gatekeeper);
@@ -66,8 +66,9 @@ public sealed class ManagerClient : ManagerSession
     }
 
     private static async Task<Welcome> HandshakeAsync(
-        ActorSelection gatekeeper, IActorRef replyTo, byte[] authKey, TimeSpan timeout, Address hostAddress, CancellationToken cancellationToken)
+        ActorSelection gatekeeper, ClientRuntime runtime, byte[] authKey, TimeSpan timeout, Address hostAddress, CancellationToken cancellationToken)
     {
+        var replyTo = runtime.ReplyActor;
         // A Hello can go unanswered (a host still starting, an association still forming on a loaded machine, a
         // handshake rate limit): it is sent again, waiting twice as long each time, until the timeout is spent.
         var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
@@ -84,7 +85,7 @@ public sealed class ManagerClient : ManagerSession
                 var mac = HMACSHA256.HashData(authKey, challenge.Nonce);
                 // The host answered once: the proof gets what is left, and at least as long as the Hello had.
                 var proofWait = TimeSpan.FromMilliseconds(Math.Max(deadline - Environment.TickCount64, (long)wait.TotalMilliseconds));
-                var answer = await gatekeeper.Ask<object>(new Proof(replyTo, challenge.Nonce, mac), proofWait, cancellationToken).ConfigureAwait(false);
+                var answer = await gatekeeper.Ask<object>(new Proof(replyTo, challenge.Nonce, mac, runtime.ClientId), proofWait, cancellationToken).ConfigureAwait(false);
                 return answer switch
                 {
                     Welcome welcome => welcome,

@@ -26,6 +26,12 @@ internal sealed record DurabilitySettings(Durability Default, string? Provider, 
     /// <summary>A journaled object saves a snapshot every this many journal events (batches); 0 never does.</summary>
     public int SnapshotEvery { get; init; } = 1000;
 
+    /// <summary>How many of a client's latest changing calls a journaled object remembers, to answer them if they are resent.</summary>
+    public int RepliesPerClient { get; init; } = 64;
+
+    /// <summary>How many clients a journaled object remembers calls of; the one heard from least recently goes first.</summary>
+    public int ClientsRemembered { get; init; } = 1024;
+
     /// <summary>Whether a durable store is configured; without one, <see cref="Durability.Durable"/> is refused.</summary>
     public bool HasDurableStore => !string.IsNullOrEmpty(JournalConnection);
 
@@ -52,6 +58,8 @@ internal sealed record DurabilitySettings(Durability Default, string? Provider, 
             MinBackoff = config.GetTimeSpan("managed-actors.restart.min-backoff", TimeSpan.FromMilliseconds(200)),
             MaxBackoff = config.GetTimeSpan("managed-actors.restart.max-backoff", TimeSpan.FromSeconds(10)),
             SnapshotEvery = config.GetInt("managed-actors.snapshot-every", 1000),
+            RepliesPerClient = Positive(config, "managed-actors.resent-calls.replies-per-client", 64),
+            ClientsRemembered = Positive(config, "managed-actors.resent-calls.clients", 1024),
         };
         if (durability == Durability.Durable && !settings.HasDurableStore)
         {
@@ -61,6 +69,9 @@ internal sealed record DurabilitySettings(Durability Default, string? Provider, 
         }
         return settings;
     }
+
+    private static int Positive(Config config, string key, int fallback) =>
+        config.GetInt(key, fallback) is > 0 and var value ? value : throw new ArgumentException($"{key} must be at least 1.");
 
     /// <summary>
     /// The HOCON that makes <paramref name="store"/> the durable store: a SQLite file or SQLite connection string (its

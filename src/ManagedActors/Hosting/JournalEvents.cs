@@ -7,11 +7,17 @@ namespace ManagedActors.Hosting;
 /// <summary>The first event of a journaled object: the arguments it was created with, encoded by the host's codec.</summary>
 internal sealed record ObjectCreated(byte[] Args) : IJournalEvent;
 
-/// <summary>A journaled object's state as the creation arguments that rebuild it, encoded by the host's codec.</summary>
-internal sealed record ObjectSnapshot(byte[] Args) : IJournalEvent;
+/// <summary>
+/// A journaled object's state as the creation arguments that rebuild it, encoded by the host's codec, and what it
+/// remembers of the calls it ran (<see cref="RequestLedger"/>; empty in a snapshot written before it had one).
+/// </summary>
+internal sealed record ObjectSnapshot(byte[] Args, byte[] Ledger) : IJournalEvent;
 
-/// <summary>The calls of one batch that may have changed a journaled object, in the order they ran (command sourcing).</summary>
-internal sealed record JournaledCalls(Guid Session, CallRequest[] Items) : IJournalEvent;
+/// <summary>
+/// The calls of one batch that may have changed a journaled object, in the order they ran (command sourcing), and the
+/// client that made them: a call's client and id name it across reconnections.
+/// </summary>
+internal sealed record JournaledCalls(Guid Client, CallRequest[] Items) : IJournalEvent;
 
 /// <summary>What a journaled object writes to its journal.</summary>
 internal interface IJournalEvent;
@@ -45,9 +51,10 @@ internal sealed class JournalSerializer(ExtendedActorSystem system) : Serializer
                 break;
             case ObjectSnapshot snapshot:
                 w.WriteBytes(snapshot.Args);
+                w.WriteBytes(snapshot.Ledger);
                 break;
             case JournaledCalls calls:
-                w.WriteGuid(calls.Session);
+                w.WriteGuid(calls.Client);
                 ProtocolSerializer.WriteCallItems(w, calls.Items, 0, calls.Items.Length);
                 break;
             default:
@@ -65,7 +72,7 @@ internal sealed class JournalSerializer(ExtendedActorSystem system) : Serializer
             {
                 CreatedManifest => new ObjectCreated(r.ReadBytes()),
                 CallsManifest => new JournaledCalls(r.ReadGuid(), ProtocolSerializer.ReadCallItems(ref r)),
-                SnapshotManifest => new ObjectSnapshot(r.ReadBytes()),
+                SnapshotManifest => new ObjectSnapshot(r.ReadBytes(), r.AtEnd ? [] : r.ReadBytes()),
                 _ => throw new System.Runtime.Serialization.SerializationException($"Unknown ManagedActors journal manifest '{manifest}'."),
             };
             return r.AtEnd ? result : throw new FormatException("Trailing bytes after the event.");

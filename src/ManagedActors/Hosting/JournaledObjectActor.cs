@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Event;
 using Akka.Persistence;
 using ManagedActors.Configuration;
 using ManagedActors.Objects;
@@ -39,6 +40,7 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         _createArgs = _host.Codec.EncodeAll(spec.CreateArgs);
         PersistenceId = spec.PersistenceId;
         (JournalPluginId, SnapshotPluginId) = DurabilitySettings.PluginsFor(spec.Durability);
+        gauge?.Started();
     }
 
     public override string PersistenceId { get; }
@@ -59,9 +61,13 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
                 break;
             case SnapshotOffer { Snapshot: ObjectSnapshot snapshot }:
                 _runner = _runnerFor(_kind.Restore(_host.Codec.DecodeAll(snapshot.Args), _host));
+                if (snapshot.Ledger.Length > 0)
+                {
+                    _runner.Ledger!.Restore(snapshot.Ledger);
+                }
                 break;
             case JournaledCalls calls:
-                Runner.Replay(calls.Session, calls.Items);
+                Runner.Replay(calls.Client, calls.Items);
                 break;
             case RecoveryCompleted:
                 if (_runner is null)
@@ -107,7 +113,7 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
             return;
         }
         _persisting = batch;
-        Persist(new JournaledCalls(batch.Session, [.. batch.Mutations]), _ =>
+        Persist(new JournaledCalls(batch.Client, [.. batch.Mutations]), _ =>
         {
             _persisting = null;
             Runner.Deliver(batch);
@@ -154,7 +160,18 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         if (every > 0 && LastSequenceNr % every == 0 && Runner.Target.SnapshotArguments() is { } args)
         {
             // Encoded now, on the actor's thread: the store writes the bytes later, while the object moves on.
-            SaveSnapshot(new ObjectSnapshot(_host.Codec.EncodeAll(args)));
+            byte[] state;
+            try
+            {
+                state = _host.Codec.EncodeAll(args);
+            }
+            catch (ManagedActorsException e)
+            {
+                // A record holding a value the codec cannot write: no snapshot, and recovery replays the whole journal.
+                Context.GetLogger().Warning("{0} cannot be snapshotted, so it recovers by replaying its journal: {1}", PersistenceId, e.Message);
+                return;
+            }
+            SaveSnapshot(new ObjectSnapshot(state, Runner.Ledger!.Encode()));
         }
     }
 

@@ -63,9 +63,10 @@ internal sealed class LaneConnection : IDisposable
         switch (frame.Kind)
         {
             case LaneFrames.CallsKind:
+            case LaneFrames.ResendKind:
             {
                 var (target, calls) = LaneFrames.ReadCalls(frame.Buffer, frame.Offset, frame.Count);
-                var batch = new Calls(Session, calls);
+                var batch = new Calls(Session, calls, frame.Kind == LaneFrames.ResendKind);
                 if (_listener.Route(target) is { } actor)
                 {
                     // An object with nothing else to do serves the batch on this thread (see InlineExecutor).

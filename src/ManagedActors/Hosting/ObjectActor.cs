@@ -16,8 +16,11 @@ internal sealed class ObjectActor : UntypedActor, IWithTimers, IRunnerHost
     private readonly ObjectRunner _runner;
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public ObjectActor(TargetSource source, ObjectBinding binding, HostContext host, Type[]? declared, HeldReferences? held, ObjectGauge? gauge, IReadOnlyList<Type>? fatal) =>
+    public ObjectActor(TargetSource source, ObjectBinding binding, HostContext host, Type[]? declared, HeldReferences? held, ObjectGauge? gauge, IReadOnlyList<Type>? fatal)
+    {
         _runner = new ObjectRunner(source.Take(), binding, host, this, declared, held, gauge, fatal);
+        gauge?.Started();
+    }
 
     public ITimerScheduler Timers { get; set; } = null!;
 

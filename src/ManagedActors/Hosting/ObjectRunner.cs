@@ -12,7 +12,7 @@ namespace ManagedActors.Hosting;
 /// (one remote message per burst of calls from a session) and the synchronous answers of a batch go back in one
 /// message. An exception from the object's code is a reply, never a restart: the object keeps its state.
 /// </summary>
-internal sealed class ObjectRunner
+internal sealed partial class ObjectRunner
 {
     private readonly HostContext _host;
     private readonly IRunnerHost _actor;
@@ -34,6 +34,7 @@ internal sealed class ObjectRunner
     {
         FatalTypes = fatal ?? [];
         _journaled = journaled;
+        Ledger = journaled ? new RequestLedger(host.Settings.Durability.RepliesPerClient, host.Settings.Durability.ClientsRemembered) : null;
         _gauge = gauge;
         Target = target;
         Binding = binding;
@@ -53,6 +54,9 @@ internal sealed class ObjectRunner
     public ObjectBinding Binding { get; }
 
     public ParkedCalls Parked { get; }
+
+    /// <summary>A journaled object's memory of the calls it ran, which answers calls resent after a lost connection; null for a plain one.</summary>
+    public RequestLedger? Ledger { get; }
 
     /// <summary>Serves a batch of calls from one session, answering <paramref name="sender"/>; the fatal exception a call threw, if any.</summary>
     public Exception? Serve(Calls calls, IActorRef sender)
@@ -80,10 +84,16 @@ internal sealed class ObjectRunner
         }
         _batch = new List<CallResult>(calls.Items.Length);
         _changed = false;
+        var client = _journaled ? _host.Sessions.ClientOf(calls.Session) : Guid.Empty;
         try
         {
             foreach (var item in calls.Items)
             {
+                if ((calls.Resent || Ledger is not null) && Answered(client, item, calls.Resent) is { } first)
+                {
+                    _batch.Add(first);
+                    continue;
+                }
                 if (_fatal is not null)
                 {
                     AddFault(item.CallId, new ManagedObjectRestartedException(
@@ -101,7 +111,12 @@ internal sealed class ObjectRunner
             }
             // The objects this one stores or hands out are held before any reply lets a caller move on.
             _held?.Report(Target.StoredState, _changed);
-            return new RunBatch(sender, calls.Session, _batch, _deferred, _mutations, _fatal);
+            if (_mutations is not null)
+            {
+                // Remembered now: a batch the journal then refuses restarts the object, which forgets it again.
+                Ledger?.Record(client, _batch, _mutations);
+            }
+            return new RunBatch(sender, calls.Session, client, _batch, _deferred, _mutations, _fatal);
         }
         finally
         {
@@ -138,7 +153,7 @@ internal sealed class ObjectRunner
     /// Runs journaled calls again while the object recovers: the same checks and the same code, no answers (their
     /// callers were answered when the calls first ran).
     /// </summary>
-    public void Replay(Guid session, IReadOnlyList<CallRequest> items)
+    public void Replay(Guid client, IReadOnlyList<CallRequest> items)
     {
         _batch = new List<CallResult>(items.Count);
         _replaying = true;
@@ -149,8 +164,10 @@ internal sealed class ObjectRunner
             // escaping here means this host is not the one that wrote the journal: recovery fails.
             foreach (var item in items)
             {
-                Execute(session, item, ActorRefs.Nobody);
+                Execute(client, item, ActorRefs.Nobody);
             }
+            // The answers are those the callers got: a call resent later gets the same one.
+            Ledger?.Record(client, _batch, items);
         }
         finally
         {
@@ -159,6 +176,26 @@ internal sealed class ObjectRunner
             _deferred = null;
             _mutations = null;
         }
+    }
+
+    /// <summary>
+    /// The answer to a call that must not run again: one this object ran already (resent after a lost connection, or
+    /// its first copy late from the lost connection after the resent one ran) gets its first answer; a resent call the
+    /// object cannot tell about gets a fault. Null when the call runs: a read, or a call never seen.
+    /// </summary>
+    private CallResult? Answered(Guid client, CallRequest item, bool resent)
+    {
+        if (Binding.TryFind(item.MethodId, out var method) && method.Contract.IsReadOnly)
+        {
+            return null;
+        }
+        if (Ledger is null)
+        {
+            return new CallResult(item.CallId, true, FaultInfo.From(new CallOutcomeUnknownException(
+                $"The call was resent after a lost connection, and {Binding.Contract.Definition.Name} keeps no record of the calls it ran " +
+                "(Durability.None): it may have taken effect, so it was not run again.")).Encode());
+        }
+        return Ledger.TryAnswer(client, item.CallId, resent, Binding.Contract.Definition.Name, out var answer) ? answer : null;
     }
 
     /// <summary>Recovery is over: what the object stores is held, and its size is shown.</summary>
@@ -300,92 +337,5 @@ internal sealed class ObjectRunner
             "c" + (++_children).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new ObjectReference(Akka.Serialization.Serialization.SerializedActorPath(child), Guid.NewGuid().ToString("N"), kind.Name,
             TypeNames.Of(resultInterface), _host.Incarnation, null);
-    }
-
-    private object?[] DecodeArguments(byte[] bytes, int expected)
-    {
-        var reader = new WireReader(bytes);
-        int count;
-        try
-        {
-            count = reader.ReadCount();
-        }
-        catch (FormatException e)
-        {
-            throw new ArgumentException("The arguments are malformed: " + e.Message, e);
-        }
-        if (count != expected)
-        {
-            throw new ArgumentException($"Expected {expected} arguments, got {count}.");
-        }
-        var args = count == 0 ? [] : new object?[count];
-        for (var i = 0; i < count; i++)
-        {
-            args[i] = _host.Codec.Read(ref reader);
-        }
-        if (!reader.AtEnd)
-        {
-            throw new ArgumentException("Trailing bytes after the arguments.");
-        }
-        return args;
-    }
-
-    private bool TryEncode(object? value, out byte[] payload, out Exception? error)
-    {
-        try
-        {
-            payload = _host.Codec.Encode(value);
-            if (payload.Length > _host.Settings.MaxMessageSize)
-            {
-                error = new MessageTooLargeException(payload.Length, _host.Settings.MaxMessageSize);
-                return false;
-            }
-            error = null;
-            return true;
-        }
-        catch (Exception e)
-        {
-            payload = [];
-            error = e;
-            return false;
-        }
-    }
-
-    private void AddFault(long callId, Exception error) => _batch!.Add(new CallResult(callId, true, FaultInfo.From(error).Encode()));
-
-    internal void SendReply(RunnerCall call, object? value)
-    {
-        _held?.Replying(value, call.Session);
-        if (_batch is null)
-        {
-            _held?.Report(Target.StoredState, changed: true);
-        }
-        if (TryEncode(value, out var payload, out var error))
-        {
-            SendResult(call.ReplyTo, new CallResult(call.CallId, false, payload));
-        }
-        else
-        {
-            SendFault(call, error!);
-        }
-    }
-
-    internal void SendFault(RunnerCall call, Exception error) =>
-        SendResult(call.ReplyTo, new CallResult(call.CallId, true, FaultInfo.From(error).Encode()));
-
-    /// <summary>Inside a batch a parked call's answer waits for the batch's end; outside one it goes at once.</summary>
-    private void SendResult(IActorRef replyTo, CallResult result)
-    {
-        if (_batch is null)
-        {
-            ReplyFrames.Send(replyTo, [result], _host.Settings.MaxMessageSize);
-            return;
-        }
-        _deferred ??= [];
-        if (!_deferred.TryGetValue(replyTo, out var results))
-        {
-            _deferred[replyTo] = results = [];
-        }
-        results.Add(result);
     }
 }

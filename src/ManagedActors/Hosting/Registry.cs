@@ -107,7 +107,7 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         // Creation arguments may carry references (a list made from proxies): the new object holds them from the start.
         var holds = new HashSet<string>(StringComparer.Ordinal);
         ReferenceWalker.Collect(target.StoredState, holds);
-        var gauge = new ObjectGauge();
+        var gauge = new ObjectGauge(kept);
         gauge.Update(target);
         var path = _router!.Start(objectKind, target, new Spawn(
             "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge, journal, createArgs));
@@ -229,7 +229,7 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         _host.HostAddress,
         _host.Incarnation,
         _byId.Values
-            .Select(e => new ObjectStatus(e.Reference.ObjectId, e.Reference.Name, e.Kind.Name, e.Gauge.Size, e.Gauge.Waiters))
+            .Select(e => new ObjectStatus(e.Reference.ObjectId, e.Reference.Name, e.Kind.Name, e.Gauge.Size, e.Gauge.Waiters, e.Gauge.Durability, e.Gauge.Restarts))
             .OrderBy(o => o.Name is null)
             .ThenBy(o => o.Id, StringComparer.Ordinal)
             .ToList(),

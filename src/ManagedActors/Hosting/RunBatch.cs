@@ -10,12 +10,13 @@ namespace ManagedActors.Hosting;
 /// </summary>
 /// <param name="ReplyTo">Where the batch's answers go.</param>
 /// <param name="Session">The session that sent the batch.</param>
+/// <param name="Client">The id of the client that opened the session (for a journaled object; else empty).</param>
 /// <param name="Results">The answers of the calls that answered at once.</param>
 /// <param name="Deferred">Answers of parked calls (of any client) the batch made ready.</param>
 /// <param name="Mutations">The calls that may have changed the object, in order; null when none did.</param>
 /// <param name="Fatal">An exception the object's registration marks fatal, which a call threw: the object must restart.</param>
 internal sealed record RunBatch(
-    IActorRef ReplyTo, Guid Session, List<CallResult> Results, Dictionary<IActorRef, List<CallResult>>? Deferred, List<CallRequest>? Mutations,
+    IActorRef ReplyTo, Guid Session, Guid Client, List<CallResult> Results, Dictionary<IActorRef, List<CallResult>>? Deferred, List<CallRequest>? Mutations,
     Exception? Fatal = null);
 
 /// <summary>Thrown by an object's actor to have it restarted after a fatal exception (its answers are already sent).</summary>

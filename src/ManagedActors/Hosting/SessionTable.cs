@@ -7,14 +7,25 @@ namespace ManagedActors.Hosting;
 internal sealed class SessionTable
 {
     private readonly ConcurrentDictionary<Guid, IActorRef> _sessions = new();
+    private readonly ConcurrentDictionary<Guid, Guid> _clients = new();
     private readonly ConcurrentDictionary<Guid, IActorRef> _lanes = new();
 
-    public Guid Open(IActorRef replyTo)
+    /// <summary>Opens a session for the client whose reply actor is <paramref name="replyTo"/>; its token.</summary>
+    /// <param name="replyTo">Where the session's answers go.</param>
+    /// <param name="client">The client's own id, the same on each session it opens (a local client has none: the token is used).</param>
+    public Guid Open(IActorRef replyTo, Guid? client = null)
     {
         var token = Guid.NewGuid();
+        _clients[token] = client ?? token;
         _sessions[token] = replyTo;
         return token;
     }
+
+    /// <summary>
+    /// The id of the client that opened <paramref name="session"/>: the key under which objects remember its calls
+    /// across reconnections. <see cref="Guid.Empty"/> for a session that is not open.
+    /// </summary>
+    public Guid ClientOf(Guid session) => _clients.TryGetValue(session, out var client) ? client : Guid.Empty;
 
     /// <summary>
     /// Binds an open session's direct-lane connection (its reply target), which from then on may call for it too;
@@ -48,7 +59,9 @@ internal sealed class SessionTable
     public bool Close(Guid session)
     {
         _lanes.TryRemove(session, out _);
-        return _sessions.TryRemove(session, out _);
+        var closed = _sessions.TryRemove(session, out _);
+        _clients.TryRemove(session, out _);
+        return closed;
     }
 
     /// <summary>Drops every session whose reply actor is <paramref name="replyTo"/> (its process died or left); their tokens.</summary>

@@ -24,8 +24,8 @@ internal static class LaneFrames
     /// <summary>The host's answer to a valid proof; anything else (or a closed connection) is a refusal.</summary>
     public const byte Accepted = 0xA5;
 
-    /// <summary>Frame kinds.</summary>
-    public const byte CallsKind = 1, CancelKind = 2, ResultsKind = 3, ShutdownKind = 4;
+    /// <summary>Frame kinds. A resend frame is a calls frame whose calls went out before on a lost connection (<see cref="Calls.Resent"/>).</summary>
+    public const byte CallsKind = 1, CancelKind = 2, ResultsKind = 3, ShutdownKind = 4, ResendKind = 5;
 
     /// <summary>Queued on a host's lane after its last results: the host is shutting down in order (an empty frame of kind 4).</summary>
     public static readonly Results Shutdown = new([]);
@@ -52,10 +52,10 @@ internal static class LaneFrames
         return proof;
     }
 
-    /// <summary>Appends a frame of calls to the object at <paramref name="target"/> (its actor path).</summary>
-    public static void WriteCalls(WireWriter w, string target, IReadOnlyList<CallRequest> calls, int from, int count)
+    /// <summary>Appends a frame of calls to the object at <paramref name="target"/> (its actor path); a resend frame when <paramref name="resent"/>.</summary>
+    public static void WriteCalls(WireWriter w, string target, IReadOnlyList<CallRequest> calls, int from, int count, bool resent = false)
     {
-        var start = Begin(w, CallsKind);
+        var start = Begin(w, resent ? ResendKind : CallsKind);
         w.WriteString(target);
         ProtocolSerializer.WriteCallItems(w, calls, from, count);
         End(w, start);

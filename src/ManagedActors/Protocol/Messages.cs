@@ -18,7 +18,13 @@ internal sealed record CallRequest(long CallId, int MethodId, byte[] Args)
 /// The calls of one session that were waiting to go to one object, carried in one remote message. A single call
 /// is a batch of one. Sent straight to the object's actor, with the client's reply actor as sender.
 /// </summary>
-internal sealed record Calls(Guid Session, CallRequest[] Items) : IProtocolMessage;
+/// <param name="Session">The session token of the connection the calls came over.</param>
+/// <param name="Items">The calls, in the order they were made.</param>
+/// <param name="Resent">
+/// The calls were sent before, on a connection that was lost before their answers came: each keeps its id, and an
+/// object that journals its calls answers one it already ran with its first answer instead of running it again.
+/// </param>
+internal sealed record Calls(Guid Session, CallRequest[] Items, bool Resent = false) : IProtocolMessage;
 
 /// <summary>The answer to one call: an encoded value, or an encoded <see cref="FaultInfo"/> when <paramref name="IsFault"/>.</summary>
 internal sealed record CallResult(long CallId, bool IsFault, byte[] Payload);
@@ -43,8 +49,11 @@ internal sealed record Hello(IActorRef ReplyTo) : IProtocolMessage;
 /// <summary>A nonce the client must sign with the authkey.</summary>
 internal sealed record Challenge(byte[] Nonce, Guid Incarnation) : IProtocolMessage;
 
-/// <summary>The client's HMAC-SHA256 of the nonce under the authkey.</summary>
-internal sealed record Proof(IActorRef ReplyTo, byte[] Nonce, byte[] Mac) : IProtocolMessage;
+/// <summary>
+/// The client's HMAC-SHA256 of the nonce under the authkey, and the client's own id: the same on every session it
+/// opens, so an object knows a call resent after a reconnection as the one it may have run already.
+/// </summary>
+internal sealed record Proof(IActorRef ReplyTo, byte[] Nonce, byte[] Mac, Guid Client) : IProtocolMessage;
 
 /// <summary>
 /// The handshake succeeded: the session token every call carries, and the host's direct-lane data port (0 when it has

@@ -13,7 +13,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
     /// <summary>The identifier bound in reference.conf.</summary>
     public const int SerializerId = 1711;
 
-    private const string CallsManifest = "C", ResultsManifest = "R", CancelManifest = "X", HelloManifest = "H",
+    private const string CallsManifest = "C", ResentManifest = "CR", ResultsManifest = "R", CancelManifest = "X", HelloManifest = "H",
         ChallengeManifest = "CH", ProofManifest = "P", WelcomeManifest = "W", DeniedManifest = "D",
         ShutdownManifest = "S", GoodbyeManifest = "G";
 
@@ -25,6 +25,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
 
     public override string Manifest(object o) => o switch
     {
+        Calls { Resent: true } => ResentManifest,
         Calls => CallsManifest,
         Results => ResultsManifest,
         CancelCall => CancelManifest,
@@ -65,6 +66,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                 w.WriteString(Serialization.SerializedActorPath(proof.ReplyTo));
                 w.WriteBytes(proof.Nonce);
                 w.WriteBytes(proof.Mac);
+                w.WriteGuid(proof.Client);
                 break;
             case Welcome welcome:
                 w.WriteGuid(welcome.Session);
@@ -96,11 +98,12 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
             return manifest switch
             {
                 CallsManifest => ReadCalls(ref r),
+                ResentManifest => ReadCalls(ref r) with { Resent = true },
                 ResultsManifest => ReadResultItems(ref r),
                 CancelManifest => new CancelCall(r.ReadGuid(), r.ReadVarInt()),
                 HelloManifest => new Hello(ResolveRef(ref r)),
                 ChallengeManifest => new Challenge(r.ReadBytes(), r.ReadGuid()),
-                ProofManifest => new Proof(ResolveRef(ref r), r.ReadBytes(), r.ReadBytes()),
+                ProofManifest => new Proof(ResolveRef(ref r), r.ReadBytes(), r.ReadBytes(), r.ReadGuid()),
                 WelcomeManifest => ReadWelcome(ref r),
                 DeniedManifest => new AccessDenied(r.ReadString() ?? ""),
                 ShutdownManifest => new HostShutdown(r.ReadGuid(), r.ReadGuid()),

@@ -91,7 +91,7 @@ internal sealed partial class ClientRuntime
         {
             return;
         }
-        FailAll(() => new HostUnavailableException($"The connection to the host at {HostAddress} was lost."));
+        ConnectionLost($"The connection to the host at {HostAddress} was lost");
     }
 
     /// <summary>The lane told of an orderly shutdown of the host after its last answers.</summary>
@@ -111,7 +111,117 @@ internal sealed partial class ClientRuntime
             return;
         }
         var reason = cause is null or EndOfStreamException ? "closed" : "lost (" + cause.Message + ")";
-        FailAll(() => new HostUnavailableException($"The direct connection to the host at {HostAddress} was {reason}."));
+        ConnectionLost($"The direct connection to the host at {HostAddress} was {reason}");
+    }
+
+    /// <summary>
+    /// The connection broke with calls in flight. Changing calls wait for the connection to come back and go again,
+    /// with their ids, so an object that ran one answers with its first answer and none runs twice (after each lost
+    /// connection, until answered or timed out); the other calls (reads, blocking calls) fail, and their callers may
+    /// simply call again.
+    /// </summary>
+    private void ConnectionLost(string what)
+    {
+        List<IPendingCall>? resend = null;
+        foreach (var pair in _pending)
+        {
+            if (pair.Value is { Request: not null } call)
+            {
+                // Claimed already when its resend is under way.
+                if (call.ClaimResend())
+                {
+                    (resend ??= []).Add(call);
+                }
+            }
+            else if (_pending.TryRemove(pair.Key, out var lost))
+            {
+                lost.Outbox.Completed();
+                ThreadPool.UnsafeQueueUserWorkItem(static s => s.Call.SetError(s.Error), (Call: lost, Error: new HostUnavailableException(what + ".")), preferLocal: false);
+            }
+        }
+        if (resend is not null)
+        {
+            _ = ResendAsync(resend, what);
+        }
+    }
+
+    /// <summary>
+    /// A call could not leave: the lane it was handed to closed meanwhile. A changing call goes again once connected
+    /// (as <see cref="ConnectionLost"/> does with the calls in flight); any other call fails with <paramref name="error"/>.
+    /// </summary>
+    public void Unsent(CallRequest call, Exception error)
+    {
+        if (_pending.TryGetValue(call.CallId, out var pending) && pending.Request is not null && Reconnect is not null
+            && Volatile.Read(ref _state) != ShutDown)
+        {
+            // Claimed already when the lost connection's calls were collected: that resend sends it.
+            if (pending.ClaimResend())
+            {
+                _ = ResendAsync([pending], "The connection to the host was lost");
+            }
+            return;
+        }
+        FailPending(call.CallId, error);
+    }
+
+    /// <summary>Connects again (once for every caller) and sends the calls again; a call that cannot go fails with its reason.</summary>
+    private async Task ResendAsync(List<IPendingCall> calls, string what)
+    {
+        try
+        {
+            // Connected again already (by another caller), the calls go on the new connection: a second handshake would
+            // replace it, and lose what is in flight there.
+            if (Volatile.Read(ref _state) == HostGone || (UsesLane && Lane is null))
+            {
+                await EnsureConnectedAsync(CancellationToken.None).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e)
+        {
+            foreach (var call in calls)
+            {
+                FailPending(call.CallId, new HostUnavailableException(
+                    $"{what} before {call.Method.Contract} was answered, and connecting again failed ({e.Message}): the call may or may not have taken effect.", e));
+            }
+            return;
+        }
+        foreach (var call in calls.OrderBy(c => c.CallId))
+        {
+            // A call that timed out or was cancelled meanwhile is no longer pending: it does not go again.
+            if (!_pending.ContainsKey(call.CallId) || call.Proxy is not { } proxy)
+            {
+                continue;
+            }
+            if (NeedsReattach(proxy))
+            {
+                var reference = proxy.Reference;
+                var found = reference.Name is not null && Find is not null
+                    ? await FindQuietlyAsync(reference).ConfigureAwait(false)
+                    : null;
+                if (found is null)
+                {
+                    FailPending(call.CallId, new ObjectNotFoundException(
+                        $"{what} before {call.Method.Contract} was answered, and the {reference.Kind} '{reference.Name ?? reference.ObjectId}' did not survive the restart of its host: the call may or may not have taken effect."));
+                    continue;
+                }
+                proxy.Rebind(found);
+            }
+            call.Outbox.Completed();
+            call.Resending(proxy.Outbox);
+            proxy.Outbox.Resend(call.Request!, proxy.Timeout ?? Settings.CallTimeout);
+        }
+    }
+
+    private async Task<ManagedProxy?> FindQuietlyAsync(ObjectReference reference)
+    {
+        try
+        {
+            return await Find!(reference, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (ManagedActorsException)
+        {
+            return null;
+        }
     }
 
     private void ShutDownWith(string reason)

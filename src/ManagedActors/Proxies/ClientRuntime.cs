@@ -59,6 +59,12 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
 
     public Guid Session { get => _session; private set => _session = value; }
 
+    /// <summary>
+    /// This client's own id, sent in every handshake: objects that journal their calls remember its latest calls under
+    /// it, so a call it resends on a new session after a lost connection takes effect once.
+    /// </summary>
+    public Guid ClientId { get; } = Guid.NewGuid();
+
     public Guid Incarnation { get; private set; }
 
     /// <summary>The direct lane the calls go over, or null when they go over Akka.Remote.</summary>
@@ -101,8 +107,12 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
     {
         Session = admission.Session;
         Incarnation = admission.Incarnation;
+        UsesLane = admission.Lane is not null;
         Interlocked.Exchange(ref _lane, admission.Lane)?.Dispose();
     }
+
+    /// <summary>Whether calls go over a direct lane: while it is being replaced none leaves over Akka.Remote.</summary>
+    public bool UsesLane { get; private set; }
 
     public T CreateProxy<T>(ObjectReference reference, TimeSpan? timeout = null) where T : class =>
         (T)CreateProxy(typeof(T), reference, timeout);
@@ -170,8 +180,14 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
         }
         var callId = Interlocked.Increment(ref _nextCallId);
         pending.Start(callId, Deadline(method, args, proxy.Timeout), method, proxy, this, cancellationToken);
+        var request = new CallRequest(callId, method.Id, payload);
+        if (!method.Contract.IsReadOnly && !method.IsBlocking && Reconnect is not null)
+        {
+            // A changing call is kept as sent: if the connection is lost before its answer, it goes again with its id.
+            pending.Request = request;
+        }
         _pending[callId] = pending;
-        proxy.Outbox.Enqueue(new CallRequest(callId, method.Id, payload), proxy.Timeout ?? Settings.CallTimeout);
+        proxy.Outbox.Enqueue(request, proxy.Timeout ?? Settings.CallTimeout);
     }
 
     /// <summary>A call that could not be sent fails at once.</summary>

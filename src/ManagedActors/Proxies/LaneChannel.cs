@@ -131,9 +131,10 @@ internal sealed class LaneChannel : IDisposable
 
     /// <summary>
     /// Sends a call to the object at <paramref name="target"/>, waiting first while the cap of outstanding calls is
-    /// reached. Null when sent; otherwise the error the call fails with.
+    /// reached. Null when sent; otherwise the error the call fails with. A <paramref name="resent"/> call (sent before
+    /// on a lost connection) goes in a resend frame of its own.
     /// </summary>
-    public Exception? Send(string target, CallRequest call, TimeSpan wait)
+    public Exception? Send(string target, CallRequest call, TimeSpan wait, bool resent = false)
     {
         if (!Acquire(wait))
         {
@@ -141,7 +142,7 @@ internal sealed class LaneChannel : IDisposable
                 ? new HostUnavailableException("The connection to the host was lost while the call waited for room.")
                 : new TimeoutException($"The call waited {wait.TotalSeconds:0.###} s for one of the {_maxOutstanding} calls outstanding on the connection to be answered (managed-actors.direct.max-outstanding-calls).");
         }
-        if (_writer.Write(new LaneItem(target, call, 0)))
+        if (_writer.Write(new LaneItem(target, call, 0, resent)))
         {
             return null;
         }
@@ -321,10 +322,11 @@ internal sealed class LaneChannel : IDisposable
         // Only the writing thread encodes, one batch at a time: the run list is reused.
         var calls = _run;
         string? target = null;
+        var resent = false;
         var bytes = 0;
         foreach (var item in items)
         {
-            if (item.Call is null || item.Target != target || calls.Count >= maxCalls || bytes + item.Size > maxBytes)
+            if (item.Call is null || item.Target != target || item.Resent != resent || calls.Count >= maxCalls || bytes + item.Size > maxBytes)
             {
                 Flush();
             }
@@ -334,6 +336,7 @@ internal sealed class LaneChannel : IDisposable
                 continue;
             }
             target = item.Target;
+            resent = item.Resent;
             calls.Add(item.Call);
             bytes += item.Size;
         }
@@ -349,15 +352,15 @@ internal sealed class LaneChannel : IDisposable
         {
             if (calls.Count > 0)
             {
-                LaneFrames.WriteCalls(w, target!, calls, 0, calls.Count);
+                LaneFrames.WriteCalls(w, target!, calls, 0, calls.Count, resent);
                 calls.Clear();
                 bytes = 0;
             }
         }
     }
 
-    /// <summary>A call to send, or (with no call) a cancel of <see cref="CancelId"/>.</summary>
-    private readonly record struct LaneItem(string Target, CallRequest? Call, long CancelId)
+    /// <summary>A call to send (<see cref="Resent"/>: again, after a lost connection), or (with no call) a cancel of <see cref="CancelId"/>.</summary>
+    private readonly record struct LaneItem(string Target, CallRequest? Call, long CancelId, bool Resent = false)
     {
         public int Size => (Call?.Args.Length ?? 0) + 16;
     }

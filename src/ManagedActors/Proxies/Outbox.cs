@@ -52,8 +52,15 @@ internal sealed class Outbox : IThreadPoolWorkItem
             Interlocked.Increment(ref _inFlight);
             if (lane.Send(_path, call, wait) is { } error)
             {
-                _runtime.FailPending(call.CallId, error);
+                Unsent(call, error);
             }
+            return;
+        }
+        if (_runtime.UsesLane)
+        {
+            // The lane closed between the caller's check and here.
+            Interlocked.Increment(ref _inFlight);
+            Unsent(call, new HostUnavailableException("The connection to the host was lost."));
             return;
         }
         if (Interlocked.Increment(ref _inFlight) == 1 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
@@ -63,6 +70,42 @@ internal sealed class Outbox : IThreadPoolWorkItem
             return;
         }
         Add(call);
+    }
+
+    /// <summary>
+    /// Sends again a call whose connection was lost before its answer, on its own (resends are rare) and marked as
+    /// resent, so an object that ran it answers with its first answer.
+    /// </summary>
+    public void Resend(CallRequest call, TimeSpan wait)
+    {
+        Interlocked.Increment(ref _inFlight);
+        if (_runtime.Lane is { } lane)
+        {
+            if (lane.Send(_path, call, wait, resent: true) is { } error)
+            {
+                Unsent(call, error);
+            }
+            return;
+        }
+        if (_runtime.UsesLane)
+        {
+            Unsent(call, new HostUnavailableException("The connection to the host was lost."));
+            return;
+        }
+        _target.Tell(new Calls(_runtime.Session, [call], Resent: true), _replyTo);
+    }
+
+    /// <summary>A call that could not leave: a closed lane's goes again once connected (if it may change the object), a full lane's fails.</summary>
+    private void Unsent(CallRequest call, Exception error)
+    {
+        if (error is HostUnavailableException)
+        {
+            _runtime.Unsent(call, error);
+        }
+        else
+        {
+            _runtime.FailPending(call.CallId, error);
+        }
     }
 
     /// <summary>A call of this outbox got its answer (or gave up waiting).</summary>

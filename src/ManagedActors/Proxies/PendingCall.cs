@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ManagedActors.Protocol;
 
 namespace ManagedActors.Proxies;
 
@@ -21,6 +22,18 @@ internal interface IPendingCall
 
     /// <summary>The client cancelled a blocking call and waits for the host to confirm, so no item is lost.</summary>
     bool CancelRequested { get; set; }
+
+    /// <summary>The call as sent, kept for a changing call so it can be sent again (with its id) after a lost connection.</summary>
+    CallRequest? Request { get; set; }
+
+    /// <summary>Claims the resend of the call after a lost connection: false while another resend of it is under way.</summary>
+    bool ClaimResend();
+
+    /// <summary>
+    /// The call is sent again, through <paramref name="outbox"/> (its proxy's, which a host restart may have changed);
+    /// if that connection is lost too, it may be claimed again.
+    /// </summary>
+    void Resending(Outbox outbox);
 
     /// <summary>
     /// Starts the call made through <paramref name="proxy"/>, which the call keeps reachable until it is answered: a
@@ -72,7 +85,19 @@ internal sealed class PendingCall<T> : TaskCompletionSource<T>, IPendingCall
 
     public bool CancelRequested { get; set; }
 
+    public CallRequest? Request { get; set; }
+
+    private int _resent;
+
     Task IPendingCall.Task => Task;
+
+    public bool ClaimResend() => Interlocked.Exchange(ref _resent, 1) == 0;
+
+    public void Resending(Outbox outbox)
+    {
+        Outbox = outbox;
+        Volatile.Write(ref _resent, 0);
+    }
 
     public void Start(long callId, long deadline, ClientMethod method, ManagedProxy proxy, ClientRuntime runtime, CancellationToken cancellationToken)
     {

@@ -37,6 +37,7 @@ internal static class RemoteFaults
         [typeof(UnknownMethodException).FullName!] = f => new UnknownMethodException(f.Message),
         [typeof(ObjectNotFoundException).FullName!] = f => new ObjectNotFoundException(f.Message),
         [typeof(PersistenceFailedException).FullName!] = f => new PersistenceFailedException(f.Message),
+        [typeof(CallOutcomeUnknownException).FullName!] = f => new CallOutcomeUnknownException(f.Message),
         [typeof(ManagedObjectRestartedException).FullName!] = f => new ManagedObjectRestartedException(f.Message),
         [typeof(ManagedTypeNotAllowedException).FullName!] = f => new ManagedTypeNotAllowedException(f.Detail ?? "", f.Message),
         [typeof(ManagedTypeNotLoadedException).FullName!] = f => new ManagedTypeNotLoadedException(f.Detail ?? "", f.Message),

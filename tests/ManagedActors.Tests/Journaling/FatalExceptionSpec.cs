@@ -66,6 +66,9 @@ public sealed class FatalExceptionSpec : IDisposable
 
         Assert.Equal(totalAfter, await meter.TotalAsync().Within(Limit, "the object after its restart"));
         Assert.Equal(totalAfter + 4, await meter.RecordAsync(4));
+        // The host's status shows what the object survives and that it restarted once.
+        var status = Assert.Single((await manager.StatusAsync()).Objects, o => o.Name == "meter");
+        Assert.Equal((durability, 1), (status.Durability, status.Restarts));
     }
 
     [Fact]

@@ -43,8 +43,10 @@ public sealed class ProtocolSerializerSpec(ITestOutputHelper output)
         Assert.Equal(TestActor, hello.ReplyTo);
         var nonce = new byte[32];
         nonce[3] = 7;
-        var proof = RoundTrip(new Proof(TestActor, nonce, [1, 2]));
+        var client = Guid.NewGuid();
+        var proof = RoundTrip(new Proof(TestActor, nonce, [1, 2], client));
         Assert.Equal(nonce, proof.Nonce);
+        Assert.Equal(client, proof.Client);
         Assert.Equal(TestActor, proof.ReplyTo);
         var incarnation = Guid.NewGuid();
         var nonceSession = Guid.NewGuid();
@@ -54,6 +56,8 @@ public sealed class ProtocolSerializerSpec(ITestOutputHelper output)
         Assert.Equal((incarnation, nonceSession), (shutdown.Incarnation, shutdown.Session));
         Assert.Equal(incarnation, RoundTrip(new Welcome(Guid.Empty, incarnation)).Incarnation);
         Assert.Equal(7, RoundTrip(new CancelCall(Guid.Empty, 7)).CallId);
+        Assert.True(RoundTrip(new Calls(incarnation, [new CallRequest(3, 9, [0])], Resent: true)).Resent);
+        Assert.False(RoundTrip(new Calls(incarnation, [new CallRequest(3, 9, [0])])).Resent);
         Assert.Equal(incarnation, RoundTrip(new Goodbye(incarnation)).Session);
     }
 

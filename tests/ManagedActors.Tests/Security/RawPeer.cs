@@ -51,20 +51,24 @@ internal sealed class RawPeer : IAsyncDisposable
     /// <summary>Where the directory's calls (open, find, hold, status) go.</summary>
     public static string DirectoryPath(string hostAddress) => HostPaths.Directory(hostAddress);
 
-    /// <summary>Runs the real handshake with the key: an authenticated client that then sends whatever it likes.</summary>
-    public async Task<Guid> HandshakeAsync(string hostAddress, byte[] authKey)
+    /// <summary>
+    /// Runs the real handshake with the key: an authenticated client that then sends whatever it likes. It names itself
+    /// <paramref name="client"/> (a new id when null): a peer that handshakes again with the same id is the same client.
+    /// </summary>
+    public async Task<Guid> HandshakeAsync(string hostAddress, byte[] authKey, Guid? client = null)
     {
         var gatekeeper = System.ActorSelection(GatekeeperPath(hostAddress));
         var challenge = await gatekeeper.Ask<Challenge>(new Hello(Inbox), TimeSpan.FromSeconds(10));
-        var welcome = await gatekeeper.Ask<Welcome>(new Proof(Inbox, challenge.Nonce, HMACSHA256.HashData(authKey, challenge.Nonce)), TimeSpan.FromSeconds(10));
+        var welcome = await gatekeeper.Ask<Welcome>(new Proof(Inbox, challenge.Nonce, HMACSHA256.HashData(authKey, challenge.Nonce), client ?? Guid.NewGuid()), TimeSpan.FromSeconds(10));
         Session = welcome.Session;
         return Session;
     }
 
-    /// <summary>Sends calls from the inbox on this peer's session and collects one answer per call.</summary>
-    public async Task<Dictionary<long, CallResult>> CallAsync(string objectPath, IReadOnlyList<CallRequest> calls, TimeSpan? within = null, Guid? session = null)
+    /// <summary>Sends calls from the inbox on this peer's session (marked as sent again when <paramref name="resent"/>) and collects one answer per call.</summary>
+    public async Task<Dictionary<long, CallResult>> CallAsync(
+        string objectPath, IReadOnlyList<CallRequest> calls, TimeSpan? within = null, Guid? session = null, bool resent = false)
     {
-        Resolve(objectPath).Tell(new Calls(session ?? Session, calls.ToArray()), Inbox);
+        Resolve(objectPath).Tell(new Calls(session ?? Session, calls.ToArray(), resent), Inbox);
         var answers = new Dictionary<long, CallResult>();
         using var timeout = new CancellationTokenSource(within ?? TimeSpan.FromSeconds(20));
         var wanted = calls.Select(c => c.CallId).ToHashSet();
