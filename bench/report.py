@@ -136,7 +136,8 @@ def main():
         out.append("connection whose answers queue up past `max-queued-bytes`).")
 
     kinds = [("none", "None: state in the actor only"), ("memory", "Memory: in-memory journal"),
-             ("durable", "Durable: SQLite (Akka.Persistence.Sql, WAL, one writer)")]
+             ("durable", "Durable: SQLite (Akka.Persistence.Sql, WAL, one writer)"),
+             ("durable_postgres", "Durable: PostgreSQL on this machine (Akka.Persistence.Sql, Npgsql; fsync on)")]
     if any(by.get(("managedactors", "dict_set_" + k, 4)) for k, _ in kinds):
         out.append("\n## What durability costs (dict set, direct lane)\n")
         out.append("Acknowledged writes per second from 4 client processes with 64 calls in flight each, and one client's")
@@ -147,6 +148,8 @@ def main():
         for k, label in kinds:
             t = by.get(("managedactors", "dict_set_" + k, 4))
             l = by.get(("managedactors", "dict_set_sequential_" + k, 1))
+            if not t and not l:
+                continue
             out.append(f"| {label} | {fmt(t['ops_per_sec'] if t else None)} | {l['p50_us'] if l else '–'} | {l['p99_us'] if l else '–'} | "
                        f"{fmt(l['ops_per_sec'] if l else None)} |")
 

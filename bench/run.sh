@@ -10,6 +10,11 @@ clients="${CLIENTS:-1,2,4,8}"
 mkdir -p bench/results
 out="bench/results/latest.jsonl"
 dotnet build -c Release bench/ManagedActors.LoadDriver/ManagedActors.LoadDriver.csproj -v quiet -nologo
+# The PostgreSQL durability rows, when PostgreSQL is installed (the load driver skips them otherwise).
+pgdata="$(mktemp -d -u /tmp/loaddriver-pg-XXXXXX)"
+trap 'bench/postgres.sh stop "$pgdata"' EXIT
+LOADDRIVER_POSTGRES="$(bench/postgres.sh start "$pgdata")"
+export LOADDRIVER_POSTGRES
 {
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- run --seconds "$seconds" --clients "$clients"
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- recovery --events 100000

@@ -93,21 +93,27 @@ internal static class Orchestrator
             }
             if (only.Contains("durability"))
             {
-                await Durabilities(address, environment, inFlight, seconds);
+                await Durabilities(address, environment, inFlight, seconds, ["none", "memory", "durable"], "");
             }
         })));
+        if (only.Contains("durability") && Environment.GetEnvironmentVariable(Roles.PostgresVariable) is { Length: > 0 } postgres)
+        {
+            // The durable rows again, on a host whose store is the PostgreSQL server.
+            var onPostgres = new Dictionary<string, string>(environment) { [Roles.StoreVariable] = postgres };
+            await WithHost("host", onPostgres, (address, _) => Durabilities(address, onPostgres, inFlight, seconds, ["durable"], "_postgres"));
+        }
     }
 
     /// <summary>What journaling costs: acknowledged sets with calls in flight, and one sequential client, per durability.</summary>
-    private static async Task Durabilities(string address, Dictionary<string, string> environment, int inFlight, double seconds)
+    private static async Task Durabilities(string address, Dictionary<string, string> environment, int inFlight, double seconds, string[] durabilities, string store)
     {
-        foreach (var durability in (string[])["none", "memory", "durable"])
+        foreach (var durability in durabilities)
         {
             var results = await Measured("client", address, environment, 4,
                 ["--workload", "dict-set", "--durability", durability, "--inflight", Str(inFlight), "--seconds", Str(seconds)]);
-            Emit(new Figure("managedactors", "dict_set_" + durability, 4, inFlight, Aggregate(results)));
+            Emit(new Figure("managedactors", "dict_set_" + durability + store, 4, inFlight, Aggregate(results)));
             var (p50, p99) = ParseLatency((await Clients("client", address, environment, 1, ["--workload", "latency", "--durability", durability, "--count", "3000"])).Single());
-            Emit(new Figure("managedactors", "dict_set_sequential_" + durability, 1, 1, 1e6 / p50, p50, p99));
+            Emit(new Figure("managedactors", "dict_set_sequential_" + durability + store, 1, 1, 1e6 / p50, p50, p99));
         }
     }
 

@@ -11,6 +11,9 @@ internal static class Roles
 
     public const string StoreVariable = "LOADDRIVER_STORE";
 
+    /// <summary>A PostgreSQL connection string (bench/postgres.sh): the durable rows run again on it.</summary>
+    public const string PostgresVariable = "LOADDRIVER_POSTGRES";
+
     public static async Task<int> HostAsync()
     {
         var key = Convert.FromHexString(Environment.GetEnvironmentVariable(KeyVariable)!);
