@@ -10,8 +10,11 @@ namespace ManagedActors.Hosting;
 /// <summary>How a journaled object is made and where it journals.</summary>
 /// <param name="Durability">Memory or Durable: which journal.</param>
 /// <param name="PersistenceId">The object's journal stream: a named object finds its own again after a host restart.</param>
-/// <param name="CreateArgs">The arguments it is created with, journaled as its first event.</param>
-internal sealed record JournalSpec(Durability Durability, string PersistenceId, object?[] CreateArgs);
+/// <param name="CreateArgs">
+/// The arguments it is created with, journaled as its first event; null to bring back an object the journal holds
+/// (one that is not there stops at once).
+/// </param>
+internal sealed record JournalSpec(Durability Durability, string PersistenceId, object?[]? CreateArgs);
 
 /// <summary>
 /// The actor of a journaled object (<see cref="Durability.Memory"/>, <see cref="Durability.Durable"/>): the same
@@ -27,7 +30,7 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
     private readonly ObjectKind _kind;
     private readonly HostContext _host;
     private readonly Func<ManagedObject, ObjectRunner> _runnerFor;
-    private readonly byte[] _createArgs;
+    private readonly byte[]? _createArgs;
     private ObjectRunner? _runner;
     private RunBatch? _persisting;
 
@@ -37,7 +40,7 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         _host = host;
         _runnerFor = target => new ObjectRunner(target, kind.Binding, host, this, declared, held, gauge, kind.Fatal, journaled: true);
         // Encoded once: every start builds its object from its own decoded copy, never from an instance a run changed.
-        _createArgs = _host.Codec.EncodeAll(spec.CreateArgs);
+        _createArgs = spec.CreateArgs is { } args ? _host.Codec.EncodeAll(args) : null;
         PersistenceId = spec.PersistenceId;
         (JournalPluginId, SnapshotPluginId) = DurabilitySettings.PluginsFor(spec.Durability);
         gauge?.Started();
@@ -70,11 +73,18 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
                 Runner.Replay(calls.Client, calls.Items);
                 break;
             case RecoveryCompleted:
+                if (_runner is null && _createArgs is null)
+                {
+                    // Asked to come back from a journal that holds no such object: its supervisor ends it.
+                    Context.Parent.Tell(ObjectSupervisor.NotInJournal.Instance);
+                    Context.Stop(Self);
+                    return;
+                }
                 if (_runner is null)
                 {
                     // A new object: its creation is the first event, so a restart builds it from the same arguments.
-                    _runner = _runnerFor(_kind.Create(_host.Codec.DecodeAll(_createArgs), _host));
-                    Persist(new ObjectCreated(_createArgs), static _ => { });
+                    _runner = _runnerFor(_kind.Create(_host.Codec.DecodeAll(_createArgs!), _host));
+                    Persist(new ObjectCreated(_createArgs!), static _ => { });
                 }
                 _runner.Recovered();
                 break;
@@ -92,6 +102,16 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
         if (message is ISnapshotResponse)
         {
             // A failed snapshot costs only recovery time (Akka logs it); the journal still has every call.
+            return;
+        }
+        if (_runner is null)
+        {
+            // Stopping: no object came back from the journal.
+            if (message is Calls missing)
+            {
+                ReplyFrames.Send(Sender, Results.AllFailed(missing, new ObjectNotFoundException($"No {_kind.Name} '{PersistenceId}' is in this host's journal.")).Items,
+                    _host.Settings.MaxMessageSize);
+            }
             return;
         }
         if (message is not Calls calls)

@@ -10,8 +10,11 @@ namespace ManagedActors.Hosting;
 /// </summary>
 internal interface IObjectRouter
 {
-    /// <summary>Starts the object; the path its calls are sent to, which its references carry.</summary>
-    string Start(ObjectKind kind, ManagedObject target, Spawn spawn);
+    /// <summary>
+    /// Starts the object (from <paramref name="target"/>, or from its journal when <see cref="Spawn.Journal"/> is set);
+    /// the path its calls are sent to, which its references carry.
+    /// </summary>
+    string Start(ObjectKind kind, ManagedObject? target, Spawn spawn);
 
     /// <summary>Where calls to the object go now, or null when it does not run here.</summary>
     IActorRef? Route(string objectId);
@@ -29,14 +32,14 @@ internal sealed class LocalObjectRouter(IActorContext directory, HostContext hos
     private readonly Dictionary<string, IActorRef> _actors = new(StringComparer.Ordinal);
     private readonly Dictionary<IActorRef, string> _ids = [];
 
-    public string Start(ObjectKind kind, ManagedObject target, Spawn spawn)
+    public string Start(ObjectKind kind, ManagedObject? target, Spawn spawn)
     {
         var held = new HeldReferences(spawn.ObjectId, directory.Self, spawn.Holds);
         // A journaled object runs under a supervisor that starts it again (from its journal) when it stops: after a
         // journal write failed, say. Calls go to the supervisor, which forwards them, sender and all.
         var props = spawn.Journal is { } journal
             ? ObjectSupervisor.PropsFor(JournaledObjectActor.PropsFor(kind, host, journal, spawn.Declared, held, spawn.Gauge), host)
-            : ObjectActor.PropsFor(target, kind.Binding, host, spawn.Declared, held, spawn.Gauge, kind.Fatal,
+            : ObjectActor.PropsFor(target ?? throw new ArgumentNullException(nameof(target), "A plain object starts from its instance."), kind.Binding, host, spawn.Declared, held, spawn.Gauge, kind.Fatal,
                 spawn.CreateArgs is { } args ? () => kind.Create(args, host) : null);
         var actor = directory.Watch(directory.ActorOf(props, spawn.ActorName));
         _actors[spawn.ObjectId] = actor;

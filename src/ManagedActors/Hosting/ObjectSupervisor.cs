@@ -63,6 +63,10 @@ internal sealed class ObjectSupervisor : UntypedActor, IWithTimers
                 break;
             case Terminated:
                 break;
+            case NotInJournal:
+                // The object was asked back from its journal, which does not hold it: nothing to start again.
+                Context.Stop(Self);
+                break;
             default:
                 if (_child is not null)
                 {
@@ -104,5 +108,11 @@ internal sealed class ObjectSupervisor : UntypedActor, IWithTimers
     private sealed class StartAgain
     {
         public static readonly StartAgain Instance = new();
+    }
+
+    /// <summary>From the object's actor: the journal holds no object to bring back.</summary>
+    public sealed class NotInJournal : INoSerializationVerificationNeeded
+    {
+        public static readonly NotInJournal Instance = new();
     }
 }

@@ -101,21 +101,47 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         var kept = DurabilityOf(objectKind, durability);
         var target = objectKind.Create(createArgs, _host);
         var id = name ?? Guid.NewGuid().ToString("N");
-        // A named object's journal is found again by its kind and name after the host restarts.
-        var journal = kept == Durability.None ? null
-            : new JournalSpec(kept, $"managed-object|{kind}|{(name is null ? "anonymous|" + id : "named|" + name)}", createArgs);
+        var journal = kept == Durability.None ? null : new JournalSpec(kept, PersistenceIdOf(kind, name, id), createArgs);
         // Creation arguments may carry references (a list made from proxies): the new object holds them from the start.
         var holds = new HashSet<string>(StringComparer.Ordinal);
         ReferenceWalker.Collect(target.StoredState, holds);
         var gauge = new ObjectGauge(kept);
         gauge.Update(target);
+        return Start(objectKind, target, id, name, interfaceType, holds, gauge, journal, createArgs, call.Session);
+    }
+
+    /// <summary>
+    /// A named durable object of an earlier run of this host, brought back from its journal for a proxy made before the
+    /// host restarted (or a <c>FindAsync</c>); the object stops, and the calls sent meanwhile fail with
+    /// <see cref="ObjectNotFoundException"/>, when the journal has no such object.
+    /// </summary>
+    private ObjectReference? Reopen(string name, string kind, string interfaceType)
+    {
+        if (!_host.Settings.Durability.HasDurableStore || _host.Registrations.Find(kind) is not { Journalable: true } objectKind)
+        {
+            return null;
+        }
+        objectKind.CheckInterface(interfaceType);
+        var journal = new JournalSpec(Durability.Durable, PersistenceIdOf(kind, name, name), null);
+        return Start(objectKind, null, name, name, interfaceType, [], new ObjectGauge(Durability.Durable), journal, null, null);
+    }
+
+    /// <summary>A journaled object's stream: a named object's is found again by its kind and name after the host restarts.</summary>
+    private static string PersistenceIdOf(string kind, string? name, string id) =>
+        $"managed-object|{kind}|{(name is null ? "anonymous|" + id : "named|" + name)}";
+
+    private ObjectReference Start(
+        ObjectKind objectKind, ManagedObject? target, string id, string? name, string interfaceType, HashSet<string> holds, ObjectGauge gauge,
+        JournalSpec? journal, object?[]? createArgs, Guid? holder)
+    {
+        var kind = objectKind.Name;
         var path = _router!.Start(objectKind, target, new Spawn(
             "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge, journal, createArgs));
         var reference = new ObjectReference(path, id, kind, interfaceType, _host.Incarnation, name);
         var entry = new Entry(objectKind, reference, gauge);
-        if (name is null)
+        if (name is null && holder is { } session)
         {
-            entry.Holders.Add(call.Session);
+            entry.Holders.Add(session);
         }
         _byId[id] = entry;
         if (name is not null)
@@ -217,7 +243,11 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
 
     public ObjectReference? Find(string name, string kind, string interfaceType)
     {
-        if (!_byName.TryGetValue(name, out var entry) || entry.Kind.Name != kind)
+        if (!_byName.TryGetValue(name, out var entry))
+        {
+            return Reopen(name, kind, interfaceType);
+        }
+        if (entry.Kind.Name != kind)
         {
             return null;
         }

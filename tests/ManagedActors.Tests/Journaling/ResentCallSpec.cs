@@ -148,6 +148,89 @@ public sealed class ResentCallSpec
         Assert.Equal(Callers * Each, await counter.GetValueAsync());
     }
 
+    [Fact]
+    public Task Calls_in_flight_when_the_host_is_killed_go_to_its_restart_and_each_takes_effect_once() => WithKillableHostAsync(async (client, killAndRestart) =>
+    {
+        const int Callers = 4, Each = 150;
+        var hits = await client.DictAsync<string, long>("hits");
+        var answers = new ConcurrentBag<long>();
+        var midway = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var callers = Enumerable.Range(0, Callers).Select(_ => Task.Run(async () =>
+        {
+            for (var i = 0; i < Each; i++)
+            {
+                answers.Add(await hits.IncrementAsync("n", 1));
+                if (answers.Count >= Callers * Each / 4)
+                {
+                    midway.TrySetResult();
+                }
+            }
+        })).ToArray();
+        await midway.Task.Within(Limit, "a quarter of the increments");
+
+        // SIGKILL mid-load, and the same host again on the same port and file: the callers' calls in flight go to it.
+        await killAndRestart();
+        await Task.WhenAll(callers).Within(TimeSpan.FromSeconds(90), "the increments across the host's restart");
+
+        Assert.Equal(Enumerable.Range(1, Callers * Each).Select(i => (long)i), answers.Order());
+        Assert.Equal(Callers * Each, await hits.GetAsync("n"));
+    });
+
+    [Fact]
+    public Task After_a_host_restart_a_proxy_finds_its_durable_object_and_one_that_was_not_durable_is_gone() => WithKillableHostAsync(async (client, killAndRestart) =>
+    {
+        var kept = await client.DictAsync<string, int>("kept");
+        var lost = await client.DictAsync<string, int>("lost", Durability.None);
+        await kept.SetAsync("a", 1);
+        await lost.SetAsync("a", 1);
+
+        await killAndRestart();
+
+        // The proxies made before the restart: the durable dict comes back from its journal on the first call.
+        Assert.Equal(1, await kept.GetAsync("a").Within(Limit, "the durable dict after the restart"));
+        await Assert.ThrowsAsync<ObjectNotFoundException>(() => lost.GetAsync("a")).Within(Limit, "the plain dict after the restart");
+        // Its name is free again: opening it makes a new, empty dict.
+        var again = await client.DictAsync<string, int>("lost", Durability.None);
+        Assert.Equal(0, await again.CountAsync());
+        var status = await client.StatusAsync();
+        Assert.Equal(Durability.Durable, Assert.Single(status.Objects, o => o.Name == "kept").Durability);
+    });
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a client of the standalone host on a durable SQLite store; the body's second
+    /// argument SIGKILLs the host and starts it again on the same port and file.
+    /// </summary>
+    private static async Task WithKillableHostAsync(Func<ManagerClient, Func<Task>, Task> body)
+    {
+        using var store = new TempStore();
+        var database = store.PathOf("objects.db");
+        var port = HostProcess.FreePort();
+        var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        var host = await HostProcess.StartAsync(port: port, authKey: key, durable: database);
+        HostProcess? restarted = null;
+        try
+        {
+            await using var client = await Manager.ConnectAsync(host.Address, key, new ClientOptions
+            {
+                CallTimeout = TimeSpan.FromSeconds(60),
+                HandshakeTimeout = TimeSpan.FromSeconds(30),
+            });
+            await body(client, async () =>
+            {
+                await host.KillAsync();
+                restarted = await HostProcess.StartAsync(port: port, authKey: key, durable: database);
+            });
+        }
+        finally
+        {
+            await host.DisposeAsync();
+            if (restarted is not null)
+            {
+                await restarted.DisposeAsync();
+            }
+        }
+    }
+
     private static int Value(Dictionary<long, CallResult> answers, long id) =>
         answers[id].IsFault ? throw new Xunit.Sdk.XunitException($"Call {id} failed: {Wire.Fault(answers[id]).Message}") : (int)Wire.Codec.Decode(answers[id].Payload)!;
 }
