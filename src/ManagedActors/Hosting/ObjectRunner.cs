@@ -10,7 +10,8 @@ namespace ManagedActors.Hosting;
 /// actor that holds the object (a plain one today; a persistent actor or a sharded entity later) gives it the
 /// messages one at a time, so the object's code runs one call at a time and needs no locks. Calls arrive in batches
 /// (one remote message per burst of calls from a session) and the synchronous answers of a batch go back in one
-/// message. An exception from the object's code is a reply, never a restart: the object keeps its state.
+/// message. An exception from the object's code is a reply and the object keeps its state, unless the object's
+/// registration marks the exception's type fatal (the actor then restarts the object).
 /// </summary>
 internal sealed partial class ObjectRunner
 {
