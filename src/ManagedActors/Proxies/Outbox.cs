@@ -47,20 +47,8 @@ internal sealed class Outbox : IThreadPoolWorkItem
     /// <param name="wait">How long the caller may wait for room under the lane's cap of outstanding calls.</param>
     public void Enqueue(CallRequest call, TimeSpan wait)
     {
-        if (_runtime.Lane is { } lane)
+        if (SentOnLane(call, wait, resent: false))
         {
-            Interlocked.Increment(ref _inFlight);
-            if (lane.Send(_path, call, wait) is { } error)
-            {
-                Unsent(call, error);
-            }
-            return;
-        }
-        if (_runtime.UsesLane)
-        {
-            // The lane closed between the caller's check and here.
-            Interlocked.Increment(ref _inFlight);
-            Unsent(call, new HostUnavailableException("The connection to the host was lost."));
             return;
         }
         if (Interlocked.Increment(ref _inFlight) == 1 && Interlocked.CompareExchange(ref _scheduled, 1, 0) == 0)
@@ -78,21 +66,31 @@ internal sealed class Outbox : IThreadPoolWorkItem
     /// </summary>
     public void Resend(CallRequest call, TimeSpan wait)
     {
+        if (SentOnLane(call, wait, resent: true))
+        {
+            return;
+        }
         Interlocked.Increment(ref _inFlight);
-        if (_runtime.Lane is { } lane)
-        {
-            if (lane.Send(_path, call, wait, resent: true) is { } error)
-            {
-                Unsent(call, error);
-            }
-            return;
-        }
-        if (_runtime.UsesLane)
-        {
-            Unsent(call, new HostUnavailableException("The connection to the host was lost."));
-            return;
-        }
         _target.Tell(new Calls(_runtime.Session, [call], Resent: true), _replyTo);
+    }
+
+    /// <summary>
+    /// Hands a call to the direct lane; when the lane closed between the caller's check and here, to the resend path.
+    /// False when this client's calls go over Akka.Remote.
+    /// </summary>
+    private bool SentOnLane(CallRequest call, TimeSpan wait, bool resent)
+    {
+        var lane = _runtime.Lane;
+        if (lane is null && !_runtime.UsesLane)
+        {
+            return false;
+        }
+        Interlocked.Increment(ref _inFlight);
+        if ((lane is null ? new HostUnavailableException("The connection to the host was lost.") : lane.Send(_path, call, wait, resent)) is { } error)
+        {
+            Unsent(call, error);
+        }
+        return true;
     }
 
     /// <summary>A call that could not leave: a closed lane's goes again once connected (if it may change the object), a full lane's fails.</summary>
