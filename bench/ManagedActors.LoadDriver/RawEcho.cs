@@ -18,6 +18,8 @@ internal static class RawEcho
         akka.loglevel = WARNING
         akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
         akka.remote.dot-netty.tcp.port = 0
+        # Akka's own transport, without the library's key exchange on each connection.
+        akka.remote.dot-netty.tcp.applied-adapters = []
         """;
 
     public static async Task<int> HostAsync()

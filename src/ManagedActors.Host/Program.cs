@@ -70,7 +70,7 @@ internal static class Program
             return 0;
         });
 
-        var address = new Option<string>("--address") { Description = "The host's address (host:port or akka.tcp://managed-actors@host:port).", Required = true };
+        var address = new Option<string>("--address") { Description = "The host's address (host:port or akka.mauth.tcp://managed-actors@host:port).", Required = true };
         var status = new Command("status", "Print a running host's objects and connected clients.") { address, authKeyFile };
         status.SetAction(async (parse, cancellationToken) =>
         {

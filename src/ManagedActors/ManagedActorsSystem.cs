@@ -4,44 +4,62 @@ using Akka.Actor.Setup;
 using Akka.Configuration;
 using ManagedActors.Configuration;
 using ManagedActors.Hosting;
+using ManagedActors.Security;
 
 namespace ManagedActors;
 
 /// <summary>
 /// Hosting managed objects inside an ActorSystem you create yourself, beside your own actors:
 /// <code>
-/// var system = ActorSystem.Create("simulation", ManagedActorsSystem.Setup(myConfig));
-/// await using var manager = await system.StartManagedActorsAsync(new ManagerOptions { AuthKey = key });
+/// var system = ActorSystem.Create("simulation", ManagedActorsSystem.Setup(myConfig, key));
+/// await using var manager = await system.StartManagedActorsAsync();
 /// </code>
-/// Clients connect to <see cref="ManagerSession.Address"/> (<c>akka.tcp://simulation@host:port</c>) as to any host.
+/// Clients connect to <see cref="ManagerSession.Address"/> (<c>akka.mauth.tcp://simulation@host:port</c>) with the
+/// same key, as to any host.
 /// </summary>
 public static class ManagedActorsSystem
 {
     /// <summary>
     /// The setup to create the system with: <paramref name="config"/> over the library's defaults (remoting on
-    /// 127.0.0.1 and a free port, untrusted mode with only the gatekeeper selectable, the protocol serializer), and
-    /// the serializers that keep a remote peer from building arbitrary types, which no configuration can add later.
+    /// 127.0.0.1 and a free port, untrusted mode with only the gatekeeper selectable, the protocol serializer), the
+    /// serializers that keep a remote peer from building arbitrary types, which no configuration can add later, and
+    /// the transport that lets no connection reach Akka's protocol before it proved <paramref name="authKey"/>.
     /// </summary>
-    public static ActorSystemSetup Setup(Config? config = null)
+    /// <param name="config">Your settings; they win over the library's defaults.</param>
+    /// <param name="authKey">
+    /// The manager's authkey (at least 16 bytes): every connection to or from the system proves it, and
+    /// <see cref="StartManagedActorsAsync"/> uses it. Null draws a random one, which <see cref="Manager.AuthKey"/> then shows.
+    /// </param>
+    public static ActorSystemSetup Setup(Config? config = null, byte[]? authKey = null)
     {
         var full = (config ?? Config.Empty)
             .WithFallback(ConfigurationFactory.ParseString(ManagerHost.RoleDefaults))
             .WithFallback(ManagedActorsConfig.Default);
-        return BootstrapSetup.Create().WithConfig(full).And(Security.WireFirewall.Setup);
+        return BootstrapSetup.Create().WithConfig(full).And(Security.WireFirewall.Setup)
+            .And(new TransportKey(authKey ?? RandomNumberGenerator.GetBytes(32)));
     }
 
     /// <summary>
     /// Starts a host in <paramref name="system"/> and opens this process's session to it. Disposing the manager stops
     /// the host's actors and its objects; the system keeps running. The options' hostname, port and HOCON do not
-    /// apply (the system has its own); the authkey, trusted assemblies, registrations and call timeout do.
+    /// apply (the system has its own), nor does their authkey unless it is the system's; the trusted assemblies,
+    /// registrations and call timeout do.
     /// </summary>
     /// <exception cref="InvalidOperationException">The system was not created with <see cref="Setup"/> (or lacks what it adds).</exception>
+    /// <exception cref="ArgumentException">The options name an authkey other than the one the system was created with.</exception>
     public static Task<Manager> StartManagedActorsAsync(this ActorSystem system, ManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(system);
         options ??= new ManagerOptions();
+        SystemCheck.EnsureProtected(system);
+        var key = TransportKey.Of(system)?.AuthKey ?? throw new InvalidOperationException(
+            $"The ActorSystem '{system.Name}' was not created with ManagedActorsSystem.Setup(config, authKey): its connections prove no key.");
+        if (options.AuthKey is { } given && !CryptographicOperations.FixedTimeEquals(given, key))
+        {
+            throw new ArgumentException("ManagerOptions.AuthKey differs from the key the ActorSystem was created with (ManagedActorsSystem.Setup).", nameof(options));
+        }
         var trusted = Manager.TrustedFor(options);
-        var host = ManagerHost.Attach(system, ownsSystem: false, options.AuthKey ?? RandomNumberGenerator.GetBytes(32), trusted, Manager.KindsFor(options));
+        var host = ManagerHost.Attach(system, ownsSystem: false, key, trusted, Manager.KindsFor(options));
         return Manager.OpenAsync(host, trusted, options.CallTimeout, cancellationToken);
     }
 }

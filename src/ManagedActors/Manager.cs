@@ -69,7 +69,7 @@ public sealed class Manager : ManagerSession
     /// <summary>
     /// Connects to a manager's host from any process (Python's <c>BaseManager(address, authkey).connect()</c>).
     /// </summary>
-    /// <param name="address">The host's address: <c>akka.tcp://managed-actors@host:port</c> or <c>host:port</c>.</param>
+    /// <param name="address">The host's address: <c>akka.mauth.tcp://managed-actors@host:port</c> or <c>host:port</c>.</param>
     /// <param name="authKey">The manager's authkey.</param>
     /// <param name="options">Client settings.</param>
     /// <param name="cancellationToken">Cancels the handshake.</param>

@@ -40,7 +40,7 @@ public sealed class ManagerClient : ManagerSession
             """;
         var config = ManagedActorsConfig.Build(explicitHocon, Manager.Layer(options.Config, options.CallTimeout, options.HandshakeTimeout), roleDefaults);
         var settings = ManagerSettings.From(config);
-        var system = ActorSystems.Create("managed-actors-client", config);
+        var system = ActorSystems.Create("managed-actors-client", config, authKey);
         try
         {
             var runtime = new ClientRuntime(system, ownsSystem: true, settings,
@@ -93,6 +93,11 @@ public sealed class ManagerClient : ManagerSession
                     _ => throw new AuthenticationException($"The host at {hostAddress} answered the handshake with {answer.GetType().Name}."),
                 };
             }
+            catch (AskTimeoutException) when (Security.TransportKey.Of(runtime.System)?.ListenerLacksKey(hostAddress) == true)
+            {
+                throw new AuthenticationException(
+                    $"The host at {hostAddress} refused the connection: the authkey does not match (the transport's key exchange failed).");
+            }
             catch (AskTimeoutException e) when (Environment.TickCount64 >= deadline - 10)
             {
                 throw new HostUnavailableException(
@@ -105,13 +110,20 @@ public sealed class ManagerClient : ManagerSession
         }
     }
 
-    /// <summary>Parses <c>akka.tcp://managed-actors@host:port</c> or <c>host:port</c>.</summary>
+    /// <summary>
+    /// Parses <c>akka.mauth.tcp://managed-actors@host:port</c> or <c>host:port</c>; <c>akka.tcp://</c> is read as the
+    /// same host (the library's systems speak only the authenticated transport).
+    /// </summary>
     internal static Address ParseAddress(string address)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(address);
         if (!address.Contains("://", StringComparison.Ordinal))
         {
-            address = $"akka.tcp://{HostPaths.SystemName}@{address}";
+            address = $"{HostPaths.Protocol}://{HostPaths.SystemName}@{address}";
+        }
+        else if (address.StartsWith("akka.tcp://", StringComparison.Ordinal))
+        {
+            address = HostPaths.Protocol + address["akka.tcp".Length..];
         }
         try
         {
@@ -119,7 +131,7 @@ public sealed class ManagerClient : ManagerSession
         }
         catch (Exception e) when (e is UriFormatException or ArgumentException or FormatException)
         {
-            throw new ArgumentException($"'{address}' is not a manager address (akka.tcp://managed-actors@host:port or host:port).", nameof(address), e);
+            throw new ArgumentException($"'{address}' is not a manager address (akka.mauth.tcp://managed-actors@host:port or host:port).", nameof(address), e);
         }
     }
 

@@ -38,7 +38,7 @@ public abstract class ManagerSession : IAsyncDisposable
 
     internal ClientRuntime Runtime { get; }
 
-    /// <summary>The host's address, <c>akka.tcp://managed-actors@host:port</c>; give it to <see cref="Manager.ConnectAsync"/>.</summary>
+    /// <summary>The host's address, <c>akka.mauth.tcp://managed-actors@host:port</c>; give it to <see cref="Manager.ConnectAsync"/>.</summary>
     public string Address { get; }
 
     /// <summary>A list (Python's <c>manager.list()</c>), anonymous or named.</summary>

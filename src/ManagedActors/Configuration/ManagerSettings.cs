@@ -71,10 +71,11 @@ internal static class ManagedActorsConfig
 internal static class ActorSystems
 {
     /// <summary>
-    /// Creates an ActorSystem whose log leaves out the routine noise of a peer going away: clients come and go,
+    /// Creates an ActorSystem whose connections prove <paramref name="authKey"/> (<see cref="Security.AssociationGuard"/>)
+    /// and whose log leaves out the routine noise of a peer going away: clients come and go,
     /// and a host that really went away surfaces as <see cref="HostUnavailableException"/> at the caller.
     /// </summary>
-    public static Akka.Actor.ActorSystem Create(string name, Config config)
+    public static Akka.Actor.ActorSystem Create(string name, Config config, byte[] authKey)
     {
         var filters = new Akka.Event.LogFilterBuilder()
             // Matched against the whole formatted log line, cause included.
@@ -83,7 +84,7 @@ internal static class ActorSystems
                 System.Text.RegularExpressions.RegexOptions.Compiled))
             .Build();
         // Only the protocol crosses the wire: the serializers a remote peer could use to build arbitrary types are replaced.
-        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(config).And(filters).And(Security.WireFirewall.Setup);
+        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(config).And(filters).And(Security.WireFirewall.Setup).And(new Security.TransportKey(authKey));
         return Akka.Actor.ActorSystem.Create(name, setup);
     }
 }

@@ -42,7 +42,7 @@ internal sealed class ManagerHost : IAsyncDisposable
 
     public ManagerSettings Settings { get; }
 
-    /// <summary>The host's address, <c>akka.tcp://managed-actors@127.0.0.1:port</c>.</summary>
+    /// <summary>The host's address, <c>akka.mauth.tcp://managed-actors@127.0.0.1:port</c>.</summary>
     public string Address => Context.HostAddress;
 
     /// <summary>
@@ -67,7 +67,7 @@ internal sealed class ManagerHost : IAsyncDisposable
             akka.remote.dot-netty.tcp.port = {{port}}
             """;
         var config = ManagedActorsConfig.Build(explicitHocon, userHocon, RoleDefaults);
-        var system = ActorSystems.Create(HostPaths.SystemName, config);
+        var system = ActorSystems.Create(HostPaths.SystemName, config, authKey);
         try
         {
             return Attach(system, ownsSystem: true, authKey, trustedAssemblies, kinds);

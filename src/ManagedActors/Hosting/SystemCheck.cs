@@ -6,16 +6,21 @@ namespace ManagedActors.Hosting;
 
 /// <summary>
 /// Refuses to host objects in an ActorSystem a remote peer could enter or crash: one created without the library's
-/// setup (its serializers, its protocol binding, untrusted mode with only the gatekeeper selectable).
+/// setup (its serializers, its protocol binding, the authenticated transport, untrusted mode with only the gatekeeper
+/// selectable).
 /// </summary>
 internal static class SystemCheck
 {
     public static void EnsureProtected(ActorSystem system)
     {
         var missing = new List<string>();
-        if (((ExtendedActorSystem)system).Provider is not Akka.Remote.RemoteActorRefProvider)
+        if (((ExtendedActorSystem)system).Provider is not Akka.Remote.RemoteActorRefProvider remote)
         {
             missing.Add("remoting (akka.actor.provider = remote or cluster)");
+        }
+        else if (remote.DefaultAddress.Protocol != HostPaths.Protocol || TransportKey.Of(system) is null)
+        {
+            missing.Add($"the authenticated transport ({HostPaths.Protocol}, with the key given to the setup)");
         }
         if (system.Serialization.FindSerializerForType(typeof(object)) is not LocalOnlySerializer
             || system.Serialization.FindSerializerForType(typeof(Identify)) is not HeartbeatOnlySerializer)

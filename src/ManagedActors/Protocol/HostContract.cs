@@ -3,7 +3,10 @@ namespace ManagedActors.Protocol;
 /// <summary>Where a client finds a host's services: the only path it may select, and the directory's.</summary>
 internal static class HostPaths
 {
-    /// <summary>The ActorSystem name of every host; a client addresses <c>akka.tcp://managed-actors@host:port</c>.</summary>
+    /// <summary>The protocol of every address the library's systems listen on: TCP under the authenticated transport.</summary>
+    public const string Protocol = "akka.mauth.tcp";
+
+    /// <summary>The ActorSystem name of every host; a client addresses <c>akka.mauth.tcp://managed-actors@host:port</c>.</summary>
     public const string SystemName = "managed-actors";
 
     /// <summary>The gatekeeper's actor name: the handshake, and the one path untrusted mode lets a peer select.</summary>

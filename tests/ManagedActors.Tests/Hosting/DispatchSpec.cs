@@ -94,7 +94,7 @@ public sealed class DispatchSpec
         await using var manager = await Manager.StartAsync(Options);
         var foo = await manager.CreateAsync<IFoo>("Foo");
         var dict = await manager.DictAsync<string, int>();
-        await using var peer = RawPeer.Start();
+        await using var peer = RawPeer.Start(manager.AuthKey);
         await peer.HandshakeAsync(manager.Address, manager.AuthKey);
         var answers = await peer.CallAsync(Wire.PathOf(foo),
         [

@@ -20,7 +20,7 @@ public sealed class ManagerSpec
     {
         await using var first = await Manager.StartAsync();
         await using var second = await Manager.StartAsync();
-        Assert.StartsWith("akka.tcp://managed-actors@127.0.0.1:", first.Address);
+        Assert.StartsWith("akka.mauth.tcp://managed-actors@127.0.0.1:", first.Address);
         Assert.Equal(32, first.AuthKey.Length);
         Assert.NotEqual(first.AuthKey, second.AuthKey);
         Assert.NotEqual(first.Address, second.Address);

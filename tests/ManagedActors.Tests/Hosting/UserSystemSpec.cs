@@ -24,7 +24,7 @@ public sealed class UserSystemSpec
         {
             var echo = system.ActorOf(Props.Create(() => new Echo()), "echo");
             var manager = await system.StartManagedActorsAsync(Options);
-            Assert.StartsWith("akka.tcp://simulation@127.0.0.1:", manager.Address);
+            Assert.StartsWith("akka.mauth.tcp://simulation@127.0.0.1:", manager.Address);
             var stock = await manager.DictAsync<string, int>("stock");
             await using (var client = await Manager.ConnectAsync(manager.Address, manager.AuthKey))
             {
@@ -34,7 +34,7 @@ public sealed class UserSystemSpec
             Assert.Equal(3, await stock.GetAsync("apples"));
 
             // The library's serializers are in place: a remote Kill stops nothing, and a handshake still works.
-            await using (var attacker = RawPeer.Start())
+            await using (var attacker = RawPeer.Start(manager.AuthKey))
             {
                 attacker.System.ActorSelection(RawPeer.GatekeeperPath(manager.Address)).Tell(Kill.Instance, attacker.Inbox);
                 await attacker.HandshakeAsync(manager.Address, manager.AuthKey);

@@ -37,7 +37,7 @@ public sealed class ResentCallSpec
         var counter = await manager.CreateAsync<ICounter>("Counter", "hits", durability: Durability.Memory);
         var path = Wire.PathOf(counter);
         var client = Guid.NewGuid();
-        await using var peer = RawPeer.Start();
+        await using var peer = RawPeer.Start(manager.AuthKey);
         await peer.HandshakeAsync(manager.Address, manager.AuthKey, client);
         Assert.Equal(5, Value(await peer.CallAsync(path, [new CallRequest(1, Increment, Wire.Args(5))]), 1));
         Assert.Equal(7, Value(await peer.CallAsync(path, [new CallRequest(2, Increment, Wire.Args(2))]), 2));
@@ -59,7 +59,7 @@ public sealed class ResentCallSpec
         Assert.Equal((7, 110), (Value(afterRestart, 2), Value(afterRestart, 4)));
 
         // Another client's call 1 is its own.
-        await using var other = RawPeer.Start();
+        await using var other = RawPeer.Start(manager.AuthKey);
         await other.HandshakeAsync(manager.Address, manager.AuthKey);
         Assert.Equal(111, Value(await other.CallAsync(path, [new CallRequest(1, Increment, Wire.Args(1))], resent: true), 1));
         Assert.Equal(111, await counter.GetValueAsync());
@@ -73,7 +73,7 @@ public sealed class ResentCallSpec
         var path = Wire.PathOf(dict);
         var increment = Wire.MethodId(typeof(IManagedDict<,>), "IncrementAsync");
         var get = Wire.MethodId(typeof(IManagedDict<,>), "GetAsync");
-        await using var peer = RawPeer.Start();
+        await using var peer = RawPeer.Start(manager.AuthKey);
         await peer.HandshakeAsync(manager.Address, manager.AuthKey);
         Assert.Equal(5, Value(await peer.CallAsync(path, [new CallRequest(1, increment, Wire.Args("n", 5))]), 1));
 
@@ -91,7 +91,7 @@ public sealed class ResentCallSpec
         await using var manager = await Manager.StartAsync(Options("managed-actors.resent-calls { replies-per-client = 2, clients = 1 }"));
         var counter = await manager.CreateAsync<ICounter>("Counter", "short-memory", durability: Durability.Memory);
         var path = Wire.PathOf(counter);
-        await using var peer = RawPeer.Start();
+        await using var peer = RawPeer.Start(manager.AuthKey);
         await peer.HandshakeAsync(manager.Address, manager.AuthKey);
         for (var id = 1; id <= 3; id++)
         {
@@ -101,7 +101,7 @@ public sealed class ResentCallSpec
         Assert.Equal(typeof(CallOutcomeUnknownException).FullName, Wire.Fault(resent[1]).TypeName);
         Assert.Equal(3, Value(resent, 3));
         // A second client pushes the first out: its resent calls can no longer be told apart.
-        await using var other = RawPeer.Start();
+        await using var other = RawPeer.Start(manager.AuthKey);
         await other.HandshakeAsync(manager.Address, manager.AuthKey);
         await other.CallAsync(path, [new CallRequest(1, Increment, Wire.Args(1))]);
         var forgotten = await peer.CallAsync(path, [new CallRequest(3, Increment, Wire.Args(1))], resent: true);

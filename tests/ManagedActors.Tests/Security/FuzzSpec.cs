@@ -18,7 +18,7 @@ public sealed class FuzzSpec(ITestOutputHelper output) : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _manager = await Manager.StartAsync(SessionFixture.Options);
-        _client = RawPeer.Start();
+        _client = RawPeer.Start(_manager.AuthKey);
         await _client.HandshakeAsync(_manager.Address, _manager.AuthKey);
     }
 

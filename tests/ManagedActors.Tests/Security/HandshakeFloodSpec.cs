@@ -20,7 +20,7 @@ public sealed class HandshakeFloodSpec(ITestOutputHelper output) : IAsyncLifetim
     public async Task Fifty_thousand_hellos_refuse_no_client_and_are_answered_only_up_to_the_rate()
     {
         var quiet = await HandshakesAsync();
-        await using var attacker = RawPeer.Start();
+        await using var attacker = RawPeer.Start(_manager.AuthKey);
         var gatekeeper = attacker.System.ActorSelection(RawPeer.GatekeeperPath(_manager.Address));
         var flood = Task.Run(() =>
         {
@@ -79,7 +79,7 @@ public sealed class HandshakeFloodSpec(ITestOutputHelper output) : IAsyncLifetim
         var durations = new List<double>();
         await Task.WhenAll(Enumerable.Range(0, 4).Select(async _ =>
         {
-            await using var peer = RawPeer.Start();
+            await using var peer = RawPeer.Start(_manager.AuthKey);
             for (var round = 0; round < 5; round++)
             {
                 var watch = Stopwatch.StartNew();

@@ -23,7 +23,7 @@ public sealed class HostileInputSpec : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _manager = await Manager.StartAsync(SessionFixture.Options);
-        _client = RawPeer.Start();
+        _client = RawPeer.Start(_manager.AuthKey);
         await _client.HandshakeAsync(_manager.Address, _manager.AuthKey);
         _list = await _manager.ListAsync<object>("target");
         await _list.AppendAsync("canary");

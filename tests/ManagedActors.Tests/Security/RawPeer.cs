@@ -5,13 +5,15 @@ using Akka.Configuration;
 using ManagedActors.Configuration;
 using ManagedActors.Protocol;
 using ManagedActors.Proxies;
+using ManagedActors.Security;
 
 namespace ManagedActors.Tests.Security;
 
 /// <summary>
 /// An attacker's process as far as the wire can tell: a plain Akka ActorSystem on 127.0.0.1 with Akka's default
 /// serializers (JSON with type names included) plus the library's protocol serializer, and none of the library's
-/// defences. It can send anything, to any path, with any sender, and hear whatever comes back to its inbox.
+/// defences but, when given a key, its transport (so it models a peer that holds the authkey, or a wrong one). It can
+/// send anything, to any path, with any sender, and hear whatever comes back to its inbox.
 /// </summary>
 internal sealed class RawPeer : IAsyncDisposable
 {
@@ -30,7 +32,11 @@ internal sealed class RawPeer : IAsyncDisposable
 
     public Guid Session { get; private set; }
 
-    public static RawPeer Start(string? extraHocon = null)
+    /// <summary>
+    /// A peer whose connections prove <paramref name="transportKey"/> (the library's transport, <c>akka.mauth.tcp</c>),
+    /// or, when it is null, a stranger on Akka's own transport (<c>akka.tcp</c>: see <see cref="Plain"/>).
+    /// </summary>
+    public static RawPeer Start(byte[]? transportKey, string? extraHocon = null)
     {
         var config = ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
@@ -38,10 +44,17 @@ internal sealed class RawPeer : IAsyncDisposable
             akka.stdout-loglevel = ERROR
             akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
             akka.remote.dot-netty.tcp.port = 0
+            {{(transportKey is null ? "akka.remote.dot-netty.tcp.applied-adapters = []" : "")}}
             {{extraHocon}}
             """).WithFallback(ManagedActorsConfig.Default);
-        return new RawPeer(ActorSystem.Create("raw-peer", config));
+        var setup = BootstrapSetup.Create().WithConfig(config);
+        return new RawPeer(transportKey is null
+            ? ActorSystem.Create("raw-peer", setup)
+            : ActorSystem.Create("raw-peer", setup.And(new TransportKey(transportKey))));
     }
+
+    /// <summary>A host address as a stranger on Akka's own transport dials it: the same host and port over <c>akka.tcp</c>.</summary>
+    public static string Plain(string address) => address.Replace("akka.mauth.tcp://", "akka.tcp://", StringComparison.Ordinal);
 
     /// <summary>A reference to an actor of another system by its full path, as a forged message would name it.</summary>
     public IActorRef Resolve(string path) => ((ExtendedActorSystem)System).Provider.ResolveActorRef(path);

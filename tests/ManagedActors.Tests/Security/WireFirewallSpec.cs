@@ -19,7 +19,7 @@ public sealed class WireFirewallSpec : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _manager = await Manager.StartAsync(SessionFixture.Options);
-        _attacker = RawPeer.Start("""
+        _attacker = RawPeer.Start(_manager.AuthKey, """
             akka.actor.serializers.raw-json = "ManagedActors.Tests.Security.RawJsonSerializer, ManagedActors.Tests"
             akka.actor.serialization-bindings { "ManagedActors.Tests.Security.JsonGadget, ManagedActors.Tests" = raw-json }
             """);
@@ -108,7 +108,7 @@ public sealed class WireFirewallSpec : IAsyncLifetime
         }
         // System messages travel on the association's acknowledged channel: a refused one ends that peer's association,
         // which its own event stream reports once the host has read (and refused) it.
-        await using (var terminator = RawPeer.Start())
+        await using (var terminator = RawPeer.Start(_manager.AuthKey))
         {
             var dropped = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
             terminator.System.EventStream.Subscribe(

@@ -1,0 +1,100 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Remote.Transport;
+
+namespace ManagedActors.Security;
+
+/// <summary>
+/// Loads <see cref="AssociationGuard"/> as an Akka.Remote transport adapter (<c>akka.remote.adapters.mauth</c>, last in
+/// <c>applied-adapters</c>, next to the TCP driver).
+/// </summary>
+internal sealed class AssociationGuardProvider : ITransportAdapterProvider
+{
+    /// <inheritdoc />
+    public Transport Create(Transport wrappedTransport, ExtendedActorSystem system) => new AssociationGuard(wrappedTransport, system);
+}
+
+/// <summary>
+/// An Akka.Remote transport adapter that lets no byte reach Akka's protocol until both ends of a connection proved
+/// they hold the same key: the dialling side sends a nonce and both claimed listen addresses, the listening side
+/// answers with its nonce and an HMAC-SHA256 over both, the dialling side answers with its own; anything else closes
+/// the connection without a word. Only then is the association handed up (inbound) or returned (outbound).
+/// </summary>
+internal sealed class AssociationGuard : AbstractTransportAdapter, IAssociationEventListener
+{
+    public const string Scheme = "mauth";
+    private static readonly SchemeAugmenter Augmenter = new(Scheme);
+    private Task<IAssociationEventListener>? _upstream;
+
+    public AssociationGuard(Transport wrappedTransport, ExtendedActorSystem system) : base(wrappedTransport)
+    {
+        System = system;
+        Log = Logging.GetLogger(system, typeof(AssociationGuard));
+        Keys = TransportKey.Of(system) ?? throw new ArgumentException(
+            $"The ActorSystem '{system.Name}' applies the '{Scheme}' transport adapter but was created without a key: " +
+            "create it with ManagedActorsSystem.Setup(config, authKey).");
+        Key = Keys.Key;
+        Timeout = system.Settings.Config.GetTimeSpan("managed-actors.handshake.transport-timeout", TimeSpan.FromSeconds(5));
+    }
+
+    public TransportKey Keys { get; }
+
+    public byte[] Key { get; }
+
+    public TimeSpan Timeout { get; }
+
+    public ILoggingAdapter Log { get; }
+
+    /// <summary>This system's listen address under the driver's scheme (<c>tcp://system@host:port</c>).</summary>
+    public Address? LocalListen { get; private set; }
+
+    protected override SchemeAugmenter SchemeAugmenter => Augmenter;
+
+    protected override Task<IAssociationEventListener> InterceptListen(Address listenAddress, Task<IAssociationEventListener> listenerTask)
+    {
+        LocalListen = listenAddress;
+        // The upstream listener is set only after this returns: never wait for it here.
+        _upstream = listenerTask;
+        return Task.FromResult<IAssociationEventListener>(this);
+    }
+
+    protected override void InterceptAssociate(Address remoteAddress, TaskCompletionSource<AssociationHandle> statusPromise)
+    {
+        Task<AssociationHandle> connecting;
+        try
+        {
+            connecting = WrappedTransport.Associate(remoteAddress);
+        }
+        catch (Exception e)
+        {
+            statusPromise.TrySetException(e);
+            return;
+        }
+        connecting.ContinueWith(t =>
+        {
+            if (t.IsCompletedSuccessfully)
+            {
+                new KeyExchange(this, t.Result, statusPromise, remoteAddress).Start();
+            }
+            else
+            {
+                statusPromise.TrySetException(t.Exception?.GetBaseException() ?? new InvalidAssociationException("The connection was cancelled."));
+            }
+        }, TaskContinuationOptions.ExecuteSynchronously);
+    }
+
+    /// <summary>A raw inbound connection from the driver: it must prove the key before anything above sees it.</summary>
+    public void Notify(IAssociationEvent ev)
+    {
+        if (ev is InboundAssociation inbound)
+        {
+            new KeyExchange(this, inbound.Association, null, null).Start();
+        }
+    }
+
+    /// <summary>An inbound connection proved the key: the layer above gets it.</summary>
+    public void Admit(GuardedHandle handle) =>
+        _upstream!.ContinueWith(t => t.Result.Notify(new InboundAssociation(handle)),
+            TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
+}
+
