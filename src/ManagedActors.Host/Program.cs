@@ -16,6 +16,9 @@ internal static class Program
     /// <summary>The environment variable that may hold the authkey (hex) instead of a file.</summary>
     public const string AuthKeyVariable = "MANAGEDACTORS_AUTHKEY";
 
+    /// <summary>The environment variable that may hold the cluster key (hex) instead of a file.</summary>
+    public const string ClusterKeyVariable = "MANAGEDACTORS_CLUSTER_KEY";
+
     private static async Task<int> Main(string[] args)
     {
         var authKeyFile = new Option<FileInfo?>("--authkey-file") { Description = $"File holding the authkey as hex (or raw bytes); else ${AuthKeyVariable} (hex)." };
@@ -28,11 +31,24 @@ internal static class Program
         {
             Description = "Make Durable the default: a SQLite database file (created if missing), or a PostgreSQL connection string (\"Host=...;Database=...\").",
         };
-        var serve = new Command("serve", "Run a manager host until Ctrl+C or SIGTERM.") { port, hostname, authKeyFile, assemblies, config, durable };
+        var seeds = new Option<string[]>("--seed")
+        {
+            Description = "A host of the cluster to join, host:port of its cluster port (repeatable; every host lists the same seeds, the first seed lists itself first).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var clusterPort = new Option<int>("--cluster-port") { Description = "Port other hosts of the cluster reach this one on (0 picks a free one).", DefaultValueFactory = _ => 0 };
+        var clusterKeyFile = new Option<FileInfo?>("--cluster-key-file") { Description = $"File holding the key hosts prove to each other (hex or raw bytes; not the authkey); else ${ClusterKeyVariable}." };
+        var serve = new Command("serve", "Run a manager host until Ctrl+C or SIGTERM.") { port, hostname, authKeyFile, assemblies, config, durable, seeds, clusterPort, clusterKeyFile };
         serve.SetAction(async (parse, cancellationToken) =>
         {
             var key = ReadAuthKey(parse.GetValue(authKeyFile));
             if (key is null)
+            {
+                return 2;
+            }
+            var seedList = parse.GetValue(seeds) ?? [];
+            byte[]? clusterKey = null;
+            if (seedList.Length > 0 && (clusterKey = ReadKey(parse.GetValue(clusterKeyFile), ClusterKeyVariable, "--cluster-key-file", "the cluster key")) is null)
             {
                 return 2;
             }
@@ -44,6 +60,9 @@ internal static class Program
                     Hostname = parse.GetValue(hostname)!,
                     Port = parse.GetValue(port),
                     AuthKey = key,
+                    Seeds = seedList,
+                    ClusterPort = parse.GetValue(clusterPort),
+                    ClusterKey = clusterKey,
                     Config = parse.GetValue(config) is { } file ? await File.ReadAllTextAsync(file.FullName, cancellationToken).ConfigureAwait(false) : null,
                 };
                 if (parse.GetValue(durable) is { Length: > 0 } store)
@@ -115,26 +134,38 @@ internal static class Program
         }
         AnsiConsole.MarkupLineInterpolated($"[bold]clients[/]: {status.Clients.Count}");
         AnsiConsole.Write(clients);
+        if (status.Members is { Count: > 0 } members)
+        {
+            var table = new Table().AddColumns("member", "state", "reachable");
+            foreach (var m in members)
+            {
+                table.AddRow(Markup.Escape(m.Address + (m.IsSelf ? " (this host)" : "")), m.State, m.Unreachable ? "no" : "yes");
+            }
+            AnsiConsole.MarkupLineInterpolated($"[bold]cluster members[/]: {members.Count}");
+            AnsiConsole.Write(table);
+        }
     }
 
-    private static byte[]? ReadAuthKey(FileInfo? file)
+    private static byte[]? ReadAuthKey(FileInfo? file) => ReadKey(file, AuthKeyVariable, "--authkey-file", "the authkey");
+
+    private static byte[]? ReadKey(FileInfo? file, string variableName, string option, string what)
     {
         if (file is not null)
         {
             if (!file.Exists)
             {
-                Console.Error.WriteLine($"The authkey file {file.FullName} does not exist.");
+                Console.Error.WriteLine($"The file of {what}, {file.FullName}, does not exist.");
                 return null;
             }
             var bytes = File.ReadAllBytes(file.FullName);
             return TryHex(System.Text.Encoding.ASCII.GetString(bytes).Trim()) ?? bytes;
         }
-        var variable = Environment.GetEnvironmentVariable(AuthKeyVariable);
+        var variable = Environment.GetEnvironmentVariable(variableName);
         if (!string.IsNullOrWhiteSpace(variable) && TryHex(variable.Trim()) is { } key)
         {
             return key;
         }
-        Console.Error.WriteLine($"Give the authkey with --authkey-file or ${AuthKeyVariable} (hex, at least 16 bytes).");
+        Console.Error.WriteLine($"Give {what} with {option} or ${variableName} (hex, at least 16 bytes).");
         return null;
     }
 
@@ -160,6 +191,10 @@ internal sealed class ManagerService(ManagerOptions options) : IHostedService
     {
         _manager = await Manager.StartAsync(options, cancellationToken).ConfigureAwait(false);
         Console.WriteLine($"ManagedActors host listening at {_manager.Address}");
+        if (_manager.ClusterAddress is { } member)
+        {
+            Console.WriteLine($"ManagedActors host is a cluster member at {member}");
+        }
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)

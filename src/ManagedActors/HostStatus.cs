@@ -5,7 +5,16 @@ namespace ManagedActors;
 /// <param name="Incarnation">The id of this run of the host; a restarted host has another.</param>
 /// <param name="Objects">Every object, named and anonymous.</param>
 /// <param name="Clients">Every connected client process.</param>
-public sealed record HostStatus(string Address, Guid Incarnation, IReadOnlyList<ObjectStatus> Objects, IReadOnlyList<ClientStatus> Clients);
+/// <param name="Members">The cluster's members as this host sees them, oldest first; empty when the host is not in a cluster.</param>
+public sealed record HostStatus(
+    string Address, Guid Incarnation, IReadOnlyList<ObjectStatus> Objects, IReadOnlyList<ClientStatus> Clients, IReadOnlyList<ClusterMemberStatus>? Members = null);
+
+/// <summary>One member of a host's cluster.</summary>
+/// <param name="Address">The member's cluster address (host:port of its cluster port).</param>
+/// <param name="State">Its membership state: Joining, WeaklyUp, Up, Leaving, Exiting, Down or Removed.</param>
+/// <param name="Unreachable">Whether the reporting host's failure detector has lost it.</param>
+/// <param name="IsSelf">Whether it is the reporting host.</param>
+public sealed record ClusterMemberStatus(string Address, string State, bool Unreachable, bool IsSelf);
 
 /// <summary>One object of a host.</summary>
 /// <param name="Id">The object's id (its name for a named object).</param>

@@ -23,22 +23,46 @@ public sealed class Manager : ManagerSession
     /// <summary>The key a client must prove it holds (32 random bytes unless given in the options).</summary>
     public byte[] AuthKey => _host.AuthKey.ToArray();
 
+    /// <summary>
+    /// Where the other hosts of its cluster reach this host (<c>akka.mauth.tcp://managed-actors-cluster@host:port</c>),
+    /// or null when it runs alone (<see cref="ManagerOptions.Seeds"/> empty).
+    /// </summary>
+    public string? ClusterAddress => _host.Member?.Address.ToString();
+
     /// <summary>The host this manager runs, for the library's own tests and tools.</summary>
     internal ManagerHost Host => _host;
 
     /// <summary>Starts an embedded host on 127.0.0.1 (a free port unless one is given) with a random 32-byte authkey.</summary>
-    public static Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
+    /// <remarks>With <see cref="ManagerOptions.Seeds"/> it also joins the cluster, and returns once this host is a member.</remarks>
+    /// <exception cref="HostUnavailableException">The host has seeds and no member let it in within the join timeout.</exception>
+    public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ManagerOptions();
         var trusted = TrustedFor(options);
+        var hocon = Layer(DurabilityLayer(options) + options.Config, options.CallTimeout);
         var host = ManagerHost.Start(
             options.Hostname,
             options.Port,
             options.AuthKey ?? RandomNumberGenerator.GetBytes(32),
-            Layer(DurabilityLayer(options) + options.Config, options.CallTimeout),
+            hocon,
             trusted,
             KindsFor(options));
-        return OpenAsync(host, trusted, callTimeout: null, cancellationToken);
+        var config = host.System.Settings.Config;
+        IReadOnlyList<string> seeds = options.Seeds.Count > 0 ? options.Seeds : [.. config.GetStringList("managed-actors.cluster.seeds", [])];
+        if (seeds.Count > 0)
+        {
+            var clusterPort = options.ClusterPort != 0 ? options.ClusterPort : config.GetInt("managed-actors.cluster.port", 0);
+            try
+            {
+                await host.JoinClusterAsync(options.Hostname, clusterPort, seeds, options.ClusterKey, hocon, cancellationToken).ConfigureAwait(false);
+            }
+            catch
+            {
+                await host.DisposeAsync().ConfigureAwait(false);
+                throw;
+            }
+        }
+        return await OpenAsync(host, trusted, callTimeout: null, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>A registered type's assemblies are trusted: its methods' arguments are the user's own types.</summary>

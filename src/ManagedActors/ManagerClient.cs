@@ -40,7 +40,7 @@ public sealed class ManagerClient : ManagerSession
             """;
         var config = ManagedActorsConfig.Build(explicitHocon, Manager.Layer(options.Config, options.CallTimeout, options.HandshakeTimeout), roleDefaults);
         var settings = ManagerSettings.From(config);
-        var system = ActorSystems.Create("managed-actors-client", config, authKey);
+        var system = ActorSystems.Create("managed-actors-client", config, new Security.TransportKey(authKey));
         try
         {
             var runtime = new ClientRuntime(system, ownsSystem: true, settings,

@@ -40,6 +40,27 @@ public sealed record ManagerOptions
     /// </summary>
     public IReadOnlyList<Assembly> TrustedAssemblies { get; init; } = [];
 
+    /// <summary>
+    /// Other hosts to form a cluster with, as <c>host:port</c> of their cluster ports (<see cref="ClusterPort"/>); every
+    /// host lists the same seeds in the same order, and the first seed, listing itself first, starts the cluster.
+    /// Empty (the default): <c>managed-actors.cluster.seeds</c>, empty unless set, and the host runs alone. A clustered
+    /// host needs <see cref="ClusterKey"/>.
+    /// </summary>
+    public IReadOnlyList<string> Seeds { get; init; } = [];
+
+    /// <summary>
+    /// The port other hosts of the cluster reach this one on (a second port, beside <see cref="Port"/> where clients
+    /// connect); 0 (the default) takes <c>managed-actors.cluster.port</c>, itself 0 (a free port, which suits every
+    /// host but the seeds) unless set.
+    /// </summary>
+    public int ClusterPort { get; init; }
+
+    /// <summary>
+    /// The key hosts prove to each other (at least 16 bytes, not the authkey): clients hold the authkey, and a
+    /// cluster member can down any other, so the members' key must be one clients do not have.
+    /// </summary>
+    public byte[]? ClusterKey { get; init; }
+
     /// <summary>The user types this manager serves besides the built-in objects (Python's <c>BaseManager.register</c>).</summary>
     public IReadOnlyList<TypeRegistration> Registrations { get; init; } = [];
 

@@ -71,11 +71,11 @@ internal static class ManagedActorsConfig
 internal static class ActorSystems
 {
     /// <summary>
-    /// Creates an ActorSystem whose connections prove <paramref name="authKey"/> (<see cref="Security.AssociationGuard"/>)
+    /// Creates an ActorSystem whose connections prove <paramref name="key"/> (<see cref="Security.AssociationGuard"/>)
     /// and whose log leaves out the routine noise of a peer going away: clients come and go,
     /// and a host that really went away surfaces as <see cref="HostUnavailableException"/> at the caller.
     /// </summary>
-    public static Akka.Actor.ActorSystem Create(string name, Config config, byte[] authKey)
+    public static Akka.Actor.ActorSystem Create(string name, Config config, Security.TransportKey key, bool member = false)
     {
         var filters = new Akka.Event.LogFilterBuilder()
             // Matched against the whole formatted log line, cause included.
@@ -83,8 +83,10 @@ internal static class ActorSystems
                 "EndpointDisassociatedException|address is now gated for|Association with remote system .* has failed|Shutdown finished, but flushing might not have been successful|Unable to REMOVE channel",
                 System.Text.RegularExpressions.RegexOptions.Compiled))
             .Build();
-        // Only the protocol crosses the wire: the serializers a remote peer could use to build arbitrary types are replaced.
-        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(config).And(filters).And(Security.WireFirewall.Setup).And(new Security.TransportKey(authKey));
+        // Only the protocol crosses the wire: the serializers a remote peer could use to build arbitrary types are
+        // replaced (a cluster member's peers proved the cluster key and speak Akka's cluster protocols besides).
+        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(config).And(filters)
+            .And(member ? Security.WireFirewall.MemberSetup : Security.WireFirewall.Setup).And(key);
         return Akka.Actor.ActorSystem.Create(name, setup);
     }
 }

@@ -32,6 +32,9 @@ internal sealed class HostContext : IObjectHost
     /// </summary>
     public string ObjectDispatcher { get; set; } = Akka.Dispatch.Dispatchers.DefaultDispatcherId;
 
+    /// <summary>The cluster's members as this host sees them, when the host is a cluster member.</summary>
+    public Func<IReadOnlyList<ClusterMemberStatus>>? Members { get; set; }
+
     /// <summary>The object directory's actor, which ends sessions for the direct lane; set when it starts.</summary>
     public Akka.Actor.IActorRef? Directory { get; set; }
 

@@ -67,7 +67,7 @@ internal sealed class ManagerHost : IAsyncDisposable
             akka.remote.dot-netty.tcp.port = {{port}}
             """;
         var config = ManagedActorsConfig.Build(explicitHocon, userHocon, RoleDefaults);
-        var system = ActorSystems.Create(HostPaths.SystemName, config, authKey);
+        var system = ActorSystems.Create(HostPaths.SystemName, config, new Security.TransportKey(authKey));
         try
         {
             return Attach(system, ownsSystem: true, authKey, trustedAssemblies, kinds);
@@ -121,6 +121,27 @@ internal sealed class ManagerHost : IAsyncDisposable
         }
     }
 
+    /// <summary>The host's membership of its cluster, or null when it runs alone.</summary>
+    public Clustering.ClusterMember? Member { get; private set; }
+
+    /// <summary>Joins the cluster through <paramref name="seeds"/> on a second port, proving <paramref name="clusterKey"/> to the other members.</summary>
+    /// <exception cref="ArgumentException">The cluster key is shorter than 16 bytes or is the authkey.</exception>
+    /// <exception cref="HostUnavailableException">No member let the host in within the join timeout.</exception>
+    public async Task JoinClusterAsync(string hostname, int port, IReadOnlyList<string> seeds, byte[]? clusterKey, string? userHocon, CancellationToken cancellationToken)
+    {
+        if (clusterKey is null || clusterKey.Length < 16)
+        {
+            throw new ArgumentException("A clustered host needs a cluster key of at least 16 bytes (ManagerOptions.ClusterKey, --cluster-key-file).", nameof(clusterKey));
+        }
+        if (global::System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(clusterKey, AuthKey))
+        {
+            throw new ArgumentException("The cluster key must differ from the authkey: clients hold the authkey, and a member can down any other.", nameof(clusterKey));
+        }
+        var member = await Clustering.ClusterMember.JoinAsync(hostname, port, seeds, clusterKey, userHocon, cancellationToken).ConfigureAwait(false);
+        Member = member;
+        Context.Members = member.Members;
+    }
+
     /// <summary>Opens a session for a client in this process; no handshake, the process holds the key already.</summary>
     public async Task<Guid> OpenLocalSessionAsync(IActorRef replyTo) =>
         await Gatekeeper.Ask<Guid>(new OpenLocalSession(replyTo), Settings.HandshakeTimeout).ConfigureAwait(false);
@@ -140,6 +161,11 @@ internal sealed class ManagerHost : IAsyncDisposable
             // Shutting down anyway; clients fall back to noticing the disconnection.
         }
         _lane?.Dispose();
+        if (Member is { } member)
+        {
+            // Leaving hands the member's objects off before its system stops.
+            await member.DisposeAsync().ConfigureAwait(false);
+        }
         if (_ownsSystem)
         {
             await System.Terminate().ConfigureAwait(false);

@@ -263,7 +263,8 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
             .OrderBy(o => o.Name is null)
             .ThenBy(o => o.Id, StringComparer.Ordinal)
             .ToList(),
-        _host.Sessions.Clients(_host.HostAddress));
+        _host.Sessions.Clients(_host.HostAddress),
+        _host.Members?.Invoke() ?? []);
 
     private sealed record Entry(ObjectKind Kind, ObjectReference Reference, ObjectGauge Gauge)
     {

@@ -11,20 +11,25 @@ namespace ManagedActors.Security;
 /// </summary>
 internal sealed class TransportKey : Akka.Actor.Setup.Setup
 {
-    private static readonly byte[] Info = "managed-actors transport v1"u8.ToArray();
+    /// <summary>The derivation label of the keys clients and hosts prove to each other (from the authkey).</summary>
+    public const string ClientLabel = "managed-actors transport v1";
+
+    /// <summary>The derivation label of the keys cluster members prove to each other (from the cluster key).</summary>
+    public const string ClusterLabel = "managed-actors cluster v1";
+
     private readonly ConcurrentDictionary<(string? Host, int? Port), bool> _wrongKey = new();
 
-    public TransportKey(byte[] authKey)
+    public TransportKey(byte[] authKey, string label = ClientLabel)
     {
         if (authKey.Length < 16)
         {
             throw new ArgumentException("The authkey must be at least 16 bytes long.", nameof(authKey));
         }
         AuthKey = authKey.ToArray();
-        Key = HKDF.DeriveKey(HashAlgorithmName.SHA256, authKey, 32, salt: [], info: Info);
+        Key = HKDF.DeriveKey(HashAlgorithmName.SHA256, authKey, 32, salt: [], info: System.Text.Encoding.ASCII.GetBytes(label));
     }
 
-    /// <summary>The manager's authkey the transport key was derived from.</summary>
+    /// <summary>The secret the transport key was derived from: the manager's authkey, or the cluster key.</summary>
     public byte[] AuthKey { get; }
 
     /// <summary>The 32-byte key of the transport's HMACs.</summary>

@@ -34,4 +34,17 @@ internal static class WireFirewall
         SerializerDetails.Create("akka-persistence-snapshot", new RefusingSerializer(system, PersistenceSnapshotId), ImmutableHashSet<Type>.Empty),
         SerializerDetails.Create("akka-misc", new HeartbeatOnlySerializer(system), ImmutableHashSet<Type>.Empty),
         SerializerDetails.Create("akka-system-msg", new DeathWatchOnlySerializer(system), ImmutableHashSet<Type>.Empty)));
+
+    /// <summary>
+    /// The replacements of a cluster member's system, whose peers proved the cluster key (hosts, never clients): the
+    /// JSON fallback, protobuf by type name, remote deployment and Akka.Persistence's stay closed; Akka's misc and
+    /// system-message serializers stay Akka's, because the cluster's singletons are found with <c>Identify</c> and
+    /// sharding's regions watch each other.
+    /// </summary>
+    public static SerializationSetup MemberSetup { get; } = SerializationSetup.Create(system => ImmutableHashSet.Create(
+        SerializerDetails.Create("json", new LocalOnlySerializer(system), ImmutableHashSet<Type>.Empty),
+        SerializerDetails.Create("proto", new RefusingSerializer(system, ProtobufId), ImmutableHashSet<Type>.Empty),
+        SerializerDetails.Create("daemon-create", new RefusingSerializer(system, DaemonCreateId), ImmutableHashSet<Type>.Empty),
+        SerializerDetails.Create("akka-persistence-message", new RefusingSerializer(system, PersistenceMessageId), ImmutableHashSet<Type>.Empty),
+        SerializerDetails.Create("akka-persistence-snapshot", new RefusingSerializer(system, PersistenceSnapshotId), ImmutableHashSet<Type>.Empty)));
 }

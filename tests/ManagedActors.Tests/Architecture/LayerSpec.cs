@@ -25,6 +25,7 @@ public sealed partial class LayerSpec
         { "Synchronization", ["Hosting", "Proxies", "Lists", "Dicts", "Queues", "Sets", "Values", "Namespaces"] },
         { "Hosting", ["Proxies", "Processes"] },
         { "Proxies", ["Hosting", "Objects"] },
+        { "Clustering", ["Proxies", "Processes", "Lists", "Dicts", "Queues", "Sets", "Values", "Namespaces", "Synchronization"] },
     };
 
     [Theory]

@@ -52,7 +52,8 @@ public sealed class HostProcess : IAsyncDisposable
     }
 
     public static async Task<HostProcess> StartAsync(
-        TimeSpan? startupLimit = null, int port = 0, byte[]? authKey = null, string[]? assemblies = null, string? durable = null)
+        TimeSpan? startupLimit = null, int port = 0, byte[]? authKey = null, string[]? assemblies = null, string? durable = null,
+        string[]? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         authKey ??= RandomNumberGenerator.GetBytes(32);
         var hostDll = Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
@@ -76,7 +77,15 @@ public sealed class HostProcess : IAsyncDisposable
             start.ArgumentList.Add("--durable");
             start.ArgumentList.Add(durable);
         }
+        foreach (var argument in arguments ?? [])
+        {
+            start.ArgumentList.Add(argument);
+        }
         start.Environment["MANAGEDACTORS_AUTHKEY"] = Convert.ToHexString(authKey);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host process did not start.");
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         var output = new System.Text.StringBuilder();
@@ -109,6 +118,17 @@ public sealed class HostProcess : IAsyncDisposable
             process.Dispose();
             throw;
         }
+    }
+
+    /// <summary>Asks the host to stop as a service manager does (SIGTERM) and waits for it to exit; its exit code.</summary>
+    public async Task<int> TerminateAsync(TimeSpan limit)
+    {
+        using (var kill = Process.Start("kill", ["-TERM", Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+        await _process.WaitForExitAsync().WaitAsync(limit);
+        return _process.ExitCode;
     }
 
     /// <summary>Kills the host the hard way, as a crash would: no shutdown notice reaches the clients.</summary>
