@@ -30,6 +30,16 @@ internal sealed class ClusterMember : IAsyncDisposable
         akka.stdout-loglevel = WARNING
         akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
         akka.remote.dot-netty.tcp.port = 0
+        akka.actor {
+          serializers.managed-actors-entity = "ManagedActors.Protocol.EntitySerializer, ManagedActors"
+          serialization-bindings {
+            "ManagedActors.Protocol.IEntityMessage, ManagedActors" = managed-actors-entity
+            "ManagedActors.Protocol.RelayedResults, ManagedActors" = managed-actors-entity
+          }
+          serialization-identifiers {
+            "ManagedActors.Protocol.EntitySerializer, ManagedActors" = 1713
+          }
+        }
         akka.cluster {
           downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
           split-brain-resolver {

@@ -25,20 +25,23 @@ internal sealed record JournalSpec(Durability Durability, string PersistenceId, 
 /// the batch with <see cref="PersistenceFailedException"/> and stops the actor; its backoff supervisor starts it again,
 /// and it recovers what the journal kept.
 /// </summary>
-internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers, IRunnerHost
+internal sealed partial class JournaledObjectActor : UntypedPersistentActor, IWithTimers, IRunnerHost, IWithUnboundedStash
 {
     private readonly ObjectKind _kind;
     private readonly HostContext _host;
     private readonly Func<ManagedObject, ObjectRunner> _runnerFor;
-    private readonly byte[]? _createArgs;
+    private byte[]? _createArgs;
+    private Type[]? _declared;
     private ObjectRunner? _runner;
     private RunBatch? _persisting;
 
-    public JournaledObjectActor(ObjectKind kind, HostContext host, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge)
+    public JournaledObjectActor(ObjectKind kind, HostContext host, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge, bool entity = false)
     {
         _kind = kind;
         _host = host;
-        _runnerFor = target => new ObjectRunner(target, kind.Binding, host, this, declared, held, gauge, kind.Fatal, journaled: true);
+        _declared = declared;
+        _entity = entity;
+        _runnerFor = target => new ObjectRunner(target, kind.Binding, host, this, _declared, held, gauge, kind.Fatal, journaled: true);
         // Encoded once: every start builds its object from its own decoded copy, never from an instance a run changed.
         _createArgs = spec.CreateArgs is { } args ? _host.Codec.EncodeAll(args) : null;
         PersistenceId = spec.PersistenceId;
@@ -52,8 +55,12 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
 
     private ObjectRunner Runner => _runner ?? throw new InvalidOperationException($"The journal of {PersistenceId} holds calls before the object's creation.");
 
-    public static Props PropsFor(ObjectKind kind, HostContext host, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge) =>
-        Props.Create(() => new JournaledObjectActor(kind, host, spec, declared, held, gauge)).WithDispatcher(host.ObjectDispatcher);
+    /// <summary>
+    /// The props of a journaled object; with <paramref name="entity"/>, of a sharded object's entity, which takes
+    /// <see cref="EntityOpen"/> and <see cref="EntityCalls"/>, and waits a while for its creation when its journal is empty.
+    /// </summary>
+    public static Props PropsFor(ObjectKind kind, HostContext host, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge, bool entity = false) =>
+        Props.Create(() => new JournaledObjectActor(kind, host, spec, declared, held, gauge, entity)).WithDispatcher(host.ObjectDispatcher);
 
     protected override void OnRecover(object message)
     {
@@ -73,6 +80,11 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
                 Runner.Replay(calls.Client, calls.Items);
                 break;
             case RecoveryCompleted:
+                if (_runner is null && _createArgs is null && _entity)
+                {
+                    AwaitCreation();
+                    return;
+                }
                 if (_runner is null && _createArgs is null)
                 {
                     // Asked to come back from a journal that holds no such object: its supervisor ends it.
@@ -104,6 +116,10 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
             // A failed snapshot costs only recovery time (Akka logs it); the journal still has every call.
             return;
         }
+        if (_entity && EntityCommand(message))
+        {
+            return;
+        }
         if (_runner is null)
         {
             // Stopping: no object came back from the journal.
@@ -122,7 +138,12 @@ internal sealed class JournaledObjectActor : UntypedPersistentActor, IWithTimers
             }
             return;
         }
-        if (Runner.Run(calls, Sender) is not { } batch)
+        RunCalls(calls, Sender, relayedClient: null);
+    }
+
+    private void RunCalls(Calls calls, IActorRef replyTo, Guid? relayedClient)
+    {
+        if (Runner.Run(calls, replyTo, relayedClient) is not { } batch)
         {
             return;
         }

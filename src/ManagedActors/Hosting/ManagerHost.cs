@@ -140,6 +140,9 @@ internal sealed class ManagerHost : IAsyncDisposable
         var member = await Clustering.ClusterMember.JoinAsync(hostname, port, seeds, clusterKey, userHocon, cancellationToken).ConfigureAwait(false);
         Member = member;
         Context.Members = member.Members;
+        var shards = await ObjectShards.StartAsync(member.System, Context, Context.Directory!,
+            member.System.Settings.Config.GetInt("managed-actors.cluster.shards", 60)).ConfigureAwait(false);
+        await Context.Directory!.Ask<Done>(new UseShards(shards), Settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens a session for a client in this process; no handshake, the process holds the key already.</summary>

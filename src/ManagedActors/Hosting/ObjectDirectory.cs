@@ -10,6 +10,9 @@ namespace ManagedActors.Hosting;
 /// like any object, starts every object's actor as its child and watches it, keeps the holds that decide when an
 /// anonymous object goes, passes ended sessions on to every object, and answers calls sent to an object that is gone.
 /// </summary>
+/// <summary>From the host itself, once it is a cluster member: durable objects are sharded from now on.</summary>
+internal sealed record UseShards(ObjectShards Shards);
+
 internal sealed class ObjectDirectory : UntypedActor, IWithTimers, IRunnerHost
 {
     private readonly RegistryObject _registry;
@@ -78,6 +81,10 @@ internal sealed class ObjectDirectory : UntypedActor, IWithTimers, IRunnerHost
                 return true;
             case ObjectHolds holds:
                 _registry.Holds(holds);
+                return true;
+            case UseShards use:
+                _registry.AttachShards(new ShardedObjectRouter(Context, use.Shards, _host));
+                Sender.Tell(Akka.Done.Instance);
                 return true;
             case DeadLetter { Message: Calls calls } dead when dead.Recipient.Path.Name == ObjectSupervisor.ChildName
                 && Context.Child(dead.Recipient.Path.Parent.Name) is var supervisor && !supervisor.IsNobody():

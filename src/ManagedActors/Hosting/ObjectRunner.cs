@@ -72,11 +72,12 @@ internal sealed partial class ObjectRunner
 
     /// <summary>
     /// Runs a batch of calls from one session and holds its answers back (a journaled object sends them once the
-    /// batch's changes are kept); null when the session was refused, which is answered at once.
+    /// batch's changes are kept); null when the session was refused, which is answered at once. Calls a cluster member
+    /// relayed come with the <paramref name="relayedClient"/> the relaying host found for their session, which it checked.
     /// </summary>
-    public RunBatch? Run(Calls calls, IActorRef sender)
+    public RunBatch? Run(Calls calls, IActorRef sender, Guid? relayedClient = null)
     {
-        if (!_host.Sessions.IsValidFor(calls.Session, sender))
+        if (relayedClient is null && !_host.Sessions.IsValidFor(calls.Session, sender))
         {
             // Unknown, ended, or presented by another endpoint than the one that did the handshake.
             ReplyFrames.Send(sender, Results.AllFailed(calls, new AuthenticationException(
@@ -85,7 +86,7 @@ internal sealed partial class ObjectRunner
         }
         _batch = new List<CallResult>(calls.Items.Length);
         _changed = false;
-        var client = _journaled ? _host.Sessions.ClientOf(calls.Session) : Guid.Empty;
+        var client = relayedClient ?? (_journaled ? _host.Sessions.ClientOf(calls.Session) : Guid.Empty);
         try
         {
             foreach (var item in calls.Items)

@@ -2,7 +2,8 @@ namespace ManagedActors.Hosting;
 
 /// <summary>How an object is spawned: its actor's name, its id, its creator's type arguments, the objects it holds, its journal if any.</summary>
 internal sealed record Spawn(
-    string ActorName, string ObjectId, Type[]? Declared, IReadOnlyCollection<string> Holds, ObjectGauge Gauge, JournalSpec? Journal = null, object?[]? CreateArgs = null);
+    string ActorName, string ObjectId, Type[]? Declared, IReadOnlyCollection<string> Holds, ObjectGauge Gauge, JournalSpec? Journal = null, object?[]? CreateArgs = null,
+    string? InterfaceType = null);
 
 /// <summary>
 /// Lifetimes. An anonymous object lives while a session holds a proxy to it or another live object stores a reference

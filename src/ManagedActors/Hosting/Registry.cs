@@ -67,6 +67,7 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
     private readonly Dictionary<string, Entry> _byId = new(StringComparer.Ordinal);
     private readonly HostContext _host;
     private IObjectRouter? _router;
+    private IObjectRouter? _sharded;
     private long _next;
 
     public RegistryObject(HostContext host) => _host = host;
@@ -75,6 +76,9 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
 
     /// <summary>Where this directory's objects run; set by the actor that holds the directory before its first call.</summary>
     public void Attach(IObjectRouter router) => _router = router;
+
+    /// <summary>Where durable objects run once the host is a cluster member: sharded over the cluster.</summary>
+    public void AttachShards(IObjectRouter sharded) => _sharded = sharded;
 
     public ObjectReference Open(string kind, string? name, string interfaceType, object?[] createArgs, int durability, Call call)
     {
@@ -127,16 +131,22 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
     }
 
     /// <summary>A journaled object's stream: a named object's is found again by its kind and name after the host restarts.</summary>
-    private static string PersistenceIdOf(string kind, string? name, string id) =>
-        $"managed-object|{kind}|{(name is null ? "anonymous|" + id : "named|" + name)}";
+    public static string PersistenceIdOf(string kind, string? name, string id) =>
+        $"{PersistencePrefix}{kind}|{(name is null ? "anonymous|" + id : "named|" + name)}";
+
+    /// <summary>What every journaled object's persistence id starts with, before its kind.</summary>
+    public const string PersistencePrefix = "managed-object|";
 
     private ObjectReference Start(
         ObjectKind objectKind, ManagedObject? target, string id, string? name, string interfaceType, HashSet<string> holds, ObjectGauge gauge,
         JournalSpec? journal, object?[]? createArgs, Guid? holder)
     {
         var kind = objectKind.Name;
-        var path = _router!.Start(objectKind, target, new Spawn(
-            "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge, journal, createArgs));
+        // In a cluster, durable objects are sharded entities; the others are pinned to this host.
+        var router = journal is { Durability: Durability.Durable } && _sharded is not null ? _sharded : _router!;
+        var path = router.Start(objectKind, target, new Spawn(
+            "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, DeclaredArguments(objectKind, interfaceType), holds, gauge, journal, createArgs,
+            interfaceType));
         var reference = new ObjectReference(path, id, kind, interfaceType, _host.Incarnation, name);
         var entry = new Entry(objectKind, reference, gauge);
         if (name is null && holder is { } session)
@@ -183,11 +193,14 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
     }
 
     /// <summary>The creator's type arguments (<c>string, int</c> for a dict), which every later call must respect.</summary>
-    private Type[]? DeclaredArguments(ObjectKind kind, string interfaceType)
+    private Type[]? DeclaredArguments(ObjectKind kind, string interfaceType) => DeclaredArguments(kind, interfaceType, _host);
+
+    /// <summary>The type arguments of <paramref name="interfaceType"/> when it is <paramref name="kind"/>'s generic interface; else null.</summary>
+    public static Type[]? DeclaredArguments(ObjectKind kind, string interfaceType, HostContext host)
     {
         try
         {
-            var type = _host.Codec.AllowList.Resolve(interfaceType);
+            var type = host.Codec.AllowList.Resolve(interfaceType);
             return type.IsGenericType && kind.Interface.IsGenericType
                 && type.GetGenericTypeDefinition() == kind.Interface.GetGenericTypeDefinition()
                 ? type.GetGenericArguments()
@@ -205,6 +218,11 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         if (!_byName.TryGetValue(name, out var entry))
         {
             return false;
+        }
+        if (_sharded is not null && entry.Gauge.Durability == Durability.Durable)
+        {
+            throw new NotSupportedException(
+                $"'{name}' is a durable object of a cluster, whose journal every host shares; it cannot be deleted from one host.");
         }
         Collect(Stop(entry));
         return true;

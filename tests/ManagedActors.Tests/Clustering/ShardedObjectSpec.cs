@@ -1,0 +1,101 @@
+using System.Security.Cryptography;
+using Akka.Actor;
+using Akka.Cluster.Sharding;
+using ManagedActors.Hosting;
+using ManagedActors.Tests.Support;
+using Xunit;
+
+namespace ManagedActors.Tests.Clustering;
+
+/// <summary>
+/// Durable objects of a three-host cluster are sharded entities: any host opens a named one, calls from clients of
+/// different hosts reach the same object, and the objects spread over the hosts.
+/// </summary>
+public sealed class ShardedObjectSpec : IAsyncLifetime, IDisposable
+{
+    private static readonly byte[] AuthKey = RandomNumberGenerator.GetBytes(32);
+    private static readonly byte[] ClusterKey = RandomNumberGenerator.GetBytes(32);
+    private readonly TempStore _store = new();
+    private readonly List<Manager> _hosts = [];
+
+    public async Task InitializeAsync()
+    {
+        var seedPort = HostProcess.FreePort();
+        foreach (var clusterPort in new[] { seedPort, 0, 0 })
+        {
+            _hosts.Add(await Manager.StartAsync(SessionFixture.Options with
+            {
+                AuthKey = AuthKey,
+                ClusterKey = ClusterKey,
+                ClusterPort = clusterPort,
+                Seeds = [$"127.0.0.1:{seedPort}"],
+                DurableStore = _store.PathOf("objects.db"),
+                DefaultDurability = Durability.Durable,
+            }));
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var host in Enumerable.Reverse(_hosts))
+        {
+            await host.DisposeAsync();
+        }
+    }
+
+    public void Dispose() => _store.Dispose();
+
+    [Fact]
+    public async Task A_named_durable_object_is_one_object_for_the_clients_of_every_host()
+    {
+        await using var first = await Manager.ConnectAsync(_hosts[0].Address, AuthKey);
+        await using var third = await Manager.ConnectAsync(_hosts[2].Address, AuthKey);
+        var stock = await first.DictAsync<string, int>("stock");
+        await stock.SetAsync("apples", 10).Within();
+        var same = await third.DictAsync<string, int>("stock");
+        Assert.Equal(10, await same.GetAsync("apples").Within());
+
+        // Two clients on two hosts, 4 callers each, 100 increments per caller: none is lost.
+        await Task.WhenAll(Enumerable.Range(0, 8).Select(i => Task.Run(async () =>
+        {
+            var dict = i % 2 == 0 ? stock : same;
+            for (var n = 0; n < 100; n++)
+            {
+                await dict.IncrementAsync("apples", 1);
+            }
+        }))).Within(TimeSpan.FromSeconds(60));
+        Assert.Equal(810, await stock.GetAsync("apples").Within());
+        Assert.Equal(810, await same.GetAsync("apples").Within());
+    }
+
+    [Fact]
+    public async Task Durable_objects_spread_over_the_hosts_and_the_others_stay_where_they_were_made()
+    {
+        await using var client = await Manager.ConnectAsync(_hosts[1].Address, AuthKey);
+        for (var i = 0; i < 30; i++)
+        {
+            var counter = await client.DictAsync<string, int>($"region-{i}");
+            await counter.SetAsync("population", i).Within();
+        }
+        var perHost = new List<int>();
+        foreach (var host in _hosts)
+        {
+            var region = ClusterSharding.Get(host.Host.Member!.System).ShardRegion(ObjectShards.TypeName);
+            var state = await region.Ask<CurrentShardRegionState>(GetShardRegionState.Instance, TimeSpan.FromSeconds(10));
+            perHost.Add(state.Shards.Sum(s => s.EntityIds.Count));
+        }
+        Assert.Equal(30, perHost.Sum());
+        Assert.True(perHost.Count(n => n > 0) >= 2, $"objects per host: {string.Join(", ", perHost)}");
+        for (var i = 0; i < 30; i++)
+        {
+            Assert.Equal(i, await (await client.DictAsync<string, int>($"region-{i}")).GetAsync("population").Within());
+        }
+
+        // A plain object lives on the host that made it: the same name on another host is another object.
+        var pinned = await client.DictAsync<string, int>("scratch", durability: Durability.None);
+        await pinned.SetAsync("x", 1);
+        await using var other = await Manager.ConnectAsync(_hosts[0].Address, AuthKey);
+        Assert.False(await (await other.DictAsync<string, int>("scratch")).ContainsKeyAsync("x").Within());
+        Assert.True(await (await client.DictAsync<string, int>("scratch")).ContainsKeyAsync("x").Within());
+    }
+}
