@@ -100,7 +100,21 @@ public sealed class Manager : ManagerSession
     /// <exception cref="AuthenticationException">The key is wrong.</exception>
     /// <exception cref="HostUnavailableException">No host answered at the address.</exception>
     public static Task<ManagerClient> ConnectAsync(string address, byte[] authKey, ClientOptions? options = null, CancellationToken cancellationToken = default) =>
-        ManagerClient.ConnectAsync(address, authKey, options ?? new ClientOptions(), cancellationToken);
+        ManagerClient.ConnectAsync([address], authKey, options ?? new ClientOptions(), cancellationToken);
+
+    /// <summary>
+    /// Connects to any host of a cluster: the first of <paramref name="addresses"/> that answers. When the host the
+    /// client talks to dies or shuts down, its next call connects to another (the next in the list first), finds its
+    /// named objects there again, and resends its unanswered changing calls, which take effect once on durable objects.
+    /// </summary>
+    /// <param name="addresses">Hosts of the cluster (<c>host:port</c> of their client ports, or full addresses).</param>
+    /// <param name="authKey">The manager's authkey.</param>
+    /// <param name="options">Client settings.</param>
+    /// <param name="cancellationToken">Cancels the handshake.</param>
+    /// <exception cref="AuthenticationException">The key is wrong.</exception>
+    /// <exception cref="HostUnavailableException">No host answered.</exception>
+    public static Task<ManagerClient> ConnectAsync(IReadOnlyList<string> addresses, byte[] authKey, ClientOptions? options = null, CancellationToken cancellationToken = default) =>
+        ManagerClient.ConnectAsync(addresses, authKey, options ?? new ClientOptions(), cancellationToken);
 
     internal static Assembly[] TrustedWith(IEnumerable<Assembly> assemblies)
     {

@@ -7,20 +7,25 @@ using ManagedActors.Proxies;
 namespace ManagedActors;
 
 /// <summary>
-/// A connection to a manager's host from another process, made by <see cref="Manager.ConnectAsync"/>. It owns
+/// A connection to a manager's host from another process, made by <see cref="Manager.ConnectAsync(string, byte[], ClientOptions?, CancellationToken)"/>. It owns
 /// one client ActorSystem (loopback, a free port) that every proxy of the connection shares.
 /// </summary>
 public sealed class ManagerClient : ManagerSession
 {
-    private readonly IActorRef _gatekeeper;
     private int _disposed;
 
-    private ManagerClient(ClientRuntime runtime, string hostAddress, IActorRef gatekeeper) : base(runtime, hostAddress) =>
-        _gatekeeper = gatekeeper;
-
-    internal static async Task<ManagerClient> ConnectAsync(string address, byte[] authKey, ClientOptions options, CancellationToken cancellationToken)
+    private ManagerClient(ClientRuntime runtime, string hostAddress) : base(runtime, hostAddress)
     {
-        var hostAddress = ParseAddress(address);
+    }
+
+    internal static async Task<ManagerClient> ConnectAsync(IReadOnlyList<string> addresses, byte[] authKey, ClientOptions options, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(addresses);
+        var contacts = addresses.Select(ParseAddress).Distinct().ToList();
+        if (contacts.Count == 0)
+        {
+            throw new ArgumentException("At least one host address is needed.", nameof(addresses));
+        }
         var explicitHocon = $$"""
             akka.remote.dot-netty.tcp.hostname = "{{options.Hostname}}"
             akka.remote.dot-netty.tcp.port = 0
@@ -44,19 +49,45 @@ public sealed class ManagerClient : ManagerSession
         try
         {
             var runtime = new ClientRuntime(system, ownsSystem: true, settings,
-                new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), hostAddress, authKey.ToArray());
-            var gatekeeperPath = HostPaths.Gatekeeper(hostAddress.ToString());
-            var selection = system.ActorSelection(gatekeeperPath);
-            var lanes = new LaneOpener(runtime, hostAddress, authKey.ToArray(), system.Log);
-            var welcome = await HandshakeAsync(selection, runtime, authKey, settings.HandshakeTimeout, hostAddress, cancellationToken)
-                .ConfigureAwait(false);
-            runtime.Admit(await lanes.AdmitAsync(welcome, cancellationToken).ConfigureAwait(false));
+                new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), contacts[0], authKey.ToArray())
+            {
+                FailsOver = contacts.Count > 1,
+            };
+            var lanes = contacts.ToDictionary(host => host, host => new LaneOpener(runtime, host, authKey.ToArray(), system.Log));
+
+            // The hosts in the order to try them: a lost host is tried last, the next one in the list first.
+            async Task<Admission> AdmitAnyAsync(TimeSpan timeout, bool afterLoss, CancellationToken cancellation)
+            {
+                var current = contacts.IndexOf(runtime.HostAddress);
+                var order = contacts.Count == 1 ? contacts
+                    : Enumerable.Range(afterLoss ? 1 : 0, contacts.Count).Select(i => contacts[(current + i) % contacts.Count]).ToList();
+                // Each host gets its share of the time, and at least 2 s; the last one what is left.
+                var deadline = Environment.TickCount64 + (long)timeout.TotalMilliseconds;
+                var share = TimeSpan.FromMilliseconds(Math.Max(2000, timeout.TotalMilliseconds / order.Count));
+                HostUnavailableException? last = null;
+                for (var i = 0; i < order.Count; i++)
+                {
+                    var left = TimeSpan.FromMilliseconds(Math.Max(deadline - Environment.TickCount64, 1000));
+                    var host = order[i];
+                    try
+                    {
+                        var welcome = await HandshakeAsync(system.ActorSelection(HostPaths.Gatekeeper(host.ToString())), runtime, authKey,
+                            i == order.Count - 1 || share > left ? left : share, host, cancellation).ConfigureAwait(false);
+                        runtime.MoveTo(host);
+                        return await lanes[host].AdmitAsync(welcome, cancellation).ConfigureAwait(false);
+                    }
+                    catch (HostUnavailableException e) when (i < order.Count - 1)
+                    {
+                        last = e;
+                    }
+                }
+                throw last!;
+            }
+
+            runtime.Admit(await AdmitAnyAsync(settings.HandshakeTimeout, afterLoss: false, cancellationToken).ConfigureAwait(false));
             var reconnectTimeout = settings.HandshakeTimeout < settings.CallTimeout ? settings.HandshakeTimeout : settings.CallTimeout;
-            runtime.Reconnect = async cancellation => await lanes.AdmitAsync(
-                await HandshakeAsync(selection, runtime, authKey, reconnectTimeout, hostAddress, cancellation).ConfigureAwait(false),
-                cancellation).ConfigureAwait(false);
-            var gatekeeper = ((ExtendedActorSystem)system).Provider.ResolveActorRef(gatekeeperPath);
-            return new ManagerClient(runtime, hostAddress.ToString(), gatekeeper);
+            runtime.Reconnect = cancellation => AdmitAnyAsync(reconnectTimeout, afterLoss: runtime.FailsOver, cancellation);
+            return new ManagerClient(runtime, runtime.HostAddress.ToString());
         }
         catch
         {
@@ -142,7 +173,8 @@ public sealed class ManagerClient : ManagerSession
         {
             return;
         }
-        _gatekeeper.Tell(new Goodbye(Runtime.Session), Runtime.ReplyActor);
+        var gatekeeper = ((ExtendedActorSystem)Runtime.System).Provider.ResolveActorRef(HostPaths.Gatekeeper(Runtime.HostAddress.ToString()));
+        gatekeeper.Tell(new Goodbye(Runtime.Session), Runtime.ReplyActor);
         await Runtime.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -172,7 +172,7 @@ public sealed class ManagedTypeAttribute(string typeId, Type proxyInterface) : A
     public Type[] Fatal { get; set; } = [];
 }
 
-/// <summary>Settings of a client connected with <see cref="Manager.ConnectAsync"/>.</summary>
+/// <summary>Settings of a client connected with <see cref="Manager.ConnectAsync(string, byte[], ClientOptions?, CancellationToken)"/>.</summary>
 public sealed record ClientOptions
 {
     /// <summary>The address the client's own endpoint binds to (replies come back to it); loopback by default.</summary>

@@ -18,7 +18,7 @@ namespace ManagedActors;
 /// </summary>
 public abstract class ManagerSession : IAsyncDisposable
 {
-    private readonly IRegistry _registry;
+    private IRegistry _registry;
 
     private protected ManagerSession(ClientRuntime runtime, string hostAddress)
     {
@@ -32,14 +32,24 @@ public abstract class ManagerSession : IAsyncDisposable
             var change = held ? _registry.HoldAsync(objectId) : _registry.ReleaseAsync(objectId);
             change.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
         };
+        runtime.Moved = host =>
+        {
+            // Another host of the cluster: its directory answers from now on (proxies find their objects through it).
+            Address = host.ToString();
+            _registry = runtime.CreateProxy<IRegistry>(new ObjectReference(
+                HostPaths.Directory(Address), "registry", HostPaths.DirectoryKind, TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
+        };
         runtime.Find = async (reference, cancellationToken) =>
             await _registry.FindAsync(reference.Name!, reference.Kind, reference.InterfaceType, cancellationToken).ConfigureAwait(false) as ManagedProxy;
     }
 
     internal ClientRuntime Runtime { get; }
 
-    /// <summary>The host's address, <c>akka.mauth.tcp://managed-actors@host:port</c>; give it to <see cref="Manager.ConnectAsync"/>.</summary>
-    public string Address { get; }
+    /// <summary>
+    /// The host's address, <c>akka.mauth.tcp://managed-actors@host:port</c>; give it to <see cref="Manager.ConnectAsync(string, byte[], ClientOptions?, CancellationToken)"/>.
+    /// A client of a cluster shows the host it talks to now.
+    /// </summary>
+    public string Address { get; private set; }
 
     /// <summary>A list (Python's <c>manager.list()</c>), anonymous or named.</summary>
     public Task<IManagedList<T>> ListAsync<T>(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>

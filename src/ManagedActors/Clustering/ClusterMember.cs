@@ -35,6 +35,7 @@ internal sealed class ClusterMember : IAsyncDisposable
           serialization-bindings {
             "ManagedActors.Protocol.IEntityMessage, ManagedActors" = managed-actors-entity
             "ManagedActors.Protocol.RelayedResults, ManagedActors" = managed-actors-entity
+            "ManagedActors.Protocol.EntityOpened, ManagedActors" = managed-actors-entity
           }
           serialization-identifiers {
             "ManagedActors.Protocol.EntitySerializer, ManagedActors" = 1713
@@ -93,7 +94,11 @@ internal sealed class ClusterMember : IAsyncDisposable
             akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
             akka.remote.dot-netty.tcp.port = {{port}}
             """;
-        var config = ManagedActorsConfig.Build(explicitHocon, userHocon, RoleDefaults);
+        // Sharding's and distributed data's serializers are registered from the start: other members gossip to this one
+        // as soon as it joins, before its own region starts.
+        var config = ManagedActorsConfig.Build(explicitHocon, userHocon, RoleDefaults)
+            .WithFallback(Akka.Cluster.Sharding.ClusterSharding.DefaultConfig())
+            .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig());
         var system = ActorSystems.Create(SystemName, config, new TransportKey(clusterKey, TransportKey.ClusterLabel), member: true);
         var member = new ClusterMember(system);
         try

@@ -23,6 +23,15 @@ internal sealed partial class JournaledObjectActor
         public static readonly CreationOverdue Instance = new();
     }
 
+    /// <summary>
+    /// What stops an entity whose shard moves (not a PoisonPill, which would stop it between a write and its
+    /// confirmation): it arrives as a message, after the write in progress.
+    /// </summary>
+    public sealed class HandOff
+    {
+        public static readonly HandOff Instance = new();
+    }
+
     private void AwaitCreation() => Timers.StartSingleTimer(nameof(CreationOverdue), CreationOverdue.Instance, CreationWait);
 
     /// <summary>A sharded object's own messages; false for everything else (answered as for any journaled object).</summary>
@@ -31,17 +40,19 @@ internal sealed partial class JournaledObjectActor
         switch (message)
         {
             case EntityOpen open when _runner is null:
-                _missing = false;
-                Timers.Cancel(nameof(CreationOverdue));
-                _createArgs = open.CreateArgs;
-                _declared = open.InterfaceType.Length > 0 ? RegistryObject.DeclaredArguments(_kind, open.InterfaceType, _host) : null;
-                _runner = _runnerFor(_kind.Create(_host.Codec.DecodeAll(open.CreateArgs), _host));
-                Persist(new ObjectCreated(open.CreateArgs), static _ => { });
-                _runner.Recovered();
-                Stash.UnstashAll();
+                Create(open);
                 return true;
-            case EntityOpen:
+            case EntityOpen open:
                 // Get-or-create: an object that exists keeps its state.
+                Sender.Tell(new EntityOpened(open.EntityId));
+                return true;
+            case HandOff:
+                Context.Stop(Self);
+                return true;
+            case EntityCalls { Open: { } open } relayed when _runner is null:
+                // The creation went astray (a member died with it, a shard moved): the calls carry it.
+                Create(open);
+                RunCalls(relayed.Calls, ReplyTo(relayed), relayed.Client);
                 return true;
             case EntityCalls relayed when _runner is null && !_missing:
                 Stash.Stash();
@@ -63,6 +74,21 @@ internal sealed partial class JournaledObjectActor
             default:
                 return false;
         }
+    }
+
+    /// <summary>Creates the object and journals its creation; the host that asked is told once the journal has it.</summary>
+    private void Create(EntityOpen open)
+    {
+        _missing = false;
+        Timers.Cancel(nameof(CreationOverdue));
+        _createArgs = open.CreateArgs;
+        _declared = open.InterfaceType.Length > 0 ? RegistryObject.DeclaredArguments(_kind, open.InterfaceType, _host) : null;
+        _runner = _runnerFor(_kind.Create(_host.Codec.DecodeAll(open.CreateArgs), _host));
+        var asker = Sender;
+        var entityId = open.EntityId;
+        Persist(new ObjectCreated(open.CreateArgs), _ => asker.Tell(new EntityOpened(entityId)));
+        _runner.Recovered();
+        Stash.UnstashAll();
     }
 
     private RelayedReplyTarget ReplyTo(EntityCalls relayed) =>

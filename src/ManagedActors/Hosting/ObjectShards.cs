@@ -39,11 +39,15 @@ internal sealed class ObjectShards
     public static async Task<ObjectShards> StartAsync(ActorSystem members, HostContext host, IActorRef replySender, int shards)
     {
         var replies = new ReplyBook();
-        var region = await ClusterSharding.Get(members).StartAsync(
+        var sharding = ClusterSharding.Get(members);
+        var settings = ClusterShardingSettings.Create(members);
+        var region = await sharding.StartAsync(
             TypeName,
             entityId => EntityProps(entityId, host),
-            ClusterShardingSettings.Create(members),
-            new EntityExtractor(shards)).ConfigureAwait(false);
+            settings,
+            new EntityExtractor(shards),
+            sharding.DefaultShardAllocationStrategy(settings),
+            JournaledObjectActor.HandOff.Instance).ConfigureAwait(false);
         var config = members.Settings.Config;
         var relay = members.ActorOf(ReplyRelay.PropsFor(replies, replySender, region,
             config.GetTimeSpan("managed-actors.cluster.resend-after", TimeSpan.FromSeconds(2)),
@@ -98,12 +102,13 @@ internal sealed class ShardForwarder(string entityId, ObjectShards shards, HostC
                     "The session is not known to this host for this connection; connect with the manager's authkey.")).Items, host.Settings.MaxMessageSize);
                 break;
             case Calls calls:
-                var relayed = new EntityCalls(entityId, host.Sessions.ClientOf(calls.Session), shards.Replies.KeyOf(Sender), calls);
+                var relayed = new EntityCalls(entityId, host.Sessions.ClientOf(calls.Session), shards.Replies.KeyOf(Sender), calls, shards.Replies.OpenOf(entityId));
                 shards.Replies.Track(relayed);
                 shards.Region.Tell(relayed, shards.Relay);
                 break;
             case EntityOpen open:
-                shards.Region.Tell(open, ActorRefs.NoSender);
+                shards.Replies.Track(open);
+                shards.Region.Tell(open, shards.Relay);
                 break;
         }
     }

@@ -14,6 +14,7 @@ internal sealed class ReplyBook
     private readonly ConcurrentDictionary<IActorRef, long> _keys = new();
     private readonly ConcurrentDictionary<long, IActorRef> _targets = new();
     private readonly ConcurrentDictionary<(long ReplyKey, long CallId), Relayed> _pending = new();
+    private readonly ConcurrentDictionary<string, (EntityOpen Open, long FirstSent)> _opening = new(StringComparer.Ordinal);
     private long _next;
 
     /// <summary>A call on its way to a sharded object, kept until its answer passes the relay.</summary>
@@ -30,6 +31,34 @@ internal sealed class ReplyBook
         {
             _pending[(relayed.ReplyKey, call.CallId)] = new Relayed(relayed.EntityId, relayed.Client, relayed.Calls.Session, call, now);
         }
+    }
+
+    /// <summary>Remembers a creation until the object says it exists: one that a member took with it is sent again.</summary>
+    public void Track(EntityOpen open) => _opening[open.EntityId] = (open, Environment.TickCount64);
+
+    /// <summary>The creation of an object not yet confirmed, which calls to it carry; null once it exists.</summary>
+    public EntityOpen? OpenOf(string entityId) => _opening.TryGetValue(entityId, out var open) ? open.Open : null;
+
+    /// <summary>The object exists.</summary>
+    public void Opened(string entityId) => _opening.TryRemove(entityId, out _);
+
+    /// <summary>The creations unconfirmed for <paramref name="after"/>, to send again; those older than <paramref name="giveUp"/> are dropped.</summary>
+    public List<EntityOpen> OverdueOpens(TimeSpan after, TimeSpan giveUp)
+    {
+        var now = Environment.TickCount64;
+        var due = new List<EntityOpen>();
+        foreach (var (id, (open, first)) in _opening)
+        {
+            if (now - first > giveUp.TotalMilliseconds)
+            {
+                _opening.TryRemove(id, out _);
+            }
+            else if (now - first > after.TotalMilliseconds)
+            {
+                due.Add(open);
+            }
+        }
+        return due;
     }
 
     /// <summary>Answers came back: their calls are no longer pending.</summary>
@@ -64,7 +93,8 @@ internal sealed class ReplyBook
         }
         return due
             .GroupBy(d => (d.ReplyKey, d.Call.EntityId, d.Call.Client, d.Call.Session))
-            .Select(g => new EntityCalls(g.Key.EntityId, g.Key.Client, g.Key.ReplyKey, new Calls(g.Key.Session, g.Select(d => d.Call.Call).ToArray(), Resent: true)))
+            .Select(g => new EntityCalls(g.Key.EntityId, g.Key.Client, g.Key.ReplyKey, new Calls(g.Key.Session, g.Select(d => d.Call.Call).ToArray(), Resent: true),
+                OpenOf(g.Key.EntityId)))
             .ToList();
     }
 
@@ -116,10 +146,17 @@ internal sealed class ReplyRelay(ReplyBook book, IActorRef replySender, IActorRe
                 // Sent as from the client-facing host, whose address is the only one a client takes answers from.
                 book.TargetOf(relayed.ReplyKey)?.Tell(relayed.Results, replySender);
                 break;
+            case EntityOpened opened:
+                book.Opened(opened.EntityId);
+                break;
             case Resend:
                 foreach (var again in book.Overdue(resendAfter, giveUp))
                 {
                     region.Tell(again, Self);
+                }
+                foreach (var open in book.OverdueOpens(resendAfter, giveUp))
+                {
+                    region.Tell(open, Self);
                 }
                 break;
         }

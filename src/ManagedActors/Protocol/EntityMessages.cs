@@ -20,8 +20,13 @@ internal sealed record EntityOpen(string EntityId, string InterfaceType, byte[] 
 /// <summary>
 /// A client's calls to a sharded object, relayed by the host the client is connected to, which checked the session:
 /// the member that runs the object answers the relay with <see cref="RelayedResults"/> under <paramref name="ReplyKey"/>.
+/// Until the object confirmed its creation, the calls carry it (<paramref name="Open"/>), so an object whose creation
+/// went astray is created by its first call.
 /// </summary>
-internal sealed record EntityCalls(string EntityId, Guid Client, long ReplyKey, Calls Calls) : IEntityMessage;
+internal sealed record EntityCalls(string EntityId, Guid Client, long ReplyKey, Calls Calls, EntityOpen? Open = null) : IEntityMessage;
+
+/// <summary>A sharded object exists (it was created, or already was): the host that asked stops asking.</summary>
+internal sealed record EntityOpened(string EntityId);
 
 /// <summary>Answers of a sharded object on their way back through the host that relayed the calls.</summary>
 internal sealed record RelayedResults(long ReplyKey, Results Results);
@@ -31,7 +36,7 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
 {
     public const int SerializerId = 1713;
 
-    private const string OpenManifest = "EO", CallsManifest = "EC", ResultsManifest = "ER";
+    private const string OpenManifest = "EO", CallsManifest = "EC", ResultsManifest = "ER", OpenedManifest = "EA";
 
     public override int Identifier => SerializerId;
 
@@ -40,6 +45,7 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
         EntityOpen => OpenManifest,
         EntityCalls => CallsManifest,
         RelayedResults => ResultsManifest,
+        EntityOpened => OpenedManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a sharded object's message.", nameof(o)),
     };
 
@@ -59,7 +65,16 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
                 w.WriteVarInt(calls.ReplyKey);
                 w.WriteGuid(calls.Calls.Session);
                 w.WriteByte(calls.Calls.Resent ? (byte)1 : (byte)0);
+                w.WriteByte(calls.Open is null ? (byte)0 : (byte)1);
+                if (calls.Open is { } carried)
+                {
+                    w.WriteString(carried.InterfaceType);
+                    w.WriteBytes(carried.CreateArgs);
+                }
                 ProtocolSerializer.WriteCallItems(w, calls.Calls.Items, 0, calls.Calls.Items.Length);
+                break;
+            case EntityOpened opened:
+                w.WriteString(opened.EntityId);
                 break;
             case RelayedResults results:
                 w.WriteVarInt(results.ReplyKey);
@@ -81,6 +96,7 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
                 OpenManifest => new EntityOpen(r.ReadRequiredString(), r.ReadRequiredString(), r.ReadBytes()),
                 CallsManifest => ReadCalls(ref r),
                 ResultsManifest => new RelayedResults(r.ReadVarInt(), ProtocolSerializer.ReadResultItems(ref r)),
+                OpenedManifest => new EntityOpened(r.ReadRequiredString()),
                 _ => throw new SerializationException($"Unknown sharded object manifest '{manifest}'."),
             };
         }
@@ -97,6 +113,7 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
         var replyKey = r.ReadVarInt();
         var session = r.ReadGuid();
         var resent = r.ReadByte() != 0;
-        return new EntityCalls(entityId, client, replyKey, new Calls(session, ProtocolSerializer.ReadCallItems(ref r), resent));
+        var open = r.ReadByte() != 0 ? new EntityOpen(entityId, r.ReadRequiredString(), r.ReadBytes()) : null;
+        return new EntityCalls(entityId, client, replyKey, new Calls(session, ProtocolSerializer.ReadCallItems(ref r), resent), open);
     }
 }

@@ -79,10 +79,20 @@ internal sealed partial class ClientRuntime
 
     public void OnHostShutdown(Guid incarnation, Guid session)
     {
-        if (incarnation == Incarnation && session == Session)
+        if (incarnation != Incarnation || session != Session)
         {
-            ShutDownWith("The manager's host shut down.");
+            return;
         }
+        if (FailsOver && Reconnect is not null)
+        {
+            // One host of a cluster left; the next call connects to another.
+            if (Interlocked.CompareExchange(ref _state, HostGone, Running) == Running)
+            {
+                ConnectionLost($"The host at {HostAddress} shut down");
+            }
+            return;
+        }
+        ShutDownWith("The manager's host shut down.");
     }
 
     public void OnDisassociated(Address remote)

@@ -46,7 +46,29 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
 
     public ManagerSettings Settings { get; }
 
-    public Address HostAddress { get; }
+    /// <summary>The host this client talks to now; another host of its cluster after a failover.</summary>
+    public Address HostAddress { get => Volatile.Read(ref _hostAddress); private set => Volatile.Write(ref _hostAddress, value); }
+
+    private Address _hostAddress = null!;
+
+    /// <summary>
+    /// Whether the client has other hosts to go to (a cluster's contact points): a host that shuts down is then a lost
+    /// connection, answered by connecting to another, rather than the end of the manager.
+    /// </summary>
+    public bool FailsOver { get; set; }
+
+    /// <summary>Told when the client moved to another host of its cluster (the session points its directory there).</summary>
+    public Action<Address>? Moved { get; set; }
+
+    /// <summary>The client connected to another host of its cluster: replies are taken from it, and the directory is its.</summary>
+    public void MoveTo(Address host)
+    {
+        if (!host.Equals(HostAddress))
+        {
+            HostAddress = host;
+            Moved?.Invoke(host);
+        }
+    }
 
     /// <summary>The manager's authkey, which a child process started with this connection's proxies needs.</summary>
     public byte[] AuthKey { get; }
