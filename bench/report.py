@@ -164,6 +164,14 @@ def main():
         out.append(f"(`snapshot-every = 1000`: the snapshot and at most 1,000 events), {replay['wall_ms']:,.0f} ms replaying every event with the")
         out.append("snapshots deleted.")
 
+    kill = by.get(("managedactors", "cluster_failover_sigkill", 3))
+    term = by.get(("managedactors", "cluster_failover_sigterm", 3))
+    if kill and term:
+        out.append("\nFailover of a three-host cluster on 127.0.0.1 (`ManagedActors.LoadDriver failover`: loopback profile, one SQLite")
+        out.append("journal, 30 named durable dicts placed by a client of the first host, the third host stopped; from the signal")
+        out.append(f"until every object answered again with its value, median of 5 rounds): SIGKILL {kill['wall_ms'] / 1000:.1f} s "
+                   f"(target 10 s; Akka's defaults take about 45 s), SIGTERM {term['wall_ms'] / 1000:.1f} s (target 3 s).")
+
     try:
         micro = open("bench/results/micro.md").read()
         out.append("\n## Micro-benchmarks\n")

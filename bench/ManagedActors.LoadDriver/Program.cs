@@ -19,12 +19,14 @@ return command switch
     "socket-host" => await SocketEcho.HostAsync(),
     "socket-client" => await SocketEcho.ClientAsync(options),
     "recovery" => await Recovery.RunAsync(options),
+    "failover" => await Failover.RunAsync(options),
+    "cluster-host" => await Failover.HostAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]");
+    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]\n       ManagedActors.LoadDriver failover [--rounds 5]");
     return 2;
 }
 

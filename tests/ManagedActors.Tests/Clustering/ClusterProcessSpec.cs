@@ -65,7 +65,7 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task The_objects_of_a_killed_host_answer_from_another_host_with_every_acknowledged_write()
+    public async Task The_objects_of_a_terminated_host_and_of_a_killed_one_answer_from_the_others_with_every_acknowledged_write()
     {
         using var store = new TempStore();
         var journal = store.PathOf("objects.db");
@@ -73,8 +73,9 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         await using var seed = await HostAsync(seedPort, seedPort, journal);
         await using var second = await HostAsync(0, seedPort, journal);
         await using var third = await HostAsync(0, seedPort, journal);
+        await using var fourth = await HostAsync(0, seedPort, journal);
         await using var client = await Manager.ConnectAsync(seed.Address, AuthKey);
-        await UntilMembersAsync(client, 3, TimeSpan.FromSeconds(60));
+        await UntilMembersAsync(client, 4, TimeSpan.FromSeconds(60));
         var regions = new List<IManagedDict<string, int>>();
         for (var i = 0; i < 30; i++)
         {
@@ -83,15 +84,28 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
             regions.Add(region);
         }
 
+        async Task<TimeSpan> EveryObjectAnswersAsync(Stopwatch since, string after)
+        {
+            for (var i = 0; i < regions.Count; i++)
+            {
+                Assert.Equal(100 + i, await regions[i].GetAsync("population").Within(TimeSpan.FromSeconds(45), $"region-{i} after {after}"));
+            }
+            return since.Elapsed;
+        }
+
+        // SIGTERM: the host hands its objects off as it leaves; once it is gone they answer from the others.
+        var terminated = Stopwatch.StartNew();
+        Assert.Equal(0, await fourth.TerminateAsync(TimeSpan.FromSeconds(30)));
+        var afterTerm = await EveryObjectAnswersAsync(terminated, "SIGTERM");
+        output.WriteLine($"SIGTERM to every object answering from the others: {afterTerm.TotalSeconds:0.0} s");
+        Assert.InRange(afterTerm, TimeSpan.Zero, TimeSpan.FromSeconds(10));
+
+        // SIGKILL: the others down it (2 of 3) and start its objects from the shared journal on their next call.
         var killed = Stopwatch.StartNew();
         await third.KillAsync();
-        // Every object answers again, those that lived on the killed host from the shared journal, on another host.
-        for (var i = 0; i < regions.Count; i++)
-        {
-            Assert.Equal(100 + i, await regions[i].GetAsync("population").Within(TimeSpan.FromSeconds(45), $"region-{i} after the kill"));
-        }
-        output.WriteLine($"SIGKILL to every object answering: {killed.Elapsed.TotalSeconds:0.0} s");
-        Assert.InRange(killed.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(30));
+        var afterKill = await EveryObjectAnswersAsync(killed, "SIGKILL");
+        output.WriteLine($"SIGKILL to every object answering: {afterKill.TotalSeconds:0.0} s");
+        Assert.InRange(afterKill, TimeSpan.Zero, TimeSpan.FromSeconds(30));
         await UntilMembersAsync(client, 2, TimeSpan.FromSeconds(30));
     }
 
