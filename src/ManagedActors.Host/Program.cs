@@ -120,10 +120,11 @@ internal static class Program
     private static void Print(HostStatus status)
     {
         AnsiConsole.MarkupLineInterpolated($"[bold]host[/] {status.Address} (incarnation {status.Incarnation})");
-        var objects = new Table().AddColumns("object", "kind", "size", "waiters", "durability", "restarts");
+        var objects = new Table().AddColumns("object", "kind", "size", "waiters", "durability", "restarts", "host");
         foreach (var o in status.Objects)
         {
-            objects.AddRow(Markup.Escape(o.Name ?? o.Id + " (anonymous)"), o.Kind, Number(o.Size), Number(o.Waiters), o.Durability.ToString(), Number(o.Restarts));
+            objects.AddRow(Markup.Escape(o.Name ?? o.Id + " (anonymous)"), o.Kind, Number(o.Size), Number(o.Waiters), o.Durability.ToString(), Number(o.Restarts),
+                Markup.Escape(o.Host ?? ""));
         }
         AnsiConsole.MarkupLineInterpolated($"[bold]objects[/]: {status.Objects.Count}");
         AnsiConsole.Write(objects);

@@ -27,7 +27,11 @@ public sealed record ClusterMemberStatus(string Address, string State, bool Unre
 /// How many times its actor was started again since it was created: after an exception its registration marks fatal,
 /// a failure inside the actor, or a journal write the store refused.
 /// </param>
-public sealed record ObjectStatus(string Id, string? Name, string Kind, int Size, int Waiters, Durability Durability = Durability.None, int Restarts = 0);
+/// <param name="Host">
+/// The address of the host it runs on: the reporting host, or in a cluster the host whose member runs a durable
+/// (sharded) object now.
+/// </param>
+public sealed record ObjectStatus(string Id, string? Name, string Kind, int Size, int Waiters, Durability Durability = Durability.None, int Restarts = 0, string? Host = null);
 
 /// <summary>One client process connected to a host.</summary>
 /// <param name="Address">The client's address (its reply endpoint), or "local" for the host's own process.</param>

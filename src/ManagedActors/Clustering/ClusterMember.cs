@@ -36,6 +36,8 @@ internal sealed class ClusterMember : IAsyncDisposable
             "ManagedActors.Protocol.IEntityMessage, ManagedActors" = managed-actors-entity
             "ManagedActors.Protocol.RelayedResults, ManagedActors" = managed-actors-entity
             "ManagedActors.Protocol.EntityOpened, ManagedActors" = managed-actors-entity
+            "ManagedActors.Protocol.ShardStatusQuery, ManagedActors" = managed-actors-entity
+            "ManagedActors.Protocol.ShardStatusReport, ManagedActors" = managed-actors-entity
           }
           serialization-identifiers {
             "ManagedActors.Protocol.EntitySerializer, ManagedActors" = 1713

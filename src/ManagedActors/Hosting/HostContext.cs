@@ -32,6 +32,9 @@ internal sealed class HostContext : IObjectHost
     /// </summary>
     public string ObjectDispatcher { get; set; } = Akka.Dispatch.Dispatchers.DefaultDispatcherId;
 
+    /// <summary>The durable objects running in the cluster, with their hosts, when the host is a cluster member.</summary>
+    public Func<IReadOnlyList<ObjectStatus>>? ShardedObjects { get; set; }
+
     /// <summary>The cluster's members as this host sees them, when the host is a cluster member.</summary>
     public Func<IReadOnlyList<ClusterMemberStatus>>? Members { get; set; }
 

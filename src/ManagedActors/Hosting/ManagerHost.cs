@@ -142,6 +142,7 @@ internal sealed class ManagerHost : IAsyncDisposable
         Context.Members = member.Members;
         var shards = await ObjectShards.StartAsync(member.System, Context, Context.Directory!,
             member.System.Settings.Config.GetInt("managed-actors.cluster.shards", 60)).ConfigureAwait(false);
+        Context.ShardedObjects = () => shards.Status.Objects;
         await Context.Directory!.Ask<Done>(new UseShards(shards), Settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
     }
 

@@ -16,8 +16,9 @@ internal sealed class ObjectShards
 {
     public const string TypeName = "managed-objects";
 
-    private ObjectShards(IActorRef region, IActorRef relay, ReplyBook replies, ActorSystem members)
+    private ObjectShards(IActorRef region, IActorRef relay, ReplyBook replies, ActorSystem members, ShardStatus status)
     {
+        Status = status;
         Region = region;
         Relay = relay;
         Replies = replies;
@@ -32,6 +33,9 @@ internal sealed class ObjectShards
 
     public ReplyBook Replies { get; }
 
+    /// <summary>Where the cluster's sharded objects run, for status reports.</summary>
+    public ShardStatus Status { get; }
+
     /// <summary>The members' system the region runs in.</summary>
     public ActorSystem Members { get; }
 
@@ -39,11 +43,12 @@ internal sealed class ObjectShards
     public static async Task<ObjectShards> StartAsync(ActorSystem members, HostContext host, IActorRef replySender, int shards)
     {
         var replies = new ReplyBook();
+        var status = new ShardStatus();
         var sharding = ClusterSharding.Get(members);
         var settings = ClusterShardingSettings.Create(members);
         var region = await sharding.StartAsync(
             TypeName,
-            entityId => EntityProps(entityId, host),
+            entityId => EntityProps(entityId, host, status),
             settings,
             new EntityExtractor(shards),
             sharding.DefaultShardAllocationStrategy(settings),
@@ -52,17 +57,23 @@ internal sealed class ObjectShards
         var relay = members.ActorOf(ReplyRelay.PropsFor(replies, replySender, region,
             config.GetTimeSpan("managed-actors.cluster.resend-after", TimeSpan.FromSeconds(2)),
             host.Settings.CallTimeout + host.Settings.BlockingCallMargin), ReplyRelay.Name);
-        return new ObjectShards(region, relay, replies, members);
+        status.Start(members, region, host.HostAddress);
+        return new ObjectShards(region, relay, replies, members, status);
     }
 
     /// <summary>The name of the forwarder a host keeps for an entity (actor names cannot hold every character of an id).</summary>
     public static string ForwarderName(string entityId) =>
         "s" + Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(entityId)), 0, 16).ToLowerInvariant();
 
-    private static Props EntityProps(string entityId, HostContext host) =>
-        host.Registrations.All.FirstOrDefault(k => entityId.StartsWith(RegistryObject.PersistencePrefix + k.Name + "|", StringComparison.Ordinal)) is { Journalable: true } kind
-            ? JournaledObjectActor.PropsFor(kind, host, new JournalSpec(Durability.Durable, entityId, null), declared: null, held: null, gauge: null, entity: true)
-            : Props.Create(() => new UnknownEntity(entityId));
+    private static Props EntityProps(string entityId, HostContext host, ShardStatus status)
+    {
+        if (host.Registrations.All.FirstOrDefault(k => entityId.StartsWith(RegistryObject.PersistencePrefix + k.Name + "|", StringComparison.Ordinal)) is not { Journalable: true } kind)
+        {
+            return Props.Create(() => new UnknownEntity(entityId));
+        }
+        var gauge = status.Gauges[entityId] = new ObjectGauge(Durability.Durable);
+        return JournaledObjectActor.PropsFor(kind, host, new JournalSpec(Durability.Durable, entityId, null), declared: null, held: null, gauge, entity: true);
+    }
 
     /// <summary>Entity ids from the members' messages, shards by the id's hash.</summary>
     private sealed class EntityExtractor(int shards) : HashCodeMessageExtractor(shards)

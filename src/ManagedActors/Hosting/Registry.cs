@@ -273,11 +273,17 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         return entry.ReferenceAs(interfaceType);
     }
 
+    /// <summary>
+    /// This host's objects; in a cluster, its pinned objects and every durable object running anywhere in the cluster,
+    /// with the host it runs on (as last collected: <see cref="ShardStatus"/>).
+    /// </summary>
     public HostStatus Status() => new(
         _host.HostAddress,
         _host.Incarnation,
         _byId.Values
-            .Select(e => new ObjectStatus(e.Reference.ObjectId, e.Reference.Name, e.Kind.Name, e.Gauge.Size, e.Gauge.Waiters, e.Gauge.Durability, e.Gauge.Restarts))
+            .Where(e => _sharded is null || e.Gauge.Durability != Durability.Durable)
+            .Select(e => new ObjectStatus(e.Reference.ObjectId, e.Reference.Name, e.Kind.Name, e.Gauge.Size, e.Gauge.Waiters, e.Gauge.Durability, e.Gauge.Restarts, _host.HostAddress))
+            .Concat(_sharded is null ? [] : _host.ShardedObjects?.Invoke() ?? [])
             .OrderBy(o => o.Name is null)
             .ThenBy(o => o.Id, StringComparer.Ordinal)
             .ToList(),

@@ -28,6 +28,18 @@ internal sealed record EntityCalls(string EntityId, Guid Client, long ReplyKey, 
 /// <summary>A sharded object exists (it was created, or already was): the host that asked stops asking.</summary>
 internal sealed record EntityOpened(string EntityId);
 
+/// <summary>Asks a member for the sharded objects it runs now, for a status report.</summary>
+internal sealed record ShardStatusQuery
+{
+    public static readonly ShardStatusQuery Instance = new();
+}
+
+/// <summary>One sharded object a member runs: its entity id, size and waiters.</summary>
+internal sealed record EntityGauge(string EntityId, int Size, int Waiters);
+
+/// <summary>The sharded objects a member runs, and the client address of its host.</summary>
+internal sealed record ShardStatusReport(string Host, EntityGauge[] Entities);
+
 /// <summary>Answers of a sharded object on their way back through the host that relayed the calls.</summary>
 internal sealed record RelayedResults(long ReplyKey, Results Results);
 
@@ -36,7 +48,7 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
 {
     public const int SerializerId = 1713;
 
-    private const string OpenManifest = "EO", CallsManifest = "EC", ResultsManifest = "ER", OpenedManifest = "EA";
+    private const string OpenManifest = "EO", CallsManifest = "EC", ResultsManifest = "ER", OpenedManifest = "EA", QueryManifest = "SQ", ReportManifest = "SR";
 
     public override int Identifier => SerializerId;
 
@@ -46,6 +58,8 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
         EntityCalls => CallsManifest,
         RelayedResults => ResultsManifest,
         EntityOpened => OpenedManifest,
+        ShardStatusQuery => QueryManifest,
+        ShardStatusReport => ReportManifest,
         _ => throw new ArgumentException($"{o.GetType()} is not a sharded object's message.", nameof(o)),
     };
 
@@ -76,6 +90,18 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
             case EntityOpened opened:
                 w.WriteString(opened.EntityId);
                 break;
+            case ShardStatusQuery:
+                break;
+            case ShardStatusReport report:
+                w.WriteString(report.Host);
+                w.WriteVarUInt((ulong)report.Entities.Length);
+                foreach (var entity in report.Entities)
+                {
+                    w.WriteString(entity.EntityId);
+                    w.WriteVarInt(entity.Size);
+                    w.WriteVarInt(entity.Waiters);
+                }
+                break;
             case RelayedResults results:
                 w.WriteVarInt(results.ReplyKey);
                 ProtocolSerializer.WriteResultItems(w, results.Results.Items);
@@ -97,6 +123,8 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
                 CallsManifest => ReadCalls(ref r),
                 ResultsManifest => new RelayedResults(r.ReadVarInt(), ProtocolSerializer.ReadResultItems(ref r)),
                 OpenedManifest => new EntityOpened(r.ReadRequiredString()),
+                QueryManifest => ShardStatusQuery.Instance,
+                ReportManifest => ReadReport(ref r),
                 _ => throw new SerializationException($"Unknown sharded object manifest '{manifest}'."),
             };
         }
@@ -104,6 +132,17 @@ internal sealed class EntitySerializer(ExtendedActorSystem system) : SerializerW
         {
             throw new SerializationException($"Malformed sharded object message '{manifest}': {e.Message}", e);
         }
+    }
+
+    private static ShardStatusReport ReadReport(ref WireReader r)
+    {
+        var host = r.ReadRequiredString();
+        var entities = new EntityGauge[r.ReadCount()];
+        for (var i = 0; i < entities.Length; i++)
+        {
+            entities[i] = new EntityGauge(r.ReadRequiredString(), checked((int)r.ReadVarInt()), checked((int)r.ReadVarInt()));
+        }
+        return new ShardStatusReport(host, entities);
     }
 
     private static EntityCalls ReadCalls(ref WireReader r)

@@ -91,11 +91,29 @@ public sealed class ShardedObjectSpec : IAsyncLifetime, IDisposable
             Assert.Equal(i, await (await client.DictAsync<string, int>($"region-{i}")).GetAsync("population").Within());
         }
 
+        // Status, from any host, lists every durable object of the cluster with the host that runs it and its size.
+        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
+        {
+            while (true)
+            {
+                var regions = (await client.StatusAsync(limit.Token)).Objects.Where(o => o.Name?.StartsWith("region-", StringComparison.Ordinal) == true).ToList();
+                if (regions.Count == 30 && regions.All(o => o.Size == 1))
+                {
+                    Assert.All(regions, o => Assert.Equal(Durability.Durable, o.Durability));
+                    Assert.Equal(perHost.Count(n => n > 0), regions.Select(o => o.Host).Distinct().Count());
+                    Assert.All(regions, o => Assert.Contains(o.Host, _hosts.Select(h => h.Address)));
+                    break;
+                }
+                await Task.Delay(200, limit.Token);
+            }
+        }
+
         // A plain object lives on the host that made it: the same name on another host is another object.
         var pinned = await client.DictAsync<string, int>("scratch", durability: Durability.None);
         await pinned.SetAsync("x", 1);
         await using var other = await Manager.ConnectAsync(_hosts[0].Address, AuthKey);
         Assert.False(await (await other.DictAsync<string, int>("scratch")).ContainsKeyAsync("x").Within());
         Assert.True(await (await client.DictAsync<string, int>("scratch")).ContainsKeyAsync("x").Within());
+        Assert.Equal(_hosts[1].Address, Assert.Single((await client.StatusAsync()).Objects, o => o.Name == "scratch" && o.Durability == Durability.None).Host);
     }
 }
