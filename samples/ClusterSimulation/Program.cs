@@ -10,7 +10,8 @@ using ManagedActors.Dicts;
 // travellers between neighbouring regions, every change one atomic increment. Midway one host is SIGKILLed; its
 // regions come back on the other hosts from the shared journal, the workers' calls go on through the hosts left, and
 // at the end every acknowledged increment is found in the final state.
-//   dotnet run --project samples/ClusterSimulation [-- --steps 40 --grid 4 --workers 3]
+//   dotnet run --project samples/ClusterSimulation [-- --steps 40 --grid 4 --workers 3 --journal "Host=...;Database=..."]
+// The journal is a SQLite file in a temporary folder unless --journal names a PostgreSQL database.
 var options = args.Select((a, i) => (a, i)).Where(p => p.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(p => p.a[2..], p => p.i + 1 < args.Length ? args[p.i + 1] : "");
 string Opt(string key, string fallback) => options.TryGetValue(key, out var v) ? v : fallback;
@@ -20,7 +21,7 @@ return Opt("role", "main") switch
 {
     "host" => await Simulation.HostAsync(Opt("cluster-port", "0"), Opt("seed", ""), Opt("store", "")),
     "worker" => await Simulation.WorkerAsync(Opt("hosts", "").Split(','), Int("index", 0), Int("workers", 3), Int("grid", 4), Int("steps", 40)),
-    _ => await Simulation.MainAsync(Int("grid", 4), Int("steps", 40), Int("workers", 3)),
+    _ => await Simulation.MainAsync(Int("grid", 4), Int("steps", 40), Int("workers", 3), Opt("journal", "")),
 };
 
 internal static class Simulation
@@ -28,7 +29,7 @@ internal static class Simulation
     private const string AuthVariable = "SIMULATION_AUTHKEY", ClusterVariable = "SIMULATION_CLUSTER_KEY";
     private const int Population = 1000;
 
-    public static async Task<int> MainAsync(int grid, int steps, int workers)
+    public static async Task<int> MainAsync(int grid, int steps, int workers, string journal)
     {
         Console.WriteLine($"parent main (pid {Environment.ProcessId})");
         var folder = Directory.CreateTempSubdirectory("cluster-simulation-");
@@ -44,12 +45,15 @@ internal static class Simulation
             var hosts = new List<string>();
             foreach (var clusterPort in new[] { seedPort, 0, 0 })
             {
-                var host = Start(["--role", "host", "--cluster-port", Str(clusterPort), "--seed", $"127.0.0.1:{seedPort}", "--store", Path.Combine(folder.FullName, "journal.db")], environment);
+                var store = journal.Length > 0 ? journal : Path.Combine(folder.FullName, "journal.db");
+                var host = Start(["--role", "host", "--cluster-port", Str(clusterPort), "--seed", $"127.0.0.1:{seedPort}", "--store", store], environment);
                 children.Add(host);
                 hosts.Add(await ReadAddressAsync(host));
             }
             Console.WriteLine($"3 hosts in one cluster: {string.Join(", ", hosts)}");
-            await using var client = await Manager.ConnectAsync(hosts, Convert.FromHexString(environment[AuthVariable]));
+            Console.WriteLine($"shared journal: {(journal.Length > 0 ? "PostgreSQL" : "SQLite")}");
+            await using var client = await Manager.ConnectAsync(hosts, Convert.FromHexString(environment[AuthVariable]),
+                new ClientOptions { CallTimeout = TimeSpan.FromSeconds(90), HandshakeTimeout = TimeSpan.FromSeconds(30) });
             var regions = new List<IManagedDict<string, int>>();
             foreach (var name in RegionNames(grid))
             {
@@ -112,7 +116,12 @@ internal static class Simulation
                     people += value;
                     recovered += key == "recovered" ? value : 0;
                     counters++;
-                    exact += value == start + acknowledged.GetValueOrDefault((names[i], key)) ? 1 : 0;
+                    var expected = start + acknowledged.GetValueOrDefault((names[i], key));
+                    exact += value == expected ? 1 : 0;
+                    if (value != expected)
+                    {
+                        Console.WriteLine($"{names[i]} {key}: {value}, expected {expected}");
+                    }
                 }
             }
             Console.WriteLine($"people: {people} of {Population * regions.Count + 10} (recovered: {recovered})");
@@ -159,7 +168,9 @@ internal static class Simulation
     /// </summary>
     public static async Task<int> WorkerAsync(string[] hosts, int index, int workers, int grid, int steps)
     {
-        await using var client = await Manager.ConnectAsync(hosts, Convert.FromHexString(Environment.GetEnvironmentVariable(AuthVariable)!));
+        // Generous timeouts: a failover on a loaded machine (every process of the run shares its cores) takes seconds.
+        await using var client = await Manager.ConnectAsync(hosts, Convert.FromHexString(Environment.GetEnvironmentVariable(AuthVariable)!),
+            new ClientOptions { CallTimeout = TimeSpan.FromSeconds(90), HandshakeTimeout = TimeSpan.FromSeconds(30) });
         var progress = await client.DictAsync<string, int>("progress");
         var names = RegionNames(grid).ToList();
         var mine = names.Where((_, i) => i % workers == index).ToList();

@@ -11,6 +11,7 @@ using Xunit;
 namespace ManagedActors.Tests.Clustering;
 
 /// <summary>Hosts form a cluster through a seed on a second port that only holders of the cluster key reach.</summary>
+[Collection(ProcessHeavy.Name)]
 public sealed class ClusterFormationSpec
 {
     private static readonly byte[] AuthKey = RandomNumberGenerator.GetBytes(32);
@@ -144,4 +145,14 @@ public sealed class ClusterFormationSpec
             ClusterKey = ClusterKey, Seeds = ["not a seed"],
         }));
     }
+}
+
+/// <summary>
+/// Tests that start several hosts or host processes (clusters, the samples): they run one after another, so that two of
+/// them never share this machine's two cores, as a deployment's hosts would not.
+/// </summary>
+[CollectionDefinition(Name)]
+public sealed class ProcessHeavy
+{
+    public const string Name = "Process-heavy";
 }

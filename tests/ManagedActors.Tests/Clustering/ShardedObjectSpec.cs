@@ -11,6 +11,7 @@ namespace ManagedActors.Tests.Clustering;
 /// Durable objects of a three-host cluster are sharded entities: any host opens a named one, calls from clients of
 /// different hosts reach the same object, and the objects spread over the hosts.
 /// </summary>
+[Collection(ProcessHeavy.Name)]
 public sealed class ShardedObjectSpec : IAsyncLifetime, IDisposable
 {
     private static readonly byte[] AuthKey = RandomNumberGenerator.GetBytes(32);

@@ -5,6 +5,7 @@ using Xunit;
 namespace ManagedActors.Tests.Samples;
 
 /// <summary>Runs every sample as a process and checks the lines that show it works, so a sample cannot silently rot.</summary>
+[Collection(Clustering.ProcessHeavy.Name)]
 public sealed class SamplesSpec
 {
     public static TheoryData<string, string[]> Samples() => new()
@@ -27,7 +28,10 @@ public sealed class SamplesSpec
 
     /// <summary>A short run of the cluster simulation: three hosts, one killed midway, every acknowledged update found.</summary>
     [Fact]
-    public Task The_cluster_simulation_survives_a_killed_host_with_every_acknowledged_update() => RunAsync("ClusterSimulation", ["--steps", "12"],
+    public Task The_cluster_simulation_survives_a_killed_host_with_every_acknowledged_update() => RunAsync("ClusterSimulation", ["--steps", "12"], ClusterSimulationLines);
+
+    /// <summary>The lines a short run of the cluster simulation must print, on either journal.</summary>
+    internal static readonly string[] ClusterSimulationLines =
     [
         @"3 hosts in one cluster: ",
         @"objects per host before: host 1 \d+, host 2 \d+, host 3 \d+",
@@ -35,9 +39,9 @@ public sealed class SamplesSpec
         @"objects per host after: host 1 \d+, host 2 \d+",
         @"people: 16010 of 16010",
         @"acknowledged updates present: (\d+) of \1 \(48 of 48 counters exact\)",
-    ]);
+    ];
 
-    private static async Task RunAsync(string sample, string[] arguments, string[] expected)
+    internal static async Task RunAsync(string sample, string[] arguments, string[] expected)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, sample + ".dll"));
