@@ -191,11 +191,12 @@ internal sealed class ManagerService(ManagerOptions options) : IHostedService
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         _manager = await Manager.StartAsync(options, cancellationToken).ConfigureAwait(false);
-        Console.WriteLine($"ManagedActors host listening at {_manager.Address}");
+        // The cluster line comes first: "listening at" is the line that says the host is ready.
         if (_manager.ClusterAddress is { } member)
         {
             Console.WriteLine($"ManagedActors host is a cluster member at {member}");
         }
+        Console.WriteLine($"ManagedActors host listening at {_manager.Address}");
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
