@@ -79,9 +79,7 @@ internal sealed partial class ObjectRunner
     {
         if (relayedClient is null && !_host.Sessions.IsValidFor(calls.Session, sender))
         {
-            // Unknown, ended, or presented by another endpoint than the one that did the handshake.
-            ReplyFrames.Send(sender, Results.AllFailed(calls, new AuthenticationException(
-                "The session is not known to this host for this connection; connect with the manager's authkey.")).Items, _host.Settings.MaxMessageSize);
+            ReplyFrames.RefuseSession(sender, calls, _host.Settings.MaxMessageSize);
             return null;
         }
         _batch = new List<CallResult>(calls.Items.Length);

@@ -109,8 +109,7 @@ internal sealed class ShardForwarder(string entityId, ObjectShards shards, HostC
         switch (message)
         {
             case Calls calls when !host.Sessions.IsValidFor(calls.Session, Sender):
-                ReplyFrames.Send(Sender, Results.AllFailed(calls, new AuthenticationException(
-                    "The session is not known to this host for this connection; connect with the manager's authkey.")).Items, host.Settings.MaxMessageSize);
+                ReplyFrames.RefuseSession(Sender, calls, host.Settings.MaxMessageSize);
                 break;
             case Calls calls:
                 var relayed = new EntityCalls(entityId, host.Sessions.ClientOf(calls.Session), shards.Replies.KeyOf(Sender), calls, shards.Replies.OpenOf(entityId));

@@ -13,6 +13,11 @@ internal static class ReplyFrames
     /// <summary>Bytes of framing per reply on top of its payload: call id, fault flag and length prefix, generously.</summary>
     private const int PerReplyOverhead = 24;
 
+    /// <summary>Refuses a batch whose session is unknown, ended, or presented by another endpoint than the one that did the handshake.</summary>
+    public static void RefuseSession(IActorRef replyTo, Calls calls, int maxMessageSize) =>
+        Send(replyTo, Results.AllFailed(calls, new AuthenticationException(
+            "The session is not known to this host for this connection; connect with the manager's authkey.")).Items, maxMessageSize);
+
     public static void Send(IActorRef replyTo, IReadOnlyList<CallResult> results, int maxMessageSize)
     {
         if (results.Count == 0)
