@@ -203,9 +203,11 @@ internal sealed partial class ClientRuntime : IReferenceMaterializer, IAsyncDisp
         var callId = Interlocked.Increment(ref _nextCallId);
         pending.Start(callId, Deadline(method, args, proxy.Timeout), method, proxy, this, cancellationToken);
         var request = new CallRequest(callId, method.Id, payload);
-        if (!method.Contract.IsReadOnly && !method.IsBlocking && Reconnect is not null)
+        if ((FailsOver || !method.Contract.IsReadOnly) && !method.IsBlocking && Reconnect is not null)
         {
             // A changing call is kept as sent: if the connection is lost before its answer, it goes again with its id.
+            // A client of a cluster keeps its reads too: they go again through the next host, where the caller would
+            // otherwise see its host's death in a read the cluster can still answer.
             pending.Request = request;
         }
         _pending[callId] = pending;

@@ -159,6 +159,8 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
             for (var n = 0; n < PerCaller; n++)
             {
                 answers[c].Add(await counters[c].IncrementAsync("hits", 1));
+                // Reads in flight when the host dies go again through another host too.
+                Assert.Equal(answers[c][^1], await counters[c].GetAsync("hits"));
                 if (Interlocked.Increment(ref done) == counters.Count * PerCaller / 2)
                 {
                     halfway.TrySetResult();
