@@ -172,6 +172,15 @@ def main():
         out.append(f"until every object answered again with its value, median of 5 rounds): SIGKILL {kill['wall_ms'] / 1000:.1f} s "
                    f"(target 10 s; Akka's defaults take about 45 s), SIGTERM {term['wall_ms'] / 1000:.1f} s (target 3 s).")
 
+    spread = {r["workload"]: r for r in rows if r["impl"] == "managedactors" and r["workload"].startswith("cluster_dict_set_get_")}
+    one, three = spread.get("cluster_dict_set_get_1_hosts"), spread.get("cluster_dict_set_get_3_hosts")
+    if one and three:
+        out.append(f"\nThroughput across hosts (`ManagedActors.LoadDriver cluster`: {three['clients']} client processes, client i connected to")
+        out.append(f"host i mod n, {three['inflight']} calls in flight each over 24 named durable dicts sharded over the hosts, a set then a get;")
+        out.append("one SQLite journal; every process on this machine's cores): one host "
+                   f"{fmt(one['ops_per_sec'])} ops/s; three hosts {fmt(three['ops_per_sec'])} ops/s, "
+                   f"{three['hop_share'] * 100:.0f}% of the calls needing a hop between hosts.")
+
     try:
         micro = open("bench/results/micro.md").read()
         out.append("\n## Micro-benchmarks\n")

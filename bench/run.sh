@@ -19,6 +19,7 @@ export LOADDRIVER_POSTGRES
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- run --seconds "$seconds" --clients "$clients"
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- recovery --events 100000
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- failover --rounds 5
+  dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- cluster --seconds "$seconds"
   python3 bench/peers/python_manager.py --seconds "$seconds" --clients "$clients"
 } | tee "$out"
 python3 bench/report.py "$out" "bench/run.sh (SECONDS_PER=$seconds CLIENTS=$clients)" > docs/benchmarks.md

@@ -60,66 +60,92 @@ internal static class Failover
 
     private static async Task<double> RoundAsync(bool graceful)
     {
-        var folder = Directory.CreateTempSubdirectory("loaddriver-failover-");
-        var authKey = RandomNumberGenerator.GetBytes(32);
-        var environment = new Dictionary<string, string> { [Roles.KeyVariable] = Convert.ToHexString(authKey) };
-        var seedPort = FreePort();
-        string[] Args(int clusterPort) =>
-        [
-            "--cluster-key", Convert.ToHexString(SHA256.HashData(authKey)), "--cluster-port", clusterPort.ToString(CultureInfo.InvariantCulture),
-            "--seed", $"127.0.0.1:{seedPort}", "--store", Path.Combine(folder.FullName, "objects.db"),
-        ];
-        var hosts = new List<Process>();
+        await using var cluster = await ClusterHosts.StartAsync(3);
+        await using var client = await Manager.ConnectAsync(cluster.Addresses, cluster.AuthKey);
+        var dicts = new List<ManagedActors.Dicts.IManagedDict<string, int>>();
+        for (var i = 0; i < Objects; i++)
+        {
+            var dict = await client.DictAsync<string, int>("region-" + i.ToString(CultureInfo.InvariantCulture));
+            await dict.SetAsync("population", i);
+            dicts.Add(dict);
+        }
+        var stopped = cluster.Processes[2];
+        var clock = Stopwatch.StartNew();
+        if (graceful)
+        {
+            using var kill = Process.Start("kill", ["-TERM", stopped.Id.ToString(CultureInfo.InvariantCulture)]);
+            await kill.WaitForExitAsync();
+        }
+        else
+        {
+            stopped.Kill(entireProcessTree: true);
+        }
+        // The stopped host serves until it has left (SIGTERM hands its objects off first): the objects count as back
+        // once it is gone and they answer from the others.
+        await stopped.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var answers = await Task.WhenAll(dicts.Select(d => d.GetAsync("population")));
+        var elapsed = clock.Elapsed.TotalMilliseconds;
+        return answers.SequenceEqual(Enumerable.Range(0, Objects))
+            ? elapsed
+            : throw new InvalidOperationException("An object came back without its acknowledged value.");
+    }
+}
+
+/// <summary>
+/// Host processes of one cluster on 127.0.0.1 (this program in the <c>cluster-host</c> role), durable objects by default
+/// on one SQLite journal in a temporary folder; disposing kills what still runs and deletes the folder.
+/// </summary>
+internal sealed class ClusterHosts : IAsyncDisposable
+{
+    private readonly DirectoryInfo _folder = Directory.CreateTempSubdirectory("loaddriver-cluster-");
+
+    public byte[] AuthKey { get; } = RandomNumberGenerator.GetBytes(32);
+
+    public List<Process> Processes { get; } = [];
+
+    /// <summary>The hosts' client addresses, in the order they started (the first is the seed).</summary>
+    public List<string> Addresses { get; } = [];
+
+    public static async Task<ClusterHosts> StartAsync(int count)
+    {
+        var cluster = new ClusterHosts();
         try
         {
-            var addresses = new List<string>();
-            foreach (var clusterPort in new[] { seedPort, 0, 0 })
+            var environment = new Dictionary<string, string> { [Roles.KeyVariable] = Convert.ToHexString(cluster.AuthKey) };
+            var seedPort = FreePort();
+            for (var i = 0; i < count; i++)
             {
-                var host = Child.Start("cluster-host", Args(clusterPort), environment);
-                hosts.Add(host);
-                addresses.Add(await Child.ReadLineStartingAsync(host, "ADDRESS ", TimeSpan.FromSeconds(60)));
+                var host = Child.Start("cluster-host",
+                [
+                    "--cluster-key", Convert.ToHexString(SHA256.HashData(cluster.AuthKey)),
+                    "--cluster-port", (i == 0 ? seedPort : 0).ToString(CultureInfo.InvariantCulture),
+                    "--seed", $"127.0.0.1:{seedPort}", "--store", Path.Combine(cluster._folder.FullName, "objects.db"),
+                ], environment);
+                cluster.Processes.Add(host);
+                cluster.Addresses.Add(await Child.ReadLineStartingAsync(host, "ADDRESS ", TimeSpan.FromSeconds(60)));
             }
-            await using var client = await Manager.ConnectAsync(addresses, authKey);
-            var dicts = new List<ManagedActors.Dicts.IManagedDict<string, int>>();
-            for (var i = 0; i < Objects; i++)
-            {
-                var dict = await client.DictAsync<string, int>("region-" + i.ToString(CultureInfo.InvariantCulture));
-                await dict.SetAsync("population", i);
-                dicts.Add(dict);
-            }
-            var clock = Stopwatch.StartNew();
-            if (graceful)
-            {
-                using var kill = Process.Start("kill", ["-TERM", hosts[2].Id.ToString(CultureInfo.InvariantCulture)]);
-                await kill.WaitForExitAsync();
-            }
-            else
-            {
-                hosts[2].Kill(entireProcessTree: true);
-            }
-            // The stopped host serves until it has left (SIGTERM hands its objects off first): the objects count as back
-            // once it is gone and they answer from the others.
-            await hosts[2].WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
-            var answers = await Task.WhenAll(dicts.Select(d => d.GetAsync("population")));
-            var elapsed = clock.Elapsed.TotalMilliseconds;
-            return answers.SequenceEqual(Enumerable.Range(0, Objects))
-                ? elapsed
-                : throw new InvalidOperationException("An object came back without its acknowledged value.");
+            return cluster;
         }
-        finally
+        catch
         {
-            foreach (var host in hosts)
-            {
-                if (!host.HasExited)
-                {
-                    host.Kill(entireProcessTree: true);
-                }
-                await host.WaitForExitAsync();
-                host.Dispose();
-            }
-            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
-            folder.Delete(recursive: true);
+            await cluster.DisposeAsync();
+            throw;
         }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var host in Processes)
+        {
+            if (!host.HasExited)
+            {
+                host.Kill(entireProcessTree: true);
+            }
+            await host.WaitForExitAsync();
+            host.Dispose();
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        _folder.Delete(recursive: true);
     }
 
     private static int FreePort()

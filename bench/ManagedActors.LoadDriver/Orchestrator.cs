@@ -167,7 +167,7 @@ internal static class Orchestrator
     }
 
     /// <summary>All clients' operations over the union of their measurement windows.</summary>
-    private static double Aggregate(string[] results)
+    internal static double Aggregate(string[] results)
     {
         var windows = results.Select(r => r.Split(' ').Select(x => double.Parse(x, CultureInfo.InvariantCulture)).ToArray()).ToArray();
         var seconds = (windows.Max(w => w[2]) - windows.Min(w => w[1])) / 1000.0;
@@ -220,9 +220,14 @@ internal static class Orchestrator
     /// Throughput clients: each prints READY once warm under load; when all have, each is told to open its window a
     /// second later (<see cref="Window"/>).
     /// </summary>
-    private static async Task<string[]> Measured(string role, string address, Dictionary<string, string> environment, int count, string[] args)
+    private static Task<string[]> Measured(string role, string address, Dictionary<string, string> environment, int count, string[] args) =>
+        Measured(role, [address], environment, count, args);
+
+    /// <summary>Throughput clients spread over <paramref name="addresses"/>: client i talks to address i mod n.</summary>
+    internal static async Task<string[]> Measured(string role, IReadOnlyList<string> addresses, Dictionary<string, string> environment, int count, string[] args)
     {
-        var processes = Enumerable.Range(0, count).Select(i => Child.Start(role, ["--address", address, "--index", Str(i), .. args], environment)).ToList();
+        var processes = Enumerable.Range(0, count)
+            .Select(i => Child.Start(role, ["--address", addresses[i % addresses.Count], "--index", Str(i), .. args], environment)).ToList();
         try
         {
             await Task.WhenAll(processes.Select(p => Child.ReadLineStartingAsync(p, "READY", TimeSpan.FromMinutes(2))));

@@ -21,12 +21,13 @@ return command switch
     "recovery" => await Recovery.RunAsync(options),
     "failover" => await Failover.RunAsync(options),
     "cluster-host" => await Failover.HostAsync(options),
+    "cluster" => await ClusterThroughput.RunAsync(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]\n       ManagedActors.LoadDriver failover [--rounds 5]");
+    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]\n       ManagedActors.LoadDriver failover [--rounds 5]\n       ManagedActors.LoadDriver cluster [--seconds 3] [--clients 4]");
     return 2;
 }
 
@@ -52,7 +53,7 @@ namespace ManagedActors.LoadDriver
     }
 
     /// <summary>One figure of a run.</summary>
-    internal sealed record Figure(string Impl, string Workload, int Clients, int InFlight, double OpsPerSec, double? P50Us = null, double? P99Us = null, long? Lost = null, double? WallMs = null, double? ClientMb = null, double? HostMb = null)
+    internal sealed record Figure(string Impl, string Workload, int Clients, int InFlight, double OpsPerSec, double? P50Us = null, double? P99Us = null, long? Lost = null, double? WallMs = null, double? ClientMb = null, double? HostMb = null, double? HopShare = null)
     {
         public string ToJson() => JsonSerializer.Serialize(new
         {
@@ -61,6 +62,7 @@ namespace ManagedActors.LoadDriver
             wall_ms = WallMs is { } wall ? Math.Round(wall, 1) : (double?)null,
             client_mb = ClientMb is { } client ? Math.Round(client) : (double?)null,
             host_mb = HostMb is { } host ? Math.Round(host) : (double?)null,
+            hop_share = HopShare is { } hops ? Math.Round(hops, 3) : (double?)null,
         });
     }
 

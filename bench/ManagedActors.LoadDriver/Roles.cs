@@ -43,6 +43,7 @@ internal static class Roles
         {
             "dict" => await Throughput(client, inFlight, seconds, index, DictSetGet),
             "list" => await Throughput(client, inFlight, seconds, index, ListAppend),
+            "cluster-dict" => await Throughput(client, inFlight, seconds, index, ClusterDicts),
             "latency" => await Latency(client, options.Int("count", 20000), startAt, durability),
             "dict-set" => await Throughput(client, inFlight, seconds, index, (session, _, _) => DictSet(session, durability)),
             "incr" => await Increments(client, options.Get("counter", "bench-incr"), inFlight, options.Int("count", 10000), startAt),
@@ -62,6 +63,24 @@ internal static class Roles
         var dict = await session.DictAsync<string, int>("bench-dict");
         return async i =>
         {
+            var key = "k" + (i & 1023).ToString(CultureInfo.InvariantCulture);
+            await dict.SetAsync(key, i);
+            await dict.GetAsync(key);
+            return 2;
+        };
+    }
+
+    /// <summary>A set and a get on each of the cluster's objects in turn.</summary>
+    private static async Task<Func<int, Task<int>>> ClusterDicts(ManagerSession session, int index, Window window)
+    {
+        var dicts = new IManagedDict<string, int>[ClusterThroughput.Objects];
+        for (var k = 0; k < dicts.Length; k++)
+        {
+            dicts[k] = await session.DictAsync<string, int>(ClusterThroughput.NameOf(k));
+        }
+        return async i =>
+        {
+            var dict = dicts[i % dicts.Length];
             var key = "k" + (i & 1023).ToString(CultureInfo.InvariantCulture);
             await dict.SetAsync(key, i);
             await dict.GetAsync(key);

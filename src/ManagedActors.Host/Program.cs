@@ -137,10 +137,10 @@ internal static class Program
         AnsiConsole.Write(clients);
         if (status.Members is { Count: > 0 } members)
         {
-            var table = new Table().AddColumns("member", "state", "reachable");
+            var table = new Table().AddColumns("member", "state", "reachable", "clients connect to");
             foreach (var m in members)
             {
-                table.AddRow(Markup.Escape(m.Address + (m.IsSelf ? " (this host)" : "")), m.State, m.Unreachable ? "no" : "yes");
+                table.AddRow(Markup.Escape(m.Address + (m.IsSelf ? " (this host)" : "")), m.State, m.Unreachable ? "no" : "yes", Markup.Escape(m.ClientAddress ?? "-"));
             }
             AnsiConsole.MarkupLineInterpolated($"[bold]cluster members[/]: {members.Count}");
             AnsiConsole.Write(table);

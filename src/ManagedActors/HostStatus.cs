@@ -14,7 +14,8 @@ public sealed record HostStatus(
 /// <param name="State">Its membership state: Joining, WeaklyUp, Up, Leaving, Exiting, Down or Removed.</param>
 /// <param name="Unreachable">Whether the reporting host's failure detector has lost it.</param>
 /// <param name="IsSelf">Whether it is the reporting host.</param>
-public sealed record ClusterMemberStatus(string Address, string State, bool Unreachable, bool IsSelf);
+/// <param name="ClientAddress">The address clients connect to on that host (its <see cref="ManagerSession.Address"/>).</param>
+public sealed record ClusterMemberStatus(string Address, string State, bool Unreachable, bool IsSelf, string? ClientAddress = null);
 
 /// <summary>One object of a host.</summary>
 /// <param name="Id">The object's id (its name for a named object).</param>

@@ -48,12 +48,13 @@ public sealed class ManagerClient : ManagerSession
         var system = ActorSystems.Create("managed-actors-client", config, new Security.TransportKey(authKey));
         try
         {
+            var given = contacts;
             var runtime = new ClientRuntime(system, ownsSystem: true, settings,
                 new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), contacts[0], authKey.ToArray())
             {
                 FailsOver = contacts.Count > 1,
             };
-            var lanes = contacts.ToDictionary(host => host, host => new LaneOpener(runtime, host, authKey.ToArray(), system.Log));
+            var lanes = new Dictionary<Address, LaneOpener>();
 
             // The hosts in the order to try them: a lost host is tried last, the next one in the list first.
             async Task<Admission> AdmitAnyAsync(TimeSpan timeout, bool afterLoss, CancellationToken cancellation)
@@ -74,7 +75,18 @@ public sealed class ManagerClient : ManagerSession
                         var welcome = await HandshakeAsync(system.ActorSelection(HostPaths.Gatekeeper(host.ToString())), runtime, authKey,
                             i == order.Count - 1 || share > left ? left : share, host, cancellation).ConfigureAwait(false);
                         runtime.MoveTo(host);
-                        return await lanes[host].AdmitAsync(welcome, cancellation).ConfigureAwait(false);
+                        // A host of a cluster names the hosts that are up now: they come first the next time, then the
+                        // given ones it did not name (one may be back by then).
+                        if (Learned(welcome.Contacts) is { Count: > 0 } members)
+                        {
+                            contacts = members.Concat(given).Distinct().ToList();
+                            runtime.FailsOver = contacts.Count > 1;
+                        }
+                        if (!lanes.TryGetValue(host, out var lane))
+                        {
+                            lanes[host] = lane = new LaneOpener(runtime, host, authKey.ToArray(), system.Log);
+                        }
+                        return await lane.AdmitAsync(welcome, cancellation).ConfigureAwait(false);
                     }
                     catch (HostUnavailableException e) when (i < order.Count - 1)
                     {
@@ -164,6 +176,24 @@ public sealed class ManagerClient : ManagerSession
         {
             throw new ArgumentException($"'{address}' is not a manager address (akka.mauth.tcp://managed-actors@host:port or host:port).", nameof(address), e);
         }
+    }
+
+    /// <summary>The hosts a host of a cluster named, those that parse as manager addresses.</summary>
+    private static List<Address> Learned(string[]? contacts)
+    {
+        var learned = new List<Address>();
+        foreach (var contact in contacts ?? [])
+        {
+            try
+            {
+                learned.Add(ParseAddress(contact));
+            }
+            catch (ArgumentException)
+            {
+                // A member's role this client cannot read names no contact point.
+            }
+        }
+        return learned;
     }
 
     /// <summary>Ends the session and stops the client's ActorSystem; proxies then throw <see cref="ManagerShutDownException"/>.</summary>

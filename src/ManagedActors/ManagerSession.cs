@@ -18,7 +18,7 @@ namespace ManagedActors;
 /// </summary>
 public abstract class ManagerSession : IAsyncDisposable
 {
-    private IRegistry _registry;
+    private readonly IRegistry _registry;
 
     private protected ManagerSession(ClientRuntime runtime, string hostAddress)
     {
@@ -34,10 +34,12 @@ public abstract class ManagerSession : IAsyncDisposable
         };
         runtime.Moved = host =>
         {
-            // Another host of the cluster: its directory answers from now on (proxies find their objects through it).
+            // Another host of the cluster: its directory answers from now on (proxies find their objects through it). The
+            // same proxy is pointed there, so a directory call in flight when the host was lost goes to the new one.
             Address = host.ToString();
-            _registry = runtime.CreateProxy<IRegistry>(new ObjectReference(
+            var moved = runtime.CreateProxy<IRegistry>(new ObjectReference(
                 HostPaths.Directory(Address), "registry", HostPaths.DirectoryKind, TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
+            ((ManagedProxy)(object)_registry).Rebind((ManagedProxy)(object)moved);
         };
         runtime.Find = async (reference, cancellationToken) =>
             await _registry.FindAsync(reference.Name!, reference.Kind, reference.InterfaceType, cancellationToken).ConfigureAwait(false) as ManagedProxy;

@@ -90,11 +90,13 @@ internal sealed class ClusterMember : IAsyncDisposable
     /// </summary>
     /// <exception cref="HostUnavailableException">No seed let this member in within <c>managed-actors.cluster.join-timeout</c>.</exception>
     public static async Task<ClusterMember> JoinAsync(
-        string hostname, int port, IReadOnlyList<string> seeds, byte[] clusterKey, string? userHocon, CancellationToken cancellationToken)
+        string hostname, int port, IReadOnlyList<string> seeds, byte[] clusterKey, string clientAddress, string? userHocon, CancellationToken cancellationToken)
     {
+        // The host's client address travels with its membership, as a role, so that every host can name the others to clients.
         var explicitHocon = $$"""
             akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
             akka.remote.dot-netty.tcp.port = {{port}}
+            akka.cluster.roles = ["{{ClientRole}}{{clientAddress}}"]
             """;
         // Sharding's and distributed data's serializers are registered from the start: other members gossip to this one
         // as soon as it joins, before its own region starts.
@@ -144,6 +146,16 @@ internal sealed class ClusterMember : IAsyncDisposable
         }
     }
 
+    /// <summary>The role that carries a member's client address: the prefix, then the address.</summary>
+    public const string ClientRole = "managed-actors-client=";
+
+    /// <summary>The client addresses of the hosts that are up and reachable, this one first: the contact points clients are given.</summary>
+    public string[] Contacts() => Members()
+        .Where(m => m is { State: "Up", Unreachable: false, ClientAddress: not null })
+        .OrderByDescending(m => m.IsSelf)
+        .Select(m => m.ClientAddress!)
+        .ToArray();
+
     /// <summary>The members as this member sees them, oldest first.</summary>
     public IReadOnlyList<ClusterMemberStatus> Members()
     {
@@ -152,7 +164,8 @@ internal sealed class ClusterMember : IAsyncDisposable
         return state.Members
             .OrderBy(m => m, Member.AgeOrdering)
             .Select(m => new ClusterMemberStatus(
-                $"{m.Address.Host}:{m.Address.Port}", m.Status.ToString(), unreachable.Contains(m.Address), m.Address == _cluster.SelfAddress))
+                $"{m.Address.Host}:{m.Address.Port}", m.Status.ToString(), unreachable.Contains(m.Address), m.Address == _cluster.SelfAddress,
+                m.Roles.FirstOrDefault(r => r.StartsWith(ClientRole, StringComparison.Ordinal))?[ClientRole.Length..]))
             .ToArray();
     }
 

@@ -90,7 +90,7 @@ internal sealed class Gatekeeper : UntypedActor
         var session = _host.Sessions.Open(proof.ReplyTo, proof.Client);
         // Watched before the client can make a call: a client that dies from here on has its session ended.
         _monitor.Tell(new SessionMonitor.WatchClient(proof.ReplyTo));
-        Sender.Tell(new Welcome(session, _host.Incarnation, _host.Lane.Port, _host.Lane.Tls));
+        Sender.Tell(new Welcome(session, _host.Incarnation, _host.Lane.Port, _host.Lane.Tls, _host.Contacts?.Invoke()));
     }
 }
 

@@ -38,6 +38,9 @@ internal sealed class HostContext : IObjectHost
     /// <summary>The cluster's members as this host sees them, when the host is a cluster member.</summary>
     public Func<IReadOnlyList<ClusterMemberStatus>>? Members { get; set; }
 
+    /// <summary>The client addresses of the cluster's hosts that are up, which every Welcome names; null off a cluster.</summary>
+    public Func<string[]>? Contacts { get; set; }
+
     /// <summary>The object directory's actor, which ends sessions for the direct lane; set when it starts.</summary>
     public Akka.Actor.IActorRef? Directory { get; set; }
 

@@ -137,9 +137,10 @@ internal sealed class ManagerHost : IAsyncDisposable
         {
             throw new ArgumentException("The cluster key must differ from the authkey: clients hold the authkey, and a member can down any other.", nameof(clusterKey));
         }
-        var member = await Clustering.ClusterMember.JoinAsync(hostname, port, seeds, clusterKey, userHocon, cancellationToken).ConfigureAwait(false);
+        var member = await Clustering.ClusterMember.JoinAsync(hostname, port, seeds, clusterKey, Context.HostAddress, userHocon, cancellationToken).ConfigureAwait(false);
         Member = member;
         Context.Members = member.Members;
+        Context.Contacts = member.Contacts;
         var shards = await ObjectShards.StartAsync(member.System, Context, Context.Directory!,
             member.System.Settings.Config.GetInt("managed-actors.cluster.shards", 60)).ConfigureAwait(false);
         Context.ShardedObjects = () => shards.Status.Objects;

@@ -5,14 +5,17 @@ using ManagedActors.Protocol;
 
 namespace ManagedActors.Hosting;
 
+/// <summary>From the host itself, once it is a cluster member: durable objects are sharded from now on.</summary>
+internal sealed record UseShards(ObjectShards Shards) : INoSerializationVerificationNeeded;
+
+/// <summary>From this host's relay: the member that runs a sharded object this host asked for confirmed it exists.</summary>
+internal sealed record CreationConfirmed(string EntityId) : INoSerializationVerificationNeeded;
+
 /// <summary>
 /// The host's objects: it serves the directory's calls (open, find, hold, release, delete, status) through a runner
 /// like any object, starts every object's actor as its child and watches it, keeps the holds that decide when an
 /// anonymous object goes, passes ended sessions on to every object, and answers calls sent to an object that is gone.
 /// </summary>
-/// <summary>From the host itself, once it is a cluster member: durable objects are sharded from now on.</summary>
-internal sealed record UseShards(ObjectShards Shards);
-
 internal sealed class ObjectDirectory : UntypedActor, IWithTimers, IRunnerHost
 {
     private readonly RegistryObject _registry;
@@ -81,6 +84,9 @@ internal sealed class ObjectDirectory : UntypedActor, IWithTimers, IRunnerHost
                 return true;
             case ObjectHolds holds:
                 _registry.Holds(holds);
+                return true;
+            case CreationConfirmed confirmed:
+                _registry.Confirmed(confirmed.EntityId);
                 return true;
             case UseShards use:
                 _registry.AttachShards(new ShardedObjectRouter(Context, use.Shards, _host));

@@ -291,7 +291,7 @@ internal sealed partial class ObjectRunner
         try
         {
             result = method.Invoke(Target.Instance, args, call);
-            if (method.ResultInterface is not null && result is not null && result is not ObjectReference)
+            if (method.ResultInterface is not null && result is not null && result is not ObjectReference && !ReferenceEquals(result, Call.Deferred))
             {
                 result = Adopt(result, method.ResultInterface);
             }

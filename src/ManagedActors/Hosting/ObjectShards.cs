@@ -39,8 +39,11 @@ internal sealed class ObjectShards
     /// <summary>The members' system the region runs in.</summary>
     public ActorSystem Members { get; }
 
-    /// <summary>Starts this host's region; <paramref name="replySender"/> is the client-facing actor answers appear to come from.</summary>
-    public static async Task<ObjectShards> StartAsync(ActorSystem members, HostContext host, IActorRef replySender, int shards)
+    /// <summary>
+    /// Starts this host's region; <paramref name="directory"/> is the host's object directory, which answers appear to
+    /// come from and which hears of confirmed creations.
+    /// </summary>
+    public static async Task<ObjectShards> StartAsync(ActorSystem members, HostContext host, IActorRef directory, int shards)
     {
         var replies = new ReplyBook();
         var status = new ShardStatus();
@@ -54,7 +57,7 @@ internal sealed class ObjectShards
             sharding.DefaultShardAllocationStrategy(settings),
             JournaledObjectActor.HandOff.Instance).ConfigureAwait(false);
         var config = members.Settings.Config;
-        var relay = members.ActorOf(ReplyRelay.PropsFor(replies, replySender, region,
+        var relay = members.ActorOf(ReplyRelay.PropsFor(replies, directory, region,
             config.GetTimeSpan("managed-actors.cluster.resend-after", TimeSpan.FromSeconds(2)),
             host.Settings.CallTimeout + host.Settings.BlockingCallMargin), ReplyRelay.Name);
         status.Start(members, region, host.HostAddress);

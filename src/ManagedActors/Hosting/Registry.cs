@@ -80,7 +80,7 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
     /// <summary>Where durable objects run once the host is a cluster member: sharded over the cluster.</summary>
     public void AttachShards(IObjectRouter sharded) => _sharded = sharded;
 
-    public ObjectReference Open(string kind, string? name, string interfaceType, object?[] createArgs, int durability, Call call)
+    public object Open(string kind, string? name, string interfaceType, object?[] createArgs, int durability, Call call)
     {
         var objectKind = _host.Registrations.Find(kind)
             ?? throw new ManagedTypeNotLoadedException(kind,
@@ -99,7 +99,8 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
                 {
                     throw new InvalidOperationException($"The object '{name}' exists as a {existing.Kind.Name}, not a {kind}.");
                 }
-                return existing.ReferenceAs(interfaceType);
+                var found = existing.ReferenceAs(interfaceType);
+                return _sharded is null ? found : AnswerWhenConfirmed(PersistenceIdOf(kind, name, name), found, call, created: false);
             }
         }
         var kept = DurabilityOf(objectKind, durability);
@@ -111,7 +112,10 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
         ReferenceWalker.Collect(target.StoredState, holds);
         var gauge = new ObjectGauge(kept);
         gauge.Update(target);
-        return Start(objectKind, target, id, name, interfaceType, holds, gauge, journal, createArgs, call.Session);
+        var reference = Start(objectKind, target, id, name, interfaceType, holds, gauge, journal, createArgs, call.Session);
+        return journal is { Durability: Durability.Durable } && _sharded is not null
+            ? AnswerWhenConfirmed(journal.PersistenceId, reference, call, created: true)
+            : reference;
     }
 
     /// <summary>

@@ -123,17 +123,17 @@ internal sealed class ReplyBook
 }
 
 /// <summary>
-/// The relay in the members' system: hands each <see cref="RelayedResults"/> to the reply target its key names, and
-/// sends again, marked as resent, the calls whose answers are overdue.
+/// The relay in the members' system: hands each <see cref="RelayedResults"/> to the reply target its key names, tells
+/// the host's directory of each confirmed creation, and sends again, marked as resent, the calls whose answers are overdue.
 /// </summary>
-internal sealed class ReplyRelay(ReplyBook book, IActorRef replySender, IActorRef region, TimeSpan resendAfter, TimeSpan giveUp) : UntypedActor, IWithTimers
+internal sealed class ReplyRelay(ReplyBook book, IActorRef directory, IActorRef region, TimeSpan resendAfter, TimeSpan giveUp) : UntypedActor, IWithTimers
 {
     public const string Name = "managed-actors-replies";
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props PropsFor(ReplyBook book, IActorRef replySender, IActorRef region, TimeSpan resendAfter, TimeSpan giveUp) =>
-        Props.Create(() => new ReplyRelay(book, replySender, region, resendAfter, giveUp));
+    public static Props PropsFor(ReplyBook book, IActorRef directory, IActorRef region, TimeSpan resendAfter, TimeSpan giveUp) =>
+        Props.Create(() => new ReplyRelay(book, directory, region, resendAfter, giveUp));
 
     protected override void PreStart() => Timers.StartPeriodicTimer("resend", Resend.Instance, resendAfter / 2);
 
@@ -144,10 +144,11 @@ internal sealed class ReplyRelay(ReplyBook book, IActorRef replySender, IActorRe
             case RelayedResults relayed:
                 book.Answered(relayed.ReplyKey, relayed.Results);
                 // Sent as from the client-facing host, whose address is the only one a client takes answers from.
-                book.TargetOf(relayed.ReplyKey)?.Tell(relayed.Results, replySender);
+                book.TargetOf(relayed.ReplyKey)?.Tell(relayed.Results, directory);
                 break;
             case EntityOpened opened:
                 book.Opened(opened.EntityId);
+                directory.Tell(new CreationConfirmed(opened.EntityId));
                 break;
             case Resend:
                 foreach (var again in book.Overdue(resendAfter, giveUp))

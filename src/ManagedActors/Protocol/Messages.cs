@@ -56,10 +56,11 @@ internal sealed record Challenge(byte[] Nonce, Guid Incarnation) : IProtocolMess
 internal sealed record Proof(IActorRef ReplyTo, byte[] Nonce, byte[] Mac, Guid Client) : IProtocolMessage;
 
 /// <summary>
-/// The handshake succeeded: the session token every call carries, and the host's direct-lane data port (0 when it has
-/// none, as from a host that predates the lane) and whether the lane speaks TLS.
+/// The handshake succeeded: the session token every call carries, the host's direct-lane data port (0 when it has
+/// none, as from a host that predates the lane) and whether the lane speaks TLS, and, from a host of a cluster, the
+/// client addresses of the cluster's hosts that are up (the contact points a client goes to when this host is lost).
 /// </summary>
-internal sealed record Welcome(Guid Session, Guid Incarnation, int LanePort = 0, bool LaneTls = false) : IProtocolMessage;
+internal sealed record Welcome(Guid Session, Guid Incarnation, int LanePort = 0, bool LaneTls = false, string[]? Contacts = null) : IProtocolMessage;
 
 /// <summary>The handshake failed.</summary>
 internal sealed record AccessDenied(string Reason) : IProtocolMessage;

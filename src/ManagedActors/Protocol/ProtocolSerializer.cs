@@ -73,6 +73,11 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
                 w.WriteGuid(welcome.Incarnation);
                 w.WriteVarUInt((uint)welcome.LanePort);
                 w.WriteByte(welcome.LaneTls ? (byte)1 : (byte)0);
+                w.WriteVarUInt((ulong)(welcome.Contacts?.Length ?? 0));
+                foreach (var contact in welcome.Contacts ?? [])
+                {
+                    w.WriteString(contact);
+                }
                 break;
             case AccessDenied denied:
                 w.WriteString(denied.Reason);
@@ -171,7 +176,7 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         return new Results(items);
     }
 
-    /// <summary>A Welcome; one without the lane's fields (a host that predates the lane) offers none.</summary>
+    /// <summary>A Welcome; one without the lane's fields (a host that predates the lane) offers none, one without contacts names none.</summary>
     private static Welcome ReadWelcome(ref WireReader r)
     {
         var session = r.ReadGuid();
@@ -185,7 +190,17 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         {
             throw new FormatException($"Port {port} is out of range.");
         }
-        return new Welcome(session, incarnation, (int)port, r.ReadByte() != 0);
+        var tls = r.ReadByte() != 0;
+        if (r.AtEnd)
+        {
+            return new Welcome(session, incarnation, (int)port, tls);
+        }
+        var contacts = new string[r.ReadCount()];
+        for (var i = 0; i < contacts.Length; i++)
+        {
+            contacts[i] = r.ReadRequiredString();
+        }
+        return new Welcome(session, incarnation, (int)port, tls, contacts);
     }
 
     private IActorRef ResolveRef(ref WireReader r) => system.Provider.ResolveActorRef(r.ReadRequiredString());

@@ -19,22 +19,7 @@ public sealed class ShardedObjectSpec : IAsyncLifetime, IDisposable
     private readonly TempStore _store = new();
     private readonly List<Manager> _hosts = [];
 
-    public async Task InitializeAsync()
-    {
-        var seedPort = HostProcess.FreePort();
-        foreach (var clusterPort in new[] { seedPort, 0, 0 })
-        {
-            _hosts.Add(await Manager.StartAsync(SessionFixture.Options with
-            {
-                AuthKey = AuthKey,
-                ClusterKey = ClusterKey,
-                ClusterPort = clusterPort,
-                Seeds = [$"127.0.0.1:{seedPort}"],
-                DurableStore = _store.PathOf("objects.db"),
-                DefaultDurability = Durability.Durable,
-            }));
-        }
-    }
+    public Task InitializeAsync() => ClusterSession.StartHostsAsync(_hosts, _store, AuthKey, ClusterKey);
 
     public async Task DisposeAsync()
     {

@@ -7,7 +7,10 @@ namespace ManagedActors.Tests.Contract;
 /// <summary>Every method of the managed dictionary against one kind of session.</summary>
 public abstract class DictContract<TFixture>(TFixture fixture) : IClassFixture<TFixture> where TFixture : SessionFixture
 {
-    private ManagerSession Session => fixture.Session;
+    /// <summary>The session's fixture, for what a deployment's own tests check beside the contract.</summary>
+    protected TFixture Fixture { get; } = fixture;
+
+    private ManagerSession Session => Fixture.Session;
 
     private Task<IManagedDict<string, int>> Stock(params (string Key, int Value)[] entries) =>
         Session.DictAsync(entries.Select(e => KeyValuePair.Create(e.Key, e.Value)));
@@ -160,3 +163,27 @@ public sealed class DictLocalSpec(LocalSession fixture) : DictContract<LocalSess
 public sealed class DictRemoteSpec(RemoteSession fixture) : DictContract<RemoteSession>(fixture);
 
 public sealed class DictAkkaRemoteSpec(AkkaRemoteSession fixture) : DictContract<AkkaRemoteSession>(fixture);
+
+[Collection(Clustering.ProcessHeavy.Name)]
+public sealed class DictClusterSpec(ClusterSession cluster) : DictContract<ClusterSession>(cluster)
+{
+    /// <summary>The cluster suites call objects on hosts the client does not talk to: sharding put most of them there.</summary>
+    [Fact]
+    public async Task The_suites_objects_live_mostly_on_the_hosts_the_client_does_not_talk_to()
+    {
+        for (var i = 0; i < 12; i++)
+        {
+            await (await Fixture.Session.DictAsync<string, int>($"placement-{i}")).SetAsync("i", i).Within();
+        }
+        List<ObjectStatus> placed = [];
+        await Bounded.EventuallyAsync(async () =>
+        {
+            placed = (await Fixture.Session.StatusAsync()).Objects.Where(o => o.Name?.StartsWith("placement-", StringComparison.Ordinal) == true).ToList();
+            return placed.Count == 12;
+        }, "the status of twelve durable objects");
+        Assert.All(placed, o => Assert.Equal(Durability.Durable, o.Durability));
+        Assert.All(placed, o => Assert.Contains(o.Host, Fixture.Hosts.Select(h => h.Address)));
+        var elsewhere = placed.Count(o => o.Host != Fixture.Hosts[0].Address);
+        Assert.True(elsewhere >= 4, $"{elsewhere} of 12 objects live on the hosts the client does not talk to");
+    }
+}

@@ -200,3 +200,6 @@ public sealed class ListLocalSpec(LocalSession fixture) : ListContract<LocalSess
 public sealed class ListRemoteSpec(RemoteSession fixture) : ListContract<RemoteSession>(fixture);
 
 public sealed class ListAkkaRemoteSpec(AkkaRemoteSession fixture) : ListContract<AkkaRemoteSession>(fixture);
+
+[Collection(Clustering.ProcessHeavy.Name)]
+public sealed class ListClusterSpec(ClusterSession fixture) : ListContract<ClusterSession>(fixture);

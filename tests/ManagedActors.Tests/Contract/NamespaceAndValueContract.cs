@@ -100,3 +100,6 @@ public sealed class NamespaceAndValueLocalSpec(LocalSession fixture) : Namespace
 public sealed class NamespaceAndValueRemoteSpec(RemoteSession fixture) : NamespaceAndValueContract<RemoteSession>(fixture);
 
 public sealed class NamespaceAndValueAkkaRemoteSpec(AkkaRemoteSession fixture) : NamespaceAndValueContract<AkkaRemoteSession>(fixture);
+
+[Collection(Clustering.ProcessHeavy.Name)]
+public sealed class NamespaceAndValueClusterSpec(ClusterSession fixture) : NamespaceAndValueContract<ClusterSession>(fixture);

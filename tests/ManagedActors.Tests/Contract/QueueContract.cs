@@ -157,3 +157,6 @@ public sealed class QueueLocalSpec(LocalSession fixture) : QueueContract<LocalSe
 public sealed class QueueRemoteSpec(RemoteSession fixture) : QueueContract<RemoteSession>(fixture);
 
 public sealed class QueueAkkaRemoteSpec(AkkaRemoteSession fixture) : QueueContract<AkkaRemoteSession>(fixture);
+
+[Collection(Clustering.ProcessHeavy.Name)]
+public sealed class QueueClusterSpec(ClusterSession fixture) : QueueContract<ClusterSession>(fixture);

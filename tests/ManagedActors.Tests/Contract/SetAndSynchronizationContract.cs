@@ -297,3 +297,6 @@ public sealed class SetAndSynchronizationLocalSpec(LocalSession fixture) : SetAn
 public sealed class SetAndSynchronizationRemoteSpec(RemoteSession fixture) : SetAndSynchronizationContract<RemoteSession>(fixture);
 
 public sealed class SetAndSynchronizationAkkaRemoteSpec(AkkaRemoteSession fixture) : SetAndSynchronizationContract<AkkaRemoteSession>(fixture);
+
+[Collection(Clustering.ProcessHeavy.Name)]
+public sealed class SetAndSynchronizationClusterSpec(ClusterSession fixture) : SetAndSynchronizationContract<ClusterSession>(fixture);

@@ -75,6 +75,68 @@ public sealed class AkkaRemoteSession : RemoteSession
     protected override CallTransport Transport => CallTransport.AkkaRemote;
 }
 
+/// <summary>
+/// Calls through a client of one host of a three-host cluster whose objects are Durable, so they are sharded entities
+/// that live on whichever host their shard went to: most of them on the two hosts the client does not talk to.
+/// Kinds that cannot be durable (queues, locks and the other synchronization objects) stay on the client's host.
+/// </summary>
+public sealed class ClusterSession : SessionFixture, IDisposable
+{
+    private readonly TempStore _store = new();
+    private readonly List<Manager> _hosts = [];
+    private ManagerClient? _client;
+
+    /// <summary>The cluster's hosts; the client talks to the first.</summary>
+    public IReadOnlyList<Manager> Hosts => _hosts;
+
+    public override async Task InitializeAsync()
+    {
+        var authKey = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
+        await StartHostsAsync(_hosts, _store, authKey, System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
+        Manager = _hosts[0];
+        _client = await Manager.ConnectAsync(_hosts[0].Address, authKey, new ClientOptions
+        {
+            Config = TestHocon,
+            TrustedAssemblies = [typeof(SessionFixture).Assembly],
+            CallTimeout = TimeSpan.FromSeconds(20),
+        });
+        Session = _client;
+    }
+
+    /// <summary>Starts three hosts of one cluster on 127.0.0.1 into <paramref name="hosts"/>, Durable by default on one SQLite file.</summary>
+    public static async Task StartHostsAsync(List<Manager> hosts, TempStore store, byte[] authKey, byte[] clusterKey)
+    {
+        var seedPort = HostProcess.FreePort();
+        foreach (var clusterPort in new[] { seedPort, 0, 0 })
+        {
+            hosts.Add(await Manager.StartAsync(Options with
+            {
+                AuthKey = authKey,
+                ClusterKey = clusterKey,
+                ClusterPort = clusterPort,
+                Seeds = [$"127.0.0.1:{seedPort}"],
+                DurableStore = store.PathOf("objects.db"),
+                DefaultDurability = Durability.Durable,
+            }));
+        }
+    }
+
+    public override async Task DisposeAsync()
+    {
+        if (_client is not null)
+        {
+            await _client.DisposeAsync();
+        }
+        foreach (var host in _hosts.Skip(1).Reverse())
+        {
+            await host.DisposeAsync();
+        }
+        await base.DisposeAsync();
+    }
+
+    public void Dispose() => _store.Dispose();
+}
+
 /// <summary>A manager and the session a spec calls it through: its own, or a client's in another ActorSystem.</summary>
 public sealed class ManagerUnderTest : IAsyncDisposable
 {
