@@ -9,7 +9,7 @@ namespace ManagedActors.Tests.Clustering;
 public sealed class ClusterPostgresSpec(PostgresServer server, ITestOutputHelper output)
 {
     [SkippableFact]
-    public async Task The_objects_of_a_terminated_host_and_of_a_killed_one_answer_from_the_others_with_every_acknowledged_write() =>
+    public async Task A_terminated_host_leaves_a_killed_one_is_downed_and_their_objects_answer_from_the_others_with_every_acknowledged_write() =>
         await ClusterProcessSpec.TerminatedAndKilledAsync(await server.CreateDatabaseAsync(), output);
 
     [SkippableFact]
@@ -18,6 +18,6 @@ public sealed class ClusterPostgresSpec(PostgresServer server, ITestOutputHelper
             [.. Samples.SamplesSpec.ClusterSimulationLines, "shared journal: PostgreSQL"]);
 
     [SkippableFact]
-    public async Task A_client_whose_host_is_killed_goes_on_through_another_and_every_increment_takes_effect_once() =>
+    public async Task A_client_given_one_host_goes_on_through_the_others_when_it_is_killed_and_every_acknowledged_call_and_creation_stands() =>
         await ClusterProcessSpec.ClientFailoverAsync(await server.CreateDatabaseAsync(), output);
 }
