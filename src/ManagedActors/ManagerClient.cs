@@ -12,11 +12,18 @@ namespace ManagedActors;
 /// </summary>
 public sealed class ManagerClient : ManagerSession
 {
+    private readonly ContactList _contacts;
+    private readonly CancellationTokenSource _stopping = new();
     private int _disposed;
 
-    private ManagerClient(ClientRuntime runtime, string hostAddress) : base(runtime, hostAddress)
-    {
-    }
+    private ManagerClient(ClientRuntime runtime, string hostAddress, ContactList contacts) : base(runtime, hostAddress) => _contacts = contacts;
+
+    /// <summary>
+    /// The hosts this client goes to when its host is lost, in the order it tries them: those of the cluster that were
+    /// up when its host last named them (at each connection and every <c>managed-actors.contacts-refresh</c>), then
+    /// the given ones that were not named. Off a cluster, the given addresses.
+    /// </summary>
+    public IReadOnlyList<string> ContactPoints => _contacts.Current.Select(a => a.ToString()).ToList();
 
     internal static async Task<ManagerClient> ConnectAsync(IReadOnlyList<string> addresses, byte[] authKey, ClientOptions options, CancellationToken cancellationToken)
     {
@@ -48,7 +55,7 @@ public sealed class ManagerClient : ManagerSession
         var system = ActorSystems.Create("managed-actors-client", config, new Security.TransportKey(authKey));
         try
         {
-            var given = contacts;
+            var contactList = new ContactList(contacts);
             var runtime = new ClientRuntime(system, ownsSystem: true, settings,
                 new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), contacts[0], authKey.ToArray())
             {
@@ -59,7 +66,8 @@ public sealed class ManagerClient : ManagerSession
             // The hosts in the order to try them: a lost host is tried last, the next one in the list first.
             async Task<Admission> AdmitAnyAsync(TimeSpan timeout, bool afterLoss, CancellationToken cancellation)
             {
-                var current = contacts.IndexOf(runtime.HostAddress);
+                var contacts = contactList.Current;
+                var current = contacts.ToList().IndexOf(runtime.HostAddress);
                 var order = contacts.Count == 1 ? contacts
                     : Enumerable.Range(afterLoss ? 1 : 0, contacts.Count).Select(i => contacts[(current + i) % contacts.Count]).ToList();
                 // Each host gets its share of the time, and at least 2 s; the last one what is left.
@@ -75,12 +83,10 @@ public sealed class ManagerClient : ManagerSession
                         var welcome = await HandshakeAsync(system.ActorSelection(HostPaths.Gatekeeper(host.ToString())), runtime, authKey,
                             i == order.Count - 1 || share > left ? left : share, host, cancellation).ConfigureAwait(false);
                         runtime.MoveTo(host);
-                        // A host of a cluster names the hosts that are up now: they come first the next time, then the
-                        // given ones it did not name (one may be back by then).
-                        if (Learned(welcome.Contacts) is { Count: > 0 } members)
+                        // A host of a cluster names the hosts that are up now.
+                        if (contactList.Learn(welcome.Contacts))
                         {
-                            contacts = members.Concat(given).Distinct().ToList();
-                            runtime.FailsOver = contacts.Count > 1;
+                            runtime.FailsOver = contactList.Current.Count > 1;
                         }
                         if (!lanes.TryGetValue(host, out var lane))
                         {
@@ -99,7 +105,13 @@ public sealed class ManagerClient : ManagerSession
             runtime.Admit(await AdmitAnyAsync(settings.HandshakeTimeout, afterLoss: false, cancellationToken).ConfigureAwait(false));
             var reconnectTimeout = settings.HandshakeTimeout < settings.CallTimeout ? settings.HandshakeTimeout : settings.CallTimeout;
             runtime.Reconnect = cancellation => AdmitAnyAsync(reconnectTimeout, afterLoss: runtime.FailsOver, cancellation);
-            return new ManagerClient(runtime, runtime.HostAddress.ToString());
+            var client = new ManagerClient(runtime, runtime.HostAddress.ToString(), contactList);
+            var refresh = config.GetTimeSpan("managed-actors.contacts-refresh", TimeSpan.FromSeconds(30));
+            if (contactList.Named && refresh > TimeSpan.Zero)
+            {
+                _ = client.RefreshContactsAsync(refresh);
+            }
+            return client;
         }
         catch
         {
@@ -178,22 +190,28 @@ public sealed class ManagerClient : ManagerSession
         }
     }
 
-    /// <summary>The hosts a host of a cluster named, those that parse as manager addresses.</summary>
-    private static List<Address> Learned(string[]? contacts)
+    /// <summary>Asks the host for the cluster's hosts that are up, every <paramref name="every"/>, until the client is disposed.</summary>
+    private async Task RefreshContactsAsync(TimeSpan every)
     {
-        var learned = new List<Address>();
-        foreach (var contact in contacts ?? [])
+        while (true)
         {
             try
             {
-                learned.Add(ParseAddress(contact));
+                await Task.Delay(every, _stopping.Token).ConfigureAwait(false);
+                if (_contacts.Learn(await ContactsAsync(_stopping.Token).ConfigureAwait(false)))
+                {
+                    Runtime.FailsOver = _contacts.Current.Count > 1;
+                }
             }
-            catch (ArgumentException)
+            catch (Exception e) when (_stopping.IsCancellationRequested || e is ManagerShutDownException)
             {
-                // A member's role this client cannot read names no contact point.
+                return;
+            }
+            catch (ManagedActorsException)
+            {
+                // The host is being replaced (the next call connects to another) or is slow: the next round asks again.
             }
         }
-        return learned;
     }
 
     /// <summary>Ends the session and stops the client's ActorSystem; proxies then throw <see cref="ManagerShutDownException"/>.</summary>
@@ -203,8 +221,48 @@ public sealed class ManagerClient : ManagerSession
         {
             return;
         }
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _stopping.Dispose();
         var gatekeeper = ((ExtendedActorSystem)Runtime.System).Provider.ResolveActorRef(HostPaths.Gatekeeper(Runtime.HostAddress.ToString()));
         gatekeeper.Tell(new Goodbye(Runtime.Session), Runtime.ReplyActor);
         await Runtime.DisposeAsync().ConfigureAwait(false);
+    }
+}
+
+/// <summary>
+/// The hosts a client may go to: the ones its host last named (the cluster's hosts that were up), then the given ones
+/// it did not name, since one may be back. Replaced whole, so readers need no lock.
+/// </summary>
+internal sealed class ContactList(IReadOnlyList<Address> given)
+{
+    private IReadOnlyList<Address>? _current;
+
+    public IReadOnlyList<Address> Current => Volatile.Read(ref _current) ?? given;
+
+    /// <summary>Whether a host ever named the cluster's hosts (the client talks to a cluster).</summary>
+    public bool Named { get; private set; }
+
+    /// <summary>Takes the hosts a host named, those that parse as manager addresses; false when it named none.</summary>
+    public bool Learn(string[]? named)
+    {
+        var learned = new List<Address>();
+        foreach (var contact in named ?? [])
+        {
+            try
+            {
+                learned.Add(ManagerClient.ParseAddress(contact));
+            }
+            catch (ArgumentException)
+            {
+                // A member's role this client cannot read names no contact point.
+            }
+        }
+        if (learned.Count == 0)
+        {
+            return false;
+        }
+        Named = true;
+        Volatile.Write(ref _current, learned.Concat(given).Distinct().ToList());
+        return true;
     }
 }

@@ -47,6 +47,9 @@ public abstract class ManagerSession : IAsyncDisposable
 
     internal ClientRuntime Runtime { get; }
 
+    /// <summary>The cluster's hosts that are up, as the host this session talks to sees them.</summary>
+    internal Task<string[]> ContactsAsync(CancellationToken cancellationToken) => _registry.ContactsAsync(cancellationToken);
+
     /// <summary>
     /// The host's address, <c>akka.mauth.tcp://managed-actors@host:port</c>; give it to <see cref="Manager.ConnectAsync(string, byte[], ClientOptions?, CancellationToken)"/>.
     /// A client of a cluster shows the host it talks to now.

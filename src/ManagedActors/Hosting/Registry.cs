@@ -234,6 +234,9 @@ internal sealed partial class RegistryObject : ManagedObject, ISessionAware
 
     public int Count() => _byId.Count;
 
+    /// <summary>The cluster's hosts that are up, as every Welcome names them; none off a cluster.</summary>
+    public string[] Contacts() => _host.Contacts?.Invoke() ?? [];
+
     /// <summary>An object's actor stopped on its own (it failed to start, say): forget it, so its name can be opened again.</summary>
     public bool ActorStopped(IActorRef actor)
     {

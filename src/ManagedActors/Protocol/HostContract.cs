@@ -55,4 +55,8 @@ internal interface IRegistry : IManagedObject
 
     [ReadOnlyCall]
     Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The client addresses of the cluster's hosts that are up, this one first; empty off a cluster.</summary>
+    [ReadOnlyCall]
+    Task<string[]> ContactsAsync(CancellationToken cancellationToken = default);
 }

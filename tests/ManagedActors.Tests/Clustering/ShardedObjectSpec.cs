@@ -102,4 +102,20 @@ public sealed class ShardedObjectSpec : IAsyncLifetime, IDisposable
         Assert.True(await (await client.DictAsync<string, int>("scratch")).ContainsKeyAsync("x").Within());
         Assert.Equal(_hosts[1].Address, Assert.Single((await client.StatusAsync()).Objects, o => o.Name == "scratch" && o.Durability == Durability.None).Host);
     }
+
+    [Fact]
+    public async Task A_client_given_one_host_knows_the_others_and_drops_one_that_left()
+    {
+        await using var client = await Manager.ConnectAsync(_hosts[0].Address, AuthKey, new ClientOptions { Config = "managed-actors.contacts-refresh = 200ms" });
+        await Bounded.EventuallyAsync(() => Task.FromResult(client.ContactPoints.Count == 3), "the three hosts named");
+        Assert.Equal(_hosts.Select(h => h.Address).Order(), client.ContactPoints.Order());
+        Assert.Equal(_hosts[0].Address, client.ContactPoints[0]);
+
+        // A host leaves; the client's next refresh no longer names it.
+        var leaving = _hosts[2];
+        _hosts.RemoveAt(2);
+        await leaving.DisposeAsync();
+        await Bounded.EventuallyAsync(() => Task.FromResult(!client.ContactPoints.Contains(leaving.Address)), "the host that left dropped");
+        Assert.Equal(_hosts.Select(h => h.Address).Order(), client.ContactPoints.Order());
+    }
 }
