@@ -34,6 +34,7 @@ public sealed class ShardedObjectSpec : IAsyncLifetime, IDisposable
     [Fact]
     public async Task A_named_durable_object_is_one_object_for_the_clients_of_every_host()
     {
+        Assert.Equal(TimeSpan.FromSeconds(8), _hosts[0].Host.Member!.System.Settings.Config.GetTimeSpan("akka.cluster.failure-detector.acceptable-heartbeat-pause"));
         await using var first = await Manager.ConnectAsync(_hosts[0].Address, AuthKey);
         await using var third = await Manager.ConnectAsync(_hosts[2].Address, AuthKey);
         var stock = await first.DictAsync<string, int>("stock");

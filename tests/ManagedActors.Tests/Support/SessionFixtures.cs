@@ -103,6 +103,13 @@ public sealed class ClusterSession : SessionFixture, IDisposable
         Session = _client;
     }
 
+    /// <summary>
+    /// The members of an in-process test cluster share one process's garbage collector and thread pool with the specs
+    /// running beside them: a pause there is not a dead host, so they tolerate longer silences than the shipped
+    /// loopback profile (2 s) before the split-brain resolver downs one. The process tests keep the shipped profile.
+    /// </summary>
+    public const string InProcessClusterHocon = TestHocon + "\nakka.cluster.failure-detector.acceptable-heartbeat-pause = 8s";
+
     /// <summary>Starts three hosts of one cluster on 127.0.0.1 into <paramref name="hosts"/>, Durable by default on one SQLite file.</summary>
     public static async Task StartHostsAsync(List<Manager> hosts, TempStore store, byte[] authKey, byte[] clusterKey)
     {
@@ -111,6 +118,7 @@ public sealed class ClusterSession : SessionFixture, IDisposable
         {
             hosts.Add(await Manager.StartAsync(Options with
             {
+                Config = InProcessClusterHocon,
                 AuthKey = authKey,
                 ClusterKey = clusterKey,
                 ClusterPort = clusterPort,
