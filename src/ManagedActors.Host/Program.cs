@@ -86,7 +86,7 @@ internal static class Program
             builder.Services.AddHostedService<ManagerService>();
             using var host = builder.Build();
             await host.RunAsync(cancellationToken).ConfigureAwait(false);
-            return 0;
+            return Environment.ExitCode;
         });
 
         var address = new Option<string>("--address") { Description = "The host's address (host:port or akka.mauth.tcp://managed-actors@host:port).", Required = true };
@@ -184,9 +184,10 @@ internal static class Program
 }
 
 /// <summary>Runs the manager for the generic host's lifetime: started with the host, disposed (clients told) when it stops.</summary>
-internal sealed class ManagerService(ManagerOptions options) : IHostedService
+internal sealed class ManagerService(ManagerOptions options, IHostApplicationLifetime lifetime) : IHostedService
 {
     private Manager? _manager;
+    private bool _stopping;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -197,10 +198,21 @@ internal sealed class ManagerService(ManagerOptions options) : IHostedService
             Console.WriteLine($"ManagedActors host is a cluster member at {member}");
         }
         Console.WriteLine($"ManagedActors host listening at {_manager.Address}");
+        // A manager that stops on its own (its cluster member was downed) ends the process, with code 1, for its supervisor.
+        _ = _manager.Stopped.ContinueWith(_ =>
+        {
+            if (!Volatile.Read(ref _stopping))
+            {
+                Console.WriteLine("ManagedActors host stopped: its cluster member stopped");
+                Environment.ExitCode = 1;
+                lifetime.StopApplication();
+            }
+        }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
     }
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        Volatile.Write(ref _stopping, true);
         if (_manager is not null)
         {
             Console.WriteLine("ManagedActors host shutting down");

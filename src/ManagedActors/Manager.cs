@@ -1,6 +1,7 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using Akka.Actor;
+using Akka.Event;
 using ManagedActors.Configuration;
 using ManagedActors.Hosting;
 using ManagedActors.Protocol;
@@ -16,6 +17,7 @@ namespace ManagedActors;
 public sealed class Manager : ManagerSession
 {
     private readonly ManagerHost _host;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
     private Manager(ManagerHost host, ClientRuntime runtime) : base(runtime, host.Address) => _host = host;
@@ -62,7 +64,29 @@ public sealed class Manager : ManagerSession
                 throw;
             }
         }
-        return await OpenAsync(host, trusted, callTimeout: null, cancellationToken).ConfigureAwait(false);
+        var manager = await OpenAsync(host, trusted, callTimeout: null, cancellationToken).ConfigureAwait(false);
+        if (host.Member is { } member)
+        {
+            _ = manager.StopWhenMemberStopsAsync(member.System);
+        }
+        return manager;
+    }
+
+    /// <summary>
+    /// Completes once this manager has shut down: disposed, or, for a host of a cluster, after its cluster member
+    /// stopped (the other members downed it, or it left): a host outside its cluster cannot reach its durable objects,
+    /// so it shuts down, and its clients go to the other hosts. The standalone host then exits with code 1.
+    /// </summary>
+    public Task Stopped => _stopped.Task;
+
+    private async Task StopWhenMemberStopsAsync(ActorSystem member)
+    {
+        await member.WhenTerminated.ConfigureAwait(false);
+        if (Volatile.Read(ref _disposed) == 0)
+        {
+            _host.System.Log.Error("This host's cluster member stopped (the other members downed it, or it left the cluster): the host shuts down, and its clients go to the other hosts.");
+            await DisposeAsync().ConfigureAwait(false);
+        }
     }
 
     /// <summary>A registered type's assemblies are trusted: its methods' arguments are the user's own types.</summary>
@@ -147,5 +171,6 @@ public sealed class Manager : ManagerSession
         }
         await Runtime.DisposeAsync().ConfigureAwait(false);
         await _host.DisposeAsync().ConfigureAwait(false);
+        _stopped.TrySetResult();
     }
 }

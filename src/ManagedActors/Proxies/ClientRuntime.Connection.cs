@@ -107,10 +107,17 @@ internal sealed partial class ClientRuntime
     /// <summary>The lane told of an orderly shutdown of the host after its last answers.</summary>
     public void OnLaneShutdown(LaneChannel lane)
     {
-        if (ReferenceEquals(Lane, lane))
+        if (!ReferenceEquals(Lane, lane))
         {
-            ShutDownWith("The manager's host shut down.");
+            return;
         }
+        if (FailsOver && Reconnect is not null)
+        {
+            // One host of a cluster left (as HostShutdown tells an Akka.Remote client): the next call connects to another.
+            OnLaneLost(lane, null);
+            return;
+        }
+        ShutDownWith("The manager's host shut down.");
     }
 
     /// <summary>The lane broke (the host died, or the network): calls in flight fail, the next call connects again.</summary>

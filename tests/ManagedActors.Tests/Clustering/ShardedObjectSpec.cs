@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using ManagedActors.Hosting;
 using ManagedActors.Tests.Support;
@@ -118,5 +119,19 @@ public sealed class ShardedObjectSpec : IAsyncLifetime, IDisposable
         await leaving.DisposeAsync();
         await Bounded.EventuallyAsync(() => Task.FromResult(!client.ContactPoints.Contains(leaving.Address)), "the host that left dropped");
         Assert.Equal(_hosts.Select(h => h.Address).Order(), client.ContactPoints.Order());
+    }
+
+    [Fact]
+    public async Task A_host_whose_member_is_downed_shuts_down_and_its_clients_go_on_through_the_others()
+    {
+        await using var client = await Manager.ConnectAsync(_hosts[2].Address, AuthKey, new ClientOptions { Config = "managed-actors.contacts-refresh = 200ms" });
+        await Bounded.EventuallyAsync(() => Task.FromResult(client.ContactPoints.Count == 3), "the three hosts named");
+        var stock = await client.DictAsync([KeyValuePair.Create("apples", 1)], "stock").Within();
+        var downed = _hosts[2];
+        Cluster.Get(_hosts[0].Host.Member!.System).Down(Address.Parse(downed.ClusterAddress!));
+        await downed.Stopped.Within(TimeSpan.FromSeconds(30), "the downed host stopping");
+        _hosts.RemoveAt(2);
+        Assert.Equal(1, await stock.GetAsync("apples").Within(TimeSpan.FromSeconds(30)));
+        Assert.NotEqual(downed.Address, client.Address);
     }
 }
