@@ -1,6 +1,7 @@
 using Akka.Actor;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Jobs;
+using ManagedActors.Codec;
 using ManagedActors.Dicts;
 using ManagedActors.Protocol;
 

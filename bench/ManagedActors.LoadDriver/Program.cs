@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using ManagedActors;
 using ManagedActors.LoadDriver;
 
 // The end-to-end load driver. `run` orchestrates: it starts a host process and client processes (this same

@@ -1,7 +1,8 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using ManagedActors.Lane;
 using ManagedActors.Protocol;
 
 namespace ManagedActors.LoadDriver;

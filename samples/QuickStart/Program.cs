@@ -1,5 +1,4 @@
 using ManagedActors;
-using ManagedActors.Dicts;
 
 // An embedded manager, and a second client connected to it over Akka.Remote the way another process would.
 await using var manager = await Manager.StartAsync();

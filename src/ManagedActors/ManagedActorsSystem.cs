@@ -32,10 +32,8 @@ public static class ManagedActorsSystem
     /// </param>
     public static ActorSystemSetup Setup(Config? config = null, byte[]? authKey = null)
     {
-        var full = (config ?? Config.Empty)
-            .WithFallback(ConfigurationFactory.ParseString(ManagerHost.RoleDefaults))
-            .WithFallback(ManagedActorsConfig.Default);
-        return BootstrapSetup.Create().WithConfig(full).And(Security.WireFirewall.Setup)
+        var full = ManagedActorsConfig.Layers(config, ManagedActorsConfig.Role(ManagedActorsConfig.Host));
+        return BootstrapSetup.Create().WithConfig(full).And(WireFirewall.Setup)
             .And(new TransportKey(authKey ?? RandomNumberGenerator.GetBytes(32)));
     }
 

@@ -1,4 +1,4 @@
-using ManagedActors.Proxies;
+using ManagedActors.Client;
 
 namespace ManagedActors;
 

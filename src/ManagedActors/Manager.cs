@@ -1,11 +1,16 @@
 using System.Reflection;
 using System.Security.Cryptography;
 using Akka.Actor;
+using Akka.Configuration;
 using Akka.Event;
+using ManagedActors.Client;
+using ManagedActors.Clustering;
+using ManagedActors.Codec;
 using ManagedActors.Configuration;
 using ManagedActors.Hosting;
-using ManagedActors.Protocol;
-using ManagedActors.Proxies;
+using ManagedActors.Journaling;
+using ManagedActors.Lane;
+using ManagedActors.Runtime;
 
 namespace ManagedActors;
 
@@ -20,7 +25,7 @@ public sealed class Manager : ManagerSession
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _disposed;
 
-    private Manager(ManagerHost host, ClientRuntime runtime) : base(runtime, host.Address) => _host = host;
+    private Manager(ManagerHost host, ClientRuntime runtime) : base(runtime) => _host = host;
 
     /// <summary>The key a client must prove it holds (32 random bytes unless given in the options).</summary>
     public byte[] AuthKey => _host.AuthKey.ToArray();
@@ -41,22 +46,19 @@ public sealed class Manager : ManagerSession
     {
         options ??= new ManagerOptions();
         var trusted = TrustedFor(options);
-        var hocon = Layer(DurabilityLayer(options) + options.Config, options.CallTimeout);
-        var host = ManagerHost.Start(
-            options.Hostname,
-            options.Port,
-            options.AuthKey ?? RandomNumberGenerator.GetBytes(32),
-            hocon,
-            trusted,
-            KindsFor(options));
-        var config = host.System.Settings.Config;
-        IReadOnlyList<string> seeds = options.Seeds.Count > 0 ? options.Seeds : [.. config.GetStringList("managed-actors.cluster.seeds", [])];
+        // Settings given in code win over the user's HOCON, which wins over the library's defaults.
+        var given = ManagedActorsConfig.Layers(
+            Hocon.Values(("akka.remote.dot-netty.tcp.hostname", options.Hostname), ("akka.remote.dot-netty.tcp.port", options.Port)), Given(options));
+        var user = ManagedActorsConfig.Parse(options.Config);
+        var host = ManagerHost.Start(given, user, options.AuthKey ?? RandomNumberGenerator.GetBytes(32), trusted, KindsFor(options));
+        var cluster = ClusterSettings.Create(host.System.Settings.Config);
+        IReadOnlyList<string> seeds = options.Seeds.Count > 0 ? options.Seeds : cluster.Seeds;
         if (seeds.Count > 0)
         {
-            var clusterPort = options.ClusterPort != 0 ? options.ClusterPort : config.GetInt("managed-actors.cluster.port", 0);
             try
             {
-                await host.JoinClusterAsync(options.Hostname, clusterPort, seeds, options.ClusterKey, hocon, cancellationToken).ConfigureAwait(false);
+                await host.JoinClusterAsync(options.Hostname, options.ClusterPort != 0 ? options.ClusterPort : cluster.Port, seeds, options.ClusterKey,
+                    ManagedActorsConfig.Layers(Given(options), user), cancellationToken).ConfigureAwait(false);
             }
             catch
             {
@@ -101,10 +103,10 @@ public sealed class Manager : ManagerSession
         try
         {
             var settings = callTimeout is { } timeout ? host.Settings with { CallTimeout = timeout } : host.Settings;
-            var runtime = new ClientRuntime(host.System, ownsSystem: false, settings, new TypeAllowList(trusted),
-                ((ExtendedActorSystem)host.System).Provider.DefaultAddress, host.AuthKey);
+            var runtime = new ClientRuntime(host.System, ownsSystem: false, settings, LaneSettings.Create(host.System.Settings.Config), new TypeAllowList(trusted),
+                ((ExtendedActorSystem)host.System).Provider.DefaultAddress, host.AuthKey, failover: null);
             var session = await host.OpenLocalSessionAsync(runtime.ReplyActor).WaitAsync(cancellationToken).ConfigureAwait(false);
-            runtime.Admit(new Admission(session, host.Context.Incarnation));
+            runtime.Connection.Admit(new Admission(session, host.Context.Incarnation));
             return new Manager(host, runtime);
         }
         catch
@@ -146,21 +148,11 @@ public sealed class Manager : ManagerSession
         return (entry is null ? assemblies : assemblies.Append(entry)).Distinct().ToArray();
     }
 
-    /// <summary>The HOCON of the options' durability settings, ahead of the user's own.</summary>
-    internal static string DurabilityLayer(ManagerOptions options) =>
-        (options.DurableStore is { } store ? Configuration.DurabilitySettings.HoconFor(store) + "\n" : "")
-        + (options.DefaultDurability is { } durability ? $"managed-actors.default-durability = {durability.ToString().ToLowerInvariant()}\n" : "");
-
-    internal static string? Layer(string? userHocon, TimeSpan? callTimeout, TimeSpan? handshakeTimeout = null)
-    {
-        if (handshakeTimeout is { } handshake)
-        {
-            userHocon = $"managed-actors.handshake-timeout = {(long)handshake.TotalMilliseconds}ms\n{userHocon}";
-        }
-        return callTimeout is { } timeout
-            ? $"managed-actors.call-timeout = {(long)timeout.TotalMilliseconds}ms\n{userHocon}"
-            : userHocon;
-    }
+    /// <summary>The layer of what the options set in code besides the address: the call timeout and the durability.</summary>
+    private static Config Given(ManagerOptions options) => ManagedActorsConfig.Layers(
+        options.DurableStore is { } store ? DurabilitySettings.StoreLayer(store) : null,
+        Hocon.Values(("managed-actors.default-durability", options.DefaultDurability?.ToString().ToLowerInvariant())),
+        ManagerSettings.Overrides(options.CallTimeout));
 
     /// <summary>Shuts the host down: clients are told, and every proxy then throws <see cref="ManagerShutDownException"/>.</summary>
     public override async ValueTask DisposeAsync()

@@ -1,8 +1,9 @@
+using ManagedActors.Client;
+using ManagedActors.Codec;
 using ManagedActors.Dicts;
 using ManagedActors.Lists;
 using ManagedActors.Namespaces;
 using ManagedActors.Protocol;
-using ManagedActors.Proxies;
 using ManagedActors.Queues;
 using ManagedActors.Sets;
 using ManagedActors.Synchronization;
@@ -18,43 +19,17 @@ namespace ManagedActors;
 /// </summary>
 public abstract class ManagerSession : IAsyncDisposable
 {
-    private readonly IRegistry _registry;
-
-    private protected ManagerSession(ClientRuntime runtime, string hostAddress)
-    {
-        Runtime = runtime;
-        Address = hostAddress;
-        _registry = runtime.CreateProxy<IRegistry>(new ObjectReference(
-            HostPaths.Directory(hostAddress), "registry", HostPaths.DirectoryKind, TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
-        runtime.HoldChanged = (objectId, held) =>
-        {
-            // Fire and forget: a hold travels ahead of any later call of this session to the registry.
-            var change = held ? _registry.HoldAsync(objectId) : _registry.ReleaseAsync(objectId);
-            change.ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
-        };
-        runtime.Moved = host =>
-        {
-            // Another host of the cluster: its directory answers from now on (proxies find their objects through it). The
-            // same proxy is pointed there, so a directory call in flight when the host was lost goes to the new one.
-            Address = host.ToString();
-            var moved = runtime.CreateProxy<IRegistry>(new ObjectReference(
-                HostPaths.Directory(Address), "registry", HostPaths.DirectoryKind, TypeNames.Of(typeof(IRegistry)), runtime.Incarnation, null));
-            ((ManagedProxy)(object)_registry).Rebind((ManagedProxy)(object)moved);
-        };
-        runtime.Find = async (reference, cancellationToken) =>
-            await _registry.FindAsync(reference.Name!, reference.Kind, reference.InterfaceType, cancellationToken).ConfigureAwait(false) as ManagedProxy;
-    }
+    private protected ManagerSession(ClientRuntime runtime) => Runtime = runtime;
 
     internal ClientRuntime Runtime { get; }
 
-    /// <summary>The cluster's hosts that are up, as the host this session talks to sees them.</summary>
-    internal Task<string[]> ContactsAsync(CancellationToken cancellationToken) => _registry.ContactsAsync(cancellationToken);
+    private IDirectory Directory => Runtime.Directory;
 
     /// <summary>
     /// The host's address, <c>akka.mauth.tcp://managed-actors@host:port</c>; give it to <see cref="Manager.ConnectAsync(string, byte[], ClientOptions?, CancellationToken)"/>.
     /// A client of a cluster shows the host it talks to now.
     /// </summary>
-    public string Address { get; private set; }
+    public string Address => Runtime.HostAddress.ToString();
 
     /// <summary>A list (Python's <c>manager.list()</c>), anonymous or named.</summary>
     public Task<IManagedList<T>> ListAsync<T>(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
@@ -170,20 +145,20 @@ public abstract class ManagerSession : IAsyncDisposable
 
     /// <summary>Deletes a named object; its proxies then get <see cref="ObjectNotFoundException"/>. Whether it existed.</summary>
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
-        _registry.DeleteAsync(name, cancellationToken);
+        Directory.DeleteAsync(name, cancellationToken);
 
     /// <summary>What the host holds: its objects (kind, size, waiters) and its connected clients.</summary>
-    public Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default) => _registry.StatusAsync(cancellationToken);
+    public Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default) => Directory.StatusAsync(cancellationToken);
 
     /// <summary>The number of objects the host holds.</summary>
-    public Task<int> ObjectCountAsync(CancellationToken cancellationToken = default) => _registry.CountAsync(cancellationToken);
+    public Task<int> ObjectCountAsync(CancellationToken cancellationToken = default) => Directory.CountAsync(cancellationToken);
 
     private async Task<T> OpenAsync<T>(string kind, string? name, object?[] args, Durability? durability, CancellationToken cancellationToken)
         where T : class, IManagedObject
     {
         // The proxy interface (and its type arguments) come back inside the reference: this client uses them, so it trusts them.
         Runtime.Codec.AllowList.AllowType(typeof(T));
-        var proxy = await _registry.OpenAsync(kind, name, TypeNames.Of(typeof(T)), args, durability is { } asked ? (int)asked : -1, cancellationToken).ConfigureAwait(false);
+        var proxy = await Directory.OpenAsync(kind, name, TypeNames.Of(typeof(T)), args, durability is { } asked ? (int)asked : -1, cancellationToken).ConfigureAwait(false);
         return proxy as T ?? throw new InvalidOperationException($"The host answered with a {proxy.GetType()}, not a {typeof(T)}.");
     }
 

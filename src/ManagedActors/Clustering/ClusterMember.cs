@@ -19,57 +19,6 @@ internal sealed class ClusterMember : IAsyncDisposable
     /// <summary>The ActorSystem name every member shares (Akka.Cluster joins only systems of one name).</summary>
     public const string SystemName = "managed-actors-cluster";
 
-    /// <summary>
-    /// The member system's defaults under the user's settings: the loopback profile (a dead member is downed within
-    /// seconds on one machine), keep-majority split-brain resolution, sharding's coordinator state in distributed data.
-    /// hocon/cluster-seed.conf and hocon/cluster-node.conf show each setting beside Akka's production default.
-    /// </summary>
-    public const string RoleDefaults = """
-        akka.actor.provider = cluster
-        akka.loglevel = WARNING
-        akka.stdout-loglevel = WARNING
-        akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
-        akka.remote.dot-netty.tcp.port = 0
-        akka.actor {
-          serializers.managed-actors-entity = "ManagedActors.Protocol.EntitySerializer, ManagedActors"
-          serialization-bindings {
-            "ManagedActors.Protocol.IEntityMessage, ManagedActors" = managed-actors-entity
-            "ManagedActors.Protocol.RelayedResults, ManagedActors" = managed-actors-entity
-            "ManagedActors.Protocol.EntityOpened, ManagedActors" = managed-actors-entity
-            "ManagedActors.Protocol.ShardStatusQuery, ManagedActors" = managed-actors-entity
-            "ManagedActors.Protocol.ShardStatusReport, ManagedActors" = managed-actors-entity
-          }
-          serialization-identifiers {
-            "ManagedActors.Protocol.EntitySerializer, ManagedActors" = 1713
-          }
-        }
-        akka.cluster {
-          downing-provider-class = "Akka.Cluster.SBR.SplitBrainResolverProvider, Akka.Cluster"
-          split-brain-resolver {
-            active-strategy = keep-majority
-            stable-after = 2s
-          }
-          down-removal-margin = 2s
-          gossip-interval = 250ms
-          leader-actions-interval = 250ms
-          unreachable-nodes-reaper-interval = 250ms
-          periodic-tasks-initial-delay = 250ms
-          failure-detector {
-            heartbeat-interval = 500ms
-            acceptable-heartbeat-pause = 2s
-            expected-response-after = 500ms
-          }
-          seed-node-timeout = 2s
-          retry-unsuccessful-join-after = 2s
-          run-coordinated-shutdown-when-down = on
-          sharding {
-            state-store-mode = ddata
-            remember-entities = off
-            retry-interval = 250ms
-          }
-        }
-        """;
-
     private readonly Cluster _cluster;
 
     private ClusterMember(ActorSystem system)
@@ -90,19 +39,19 @@ internal sealed class ClusterMember : IAsyncDisposable
     /// </summary>
     /// <exception cref="HostUnavailableException">No seed let this member in within <c>managed-actors.cluster.join-timeout</c>.</exception>
     public static async Task<ClusterMember> JoinAsync(
-        string hostname, int port, IReadOnlyList<string> seeds, byte[] clusterKey, string clientAddress, string? userHocon, CancellationToken cancellationToken)
+        string hostname, int port, IReadOnlyList<string> seeds, byte[] clusterKey, string clientAddress, Config? userConfig, CancellationToken cancellationToken)
     {
         // The host's client address travels with its membership, as a role, so that every host can name the others to clients.
-        var explicitHocon = $$"""
-            akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
-            akka.remote.dot-netty.tcp.port = {{port}}
-            akka.cluster.roles = ["{{ClientRole}}{{clientAddress}}"]
-            """;
+        var given = Hocon.Values(
+            ("akka.remote.dot-netty.tcp.hostname", hostname),
+            ("akka.remote.dot-netty.tcp.port", port),
+            ("akka.cluster.roles", new[] { ClientRole + clientAddress }));
         // Sharding's and distributed data's serializers are registered from the start: other members gossip to this one
         // as soon as it joins, before its own region starts.
-        var config = ManagedActorsConfig.Build(explicitHocon, userHocon, RoleDefaults)
+        var config = ManagedActorsConfig.Build(given, userConfig, ManagedActorsConfig.Member)
             .WithFallback(Akka.Cluster.Sharding.ClusterSharding.DefaultConfig())
             .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig());
+        var timeout = ClusterSettings.Create(config).JoinTimeout;
         var system = ActorSystems.Create(SystemName, config, new TransportKey(clusterKey, TransportKey.ClusterLabel), member: true);
         var member = new ClusterMember(system);
         try
@@ -110,7 +59,6 @@ internal sealed class ClusterMember : IAsyncDisposable
             var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
             member._cluster.RegisterOnMemberUp(() => up.TrySetResult());
             member._cluster.JoinSeedNodes(seeds.Select(SeedAddress).ToImmutableList());
-            var timeout = config.GetTimeSpan("managed-actors.cluster.join-timeout", TimeSpan.FromSeconds(30));
             try
             {
                 await up.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);

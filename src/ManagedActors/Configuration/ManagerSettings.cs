@@ -2,91 +2,47 @@ using Akka.Configuration;
 
 namespace ManagedActors.Configuration;
 
-/// <summary>The <c>managed-actors</c> section of the configuration, read once when a manager or client starts.</summary>
+/// <summary>
+/// The <c>managed-actors</c> section's own settings, which every host and client reads once when it starts. The
+/// sections inside it have records of their own, beside the features they configure (<c>Lane.LaneSettings</c>,
+/// <c>Journaling.DurabilitySettings</c>, <c>Clustering.ClusterSettings</c>, <c>Security.HandshakeSettings</c>).
+/// </summary>
+/// <param name="CallTimeout">Timeout of a call when none is given per proxy.</param>
+/// <param name="BlockingCallMargin">What a blocking call waits on the client beyond its own timeout.</param>
+/// <param name="MaxMessageSize">Largest encoded call or reply.</param>
+/// <param name="MaxCallsPerMessage">Most calls one message carries.</param>
+/// <param name="HandshakeTimeout">How long a client keeps trying the handshake.</param>
+/// <param name="ContactsRefresh">How often a client of a cluster asks for the hosts that are up; zero for never.</param>
+/// <param name="DeadlineCheckInterval">How often pending calls are checked against their deadlines.</param>
+/// <param name="MaxValueDepth">Deepest nesting of a value.</param>
 internal sealed record ManagerSettings(
     TimeSpan CallTimeout,
     TimeSpan BlockingCallMargin,
     int MaxMessageSize,
     int MaxCallsPerMessage,
     TimeSpan HandshakeTimeout,
+    TimeSpan ContactsRefresh,
     TimeSpan DeadlineCheckInterval,
-    int MaxValueDepth,
-    TimeSpan ChallengeLifetime,
-    int HandshakeBurst,
-    double HandshakesPerSecond)
+    int MaxValueDepth)
 {
-    /// <summary>The call transport and the direct lane's settings.</summary>
-    public LaneSettings Lane { get; init; } = LaneSettings.Default;
-
-    /// <summary>The default durability and the durable store.</summary>
-    public DurabilitySettings Durability { get; init; } = new(ManagedActors.Durability.None, null, null, null);
-
-    public static ManagerSettings From(Config config)
+    /// <summary>Reads the <c>managed-actors</c> section of <paramref name="config"/>.</summary>
+    /// <exception cref="ConfigurationException">A setting is missing or malformed.</exception>
+    public static ManagerSettings Create(Config config)
     {
-        var section = config.GetConfig("managed-actors");
+        var section = Section.Of(config, "managed-actors");
         return new ManagerSettings(
-            section.GetTimeSpan("call-timeout", TimeSpan.FromSeconds(30)),
-            section.GetTimeSpan("blocking-call-margin", TimeSpan.FromSeconds(5)),
-            section.GetInt("max-message-size", 4_000_000),
-            section.GetInt("max-calls-per-message", 512),
-            section.GetTimeSpan("handshake-timeout", TimeSpan.FromSeconds(10)),
-            section.GetTimeSpan("deadline-check-interval", TimeSpan.FromMilliseconds(50)),
-            section.GetInt("max-value-depth", 64),
-            section.GetTimeSpan("handshake.challenge-lifetime", TimeSpan.FromSeconds(30)),
-            section.GetInt("handshake.burst", 32),
-            section.GetDouble("handshake.per-second", 16))
-        {
-            Lane = LaneSettings.From(section),
-            Durability = DurabilitySettings.From(config),
-        };
+            section.TimeSpan("call-timeout"),
+            section.TimeSpan("blocking-call-margin"),
+            section.Positive("max-message-size"),
+            section.Positive("max-calls-per-message"),
+            section.TimeSpan("handshake-timeout"),
+            section.TimeSpan("contacts-refresh"),
+            section.TimeSpan("deadline-check-interval"),
+            section.Positive("max-value-depth"));
     }
-}
 
-/// <summary>Loads the embedded reference.conf.</summary>
-internal static class ManagedActorsConfig
-{
-    private static readonly Lazy<Config> Reference = new(() =>
-    {
-        using var stream = typeof(ManagedActorsConfig).Assembly.GetManifestResourceStream("ManagedActors.reference.conf")
-            ?? throw new InvalidOperationException("ManagedActors reference.conf is not embedded.");
-        using var reader = new StreamReader(stream);
-        return ConfigurationFactory.ParseString(reader.ReadToEnd());
-    });
-
-    public static Config Default => Reference.Value;
-
-    /// <summary>Layers, most specific first: settings given in code, the user's HOCON, the role's defaults, the library's.</summary>
-    public static Config Build(string explicitHocon, string? userHocon, string roleDefaults)
-    {
-        var config = ConfigurationFactory.ParseString(roleDefaults).WithFallback(Default);
-        if (!string.IsNullOrWhiteSpace(userHocon))
-        {
-            config = ConfigurationFactory.ParseString(userHocon).WithFallback(config);
-        }
-        return string.IsNullOrWhiteSpace(explicitHocon) ? config : ConfigurationFactory.ParseString(explicitHocon).WithFallback(config);
-    }
-}
-
-/// <summary>Starts the library's ActorSystems.</summary>
-internal static class ActorSystems
-{
-    /// <summary>
-    /// Creates an ActorSystem whose connections prove <paramref name="key"/> (<see cref="Security.AssociationGuard"/>)
-    /// and whose log leaves out the routine noise of a peer going away: clients come and go,
-    /// and a host that really went away surfaces as <see cref="HostUnavailableException"/> at the caller.
-    /// </summary>
-    public static Akka.Actor.ActorSystem Create(string name, Config config, Security.TransportKey key, bool member = false)
-    {
-        var filters = new Akka.Event.LogFilterBuilder()
-            // Matched against the whole formatted log line, cause included.
-            .ExcludeMessageRegex(new System.Text.RegularExpressions.Regex(
-                "EndpointDisassociatedException|address is now gated for|Association with remote system .* has failed|Shutdown finished, but flushing might not have been successful|Unable to REMOVE channel",
-                System.Text.RegularExpressions.RegexOptions.Compiled))
-            .Build();
-        // Only the protocol crosses the wire: the serializers a remote peer could use to build arbitrary types are
-        // replaced (a cluster member's peers proved the cluster key and speak Akka's cluster protocols besides).
-        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(config).And(filters)
-            .And(member ? Security.WireFirewall.MemberSetup : Security.WireFirewall.Setup).And(key);
-        return Akka.Actor.ActorSystem.Create(name, setup);
-    }
+    /// <summary>The layer that sets what the options give in code, over the user's HOCON; null values are left as they are.</summary>
+    public static Config Overrides(TimeSpan? callTimeout, TimeSpan? handshakeTimeout = null) => Hocon.Values(
+        ("managed-actors.call-timeout", callTimeout),
+        ("managed-actors.handshake-timeout", handshakeTimeout));
 }

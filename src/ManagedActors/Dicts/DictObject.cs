@@ -1,8 +1,8 @@
-using System.Collections;
 using System.Collections.Concurrent;
+using System.Collections;
 using System.Reflection;
+using ManagedActors.Codec;
 using ManagedActors.Objects;
-using ManagedActors.Protocol;
 
 namespace ManagedActors.Dicts;
 

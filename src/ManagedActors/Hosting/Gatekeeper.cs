@@ -1,33 +1,46 @@
 using Akka;
 using Akka.Actor;
 using Akka.Event;
+using ManagedActors.Journaling;
+using ManagedActors.ObjectDirectory;
 using ManagedActors.Protocol;
+using ManagedActors.Runtime;
+using ManagedActors.Security;
+using ManagedActors.Sessions;
 
 namespace ManagedActors.Hosting;
 
 /// <summary>
 /// The host's front door at <c>/user/managed-actors</c>, the one path clients may select. It runs the HMAC handshake
 /// (Hello, Challenge, Proof, Welcome) and opens and closes sessions; the objects live under its
-/// <see cref="ObjectDirectory"/>, and the <see cref="SessionMonitor"/> ends the sessions of clients that go away.
+/// <see cref="DirectoryActor"/>, and the <see cref="SessionMonitor"/> ends the sessions of clients that go away.
 /// </summary>
 internal sealed class Gatekeeper : UntypedActor
 {
-    private readonly Security.HandshakeGuard _handshakes;
+    private readonly HandshakeGuard _handshakes;
     private readonly HostContext _host;
+    private readonly (int Port, bool Tls) _lane;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _directory;
     private readonly IActorRef _monitor;
+    private IClusterView? _cluster;
 
-    public Gatekeeper(RegistryObject registry, HostContext host, byte[] authKey)
+    public Gatekeeper(HostContext host, DurabilitySettings durability, HandshakeSettings handshake, byte[] authKey, (int Port, bool Tls) lane)
     {
-        _handshakes = new Security.HandshakeGuard(authKey, host.Settings.ChallengeLifetime, host.Settings.HandshakeBurst, host.Settings.HandshakesPerSecond);
+        _handshakes = new HandshakeGuard(authKey, handshake.ChallengeLifetime, handshake.Burst, handshake.PerSecond);
         _host = host;
-        _directory = Context.ActorOf(ObjectDirectory.PropsFor(registry, host), HostPaths.DirectoryName);
+        _lane = lane;
+        _directory = Context.ActorOf(DirectoryActor.PropsFor(host, durability), HostPaths.DirectoryName);
         _monitor = Context.ActorOf(SessionMonitor.PropsFor(host.Sessions, _directory), "sessions");
     }
 
-    public static Props PropsFor(RegistryObject registry, HostContext host, byte[] authKey) =>
-        Props.Create(() => new Gatekeeper(registry, host, authKey));
+    /// <param name="host">What the host's objects share.</param>
+    /// <param name="durability">The default durability and the durable store.</param>
+    /// <param name="handshake">The handshake's limits.</param>
+    /// <param name="authKey">The key a client proves.</param>
+    /// <param name="lane">The direct lane's data port (0 when the host does not listen) and whether it speaks TLS, as Welcome names them.</param>
+    public static Props PropsFor(HostContext host, DurabilitySettings durability, HandshakeSettings handshake, byte[] authKey, (int Port, bool Tls) lane) =>
+        Props.Create(() => new Gatekeeper(host, durability, handshake, authKey, lane));
 
     /// <summary>Nothing a message carries may stop the gatekeeper: a failure is logged and the host keeps serving.</summary>
     protected override void OnReceive(object message)
@@ -66,6 +79,11 @@ internal sealed class Gatekeeper : UntypedActor
                 _monitor.Tell(new SessionMonitor.WatchClient(open.ReplyTo));
                 Sender.Tell(local);
                 break;
+            case UseCluster use:
+                // From now on every Welcome names the cluster's hosts; the directory answers the host that asked.
+                _cluster = use.View;
+                _directory.Forward(use);
+                break;
             case AnnounceShutdown:
                 foreach (var (session, replyTo) in _host.Sessions.All())
                 {
@@ -90,18 +108,15 @@ internal sealed class Gatekeeper : UntypedActor
         var session = _host.Sessions.Open(proof.ReplyTo, proof.Client);
         // Watched before the client can make a call: a client that dies from here on has its session ended.
         _monitor.Tell(new SessionMonitor.WatchClient(proof.ReplyTo));
-        Sender.Tell(new Welcome(session, _host.Incarnation, _host.Lane.Port, _host.Lane.Tls, _host.Contacts?.Invoke()));
+        Sender.Tell(new Welcome(session, _host.Incarnation, _lane.Port, _lane.Tls, _cluster?.Contacts() ?? []));
     }
-}
 
-/// <summary>Sessions whose client died or left; objects release what they held for them.</summary>
-internal sealed record SessionsEnded(IReadOnlyList<Guid> Sessions) : INoSerializationVerificationNeeded;
+    /// <summary>Opens a session for a client in the host's own process, which needs no handshake; answered with its token.</summary>
+    public sealed record OpenLocalSession(IActorRef ReplyTo) : INoSerializationVerificationNeeded;
 
-/// <summary>Opens a session for a client in the host's own process, which needs no handshake.</summary>
-internal sealed record OpenLocalSession(IActorRef ReplyTo) : INoSerializationVerificationNeeded;
-
-/// <summary>Tells every client that the host is shutting down in order.</summary>
-internal sealed record AnnounceShutdown : INoSerializationVerificationNeeded
-{
-    public static readonly AnnounceShutdown Instance = new();
+    /// <summary>Tells every client that the host is shutting down in order; answered with <see cref="Done"/>.</summary>
+    public sealed record AnnounceShutdown : INoSerializationVerificationNeeded
+    {
+        public static readonly AnnounceShutdown Instance = new();
+    }
 }

@@ -1,32 +1,42 @@
 using System.Reflection;
+using System.Security.Cryptography;
 using Akka;
 using Akka.Actor;
+using Akka.Configuration;
+using ManagedActors.Clustering;
+using ManagedActors.Codec;
 using ManagedActors.Configuration;
+using ManagedActors.Journaling;
+using ManagedActors.Lane;
+using ManagedActors.ObjectDirectory;
 using ManagedActors.Protocol;
+using ManagedActors.Runtime;
+using ManagedActors.Security;
+using ManagedActors.Sessions;
 
 namespace ManagedActors.Hosting;
 
 /// <summary>
-/// The host side of a manager: an ActorSystem with remoting on the given address, the gatekeeper, and the
-/// objects under it. Used by the embedded <see cref="Manager"/> and by the standalone host.
+/// The host side of a manager: an ActorSystem with remoting on the given address, the gatekeeper, the objects under
+/// it, the direct lane's data port and, once it joins one, its cluster membership. Used by the embedded
+/// <see cref="Manager"/>, by a host in a user's own system, and by the standalone host.
 /// </summary>
 internal sealed class ManagerHost : IAsyncDisposable
 {
+    private readonly bool _ownsSystem;
+    private readonly LaneListener? _lane;
+    private readonly DurabilitySettings _durability;
     private int _disposed;
 
-    private readonly bool _ownsSystem;
-
-    private readonly LaneListener? _lane;
-
-    private ManagerHost(ActorSystem system, bool ownsSystem, IActorRef gatekeeper, HostContext context, byte[] authKey, ManagerSettings settings, LaneListener? lane)
+    private ManagerHost(ActorSystem system, bool ownsSystem, IActorRef gatekeeper, HostContext context, DurabilitySettings durability, byte[] authKey, LaneListener? lane)
     {
         _lane = lane;
+        _durability = durability;
         System = system;
         _ownsSystem = ownsSystem;
         Gatekeeper = gatekeeper;
         Context = context;
         AuthKey = authKey;
-        Settings = settings;
     }
 
     public ActorSystem System { get; }
@@ -40,34 +50,19 @@ internal sealed class ManagerHost : IAsyncDisposable
 
     public byte[] AuthKey { get; }
 
-    public ManagerSettings Settings { get; }
+    public ManagerSettings Settings => Context.Settings;
 
     /// <summary>The host's address, <c>akka.mauth.tcp://managed-actors@127.0.0.1:port</c>.</summary>
     public string Address => Context.HostAddress;
 
-    /// <summary>
-    /// The host's defaults under the user's configuration: remoting on loopback and a free port, untrusted mode with
-    /// only the gatekeeper selectable.
-    /// </summary>
-    public const string RoleDefaults = """
-        akka.actor.provider = remote
-        akka.loglevel = WARNING
-        akka.stdout-loglevel = WARNING
-        akka.remote.dot-netty.tcp.hostname = "127.0.0.1"
-        akka.remote.dot-netty.tcp.port = 0
-        akka.remote.untrusted-mode = on
-        akka.remote.trusted-selection-paths = ["/user/managed-actors"]
-        """;
+    /// <summary>The host's membership of its cluster, or null when it runs alone.</summary>
+    public ClusterMember? Member { get; private set; }
 
-    public static ManagerHost Start(
-        string hostname, int port, byte[] authKey, string? userHocon, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds)
+    /// <summary>Starts a host in an ActorSystem of its own, built from <paramref name="given"/> over <paramref name="user"/> over the host role's defaults.</summary>
+    public static ManagerHost Start(Config given, Config? user, byte[] authKey, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds)
     {
-        var explicitHocon = $$"""
-            akka.remote.dot-netty.tcp.hostname = "{{hostname}}"
-            akka.remote.dot-netty.tcp.port = {{port}}
-            """;
-        var config = ManagedActorsConfig.Build(explicitHocon, userHocon, RoleDefaults);
-        var system = ActorSystems.Create(HostPaths.SystemName, config, new Security.TransportKey(authKey));
+        var config = ManagedActorsConfig.Build(given, user, ManagedActorsConfig.Host);
+        var system = ActorSystems.Create(HostPaths.SystemName, config, new TransportKey(authKey));
         try
         {
             return Attach(system, ownsSystem: true, authKey, trustedAssemblies, kinds);
@@ -94,62 +89,59 @@ internal sealed class ManagerHost : IAsyncDisposable
         {
             SystemCheck.EnsureProtected(system);
         }
-        var settings = ManagerSettings.From(system.Settings.Config);
-        DurableStore.Prepare(settings.Durability);
+        var config = system.Settings.Config;
+        var settings = ManagerSettings.Create(config);
+        var durability = DurabilitySettings.Create(config);
+        var lane = LaneSettings.Create(config);
+        DurableStore.Prepare(durability);
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
-        var codec = new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth);
-        var context = new HostContext(codec, new SessionTable(), settings, Guid.NewGuid(), address, new KindTable(kinds));
-        if (system.Dispatchers.HasDispatcher(InlineExecutor.DispatcherId))
-        {
-            context.ObjectDispatcher = InlineExecutor.DispatcherId;
-        }
+        var sessions = new SessionTable();
+        var context = new HostContext(
+            new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth),
+            sessions, settings, Guid.NewGuid(), address, new KindTable(kinds),
+            system.Dispatchers.HasDispatcher(ManagedActorsConfig.ObjectDispatcher) ? ManagedActorsConfig.ObjectDispatcher : null);
         // The data port is bound before the gatekeeper admits anyone, so every Welcome can name it.
-        var lane = settings.Lane.Listen ? LaneListener.Start(system, context, authKey.ToArray()) : null;
-        if (lane is not null)
-        {
-            context.Lane = (lane.Port, lane.Tls);
-        }
+        var listener = lane.Listen ? LaneListener.Start(system, sessions, settings, lane, address, authKey.ToArray()) : null;
         try
         {
-            var gatekeeper = system.ActorOf(Hosting.Gatekeeper.PropsFor(new RegistryObject(context), context, authKey.ToArray()), HostPaths.GatekeeperName);
-            return new ManagerHost(system, ownsSystem, gatekeeper, context, authKey.ToArray(), settings, lane);
+            var gatekeeper = system.ActorOf(
+                Hosting.Gatekeeper.PropsFor(context, durability, HandshakeSettings.Create(config), authKey.ToArray(), (listener?.Port ?? 0, listener?.Tls ?? false)),
+                HostPaths.GatekeeperName);
+            return new ManagerHost(system, ownsSystem, gatekeeper, context, durability, authKey.ToArray(), listener);
         }
         catch
         {
-            lane?.Dispose();
+            listener?.Dispose();
             throw;
         }
     }
 
-    /// <summary>The host's membership of its cluster, or null when it runs alone.</summary>
-    public Clustering.ClusterMember? Member { get; private set; }
-
     /// <summary>Joins the cluster through <paramref name="seeds"/> on a second port, proving <paramref name="clusterKey"/> to the other members.</summary>
     /// <exception cref="ArgumentException">The cluster key is shorter than 16 bytes or is the authkey.</exception>
     /// <exception cref="HostUnavailableException">No member let the host in within the join timeout.</exception>
-    public async Task JoinClusterAsync(string hostname, int port, IReadOnlyList<string> seeds, byte[]? clusterKey, string? userHocon, CancellationToken cancellationToken)
+    public async Task JoinClusterAsync(string hostname, int port, IReadOnlyList<string> seeds, byte[]? clusterKey, Config? user, CancellationToken cancellationToken)
     {
         if (clusterKey is null || clusterKey.Length < 16)
         {
             throw new ArgumentException("A clustered host needs a cluster key of at least 16 bytes (ManagerOptions.ClusterKey, --cluster-key-file).", nameof(clusterKey));
         }
-        if (global::System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(clusterKey, AuthKey))
+        if (CryptographicOperations.FixedTimeEquals(clusterKey, AuthKey))
         {
             throw new ArgumentException("The cluster key must differ from the authkey: clients hold the authkey, and a member can down any other.", nameof(clusterKey));
         }
-        var member = await Clustering.ClusterMember.JoinAsync(hostname, port, seeds, clusterKey, Context.HostAddress, userHocon, cancellationToken).ConfigureAwait(false);
+        var member = await ClusterMember.JoinAsync(hostname, port, seeds, clusterKey, Context.HostAddress, user, cancellationToken).ConfigureAwait(false);
         Member = member;
-        Context.Members = member.Members;
-        Context.Contacts = member.Contacts;
-        var shards = await ObjectShards.StartAsync(member.System, Context, Context.Directory!,
-            member.System.Settings.Config.GetInt("managed-actors.cluster.shards", 60)).ConfigureAwait(false);
-        Context.ShardedObjects = () => shards.Status.Objects;
-        await Context.Directory!.Ask<Done>(new UseShards(shards), Settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+        var directory = await System.ActorSelection(Gatekeeper.Path / HostPaths.DirectoryName).ResolveOne(Settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+        var shards = await ObjectShards.StartAsync(member.System, Context, _durability, ClusterSettings.Create(member.System.Settings.Config), directory)
+            .ConfigureAwait(false);
+        await Gatekeeper.Ask<Done>(
+            new UseCluster(context => new ShardedObjectRouter(context, shards, Context), new ClusterView(member, shards.Status)),
+            Settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Opens a session for a client in this process; no handshake, the process holds the key already.</summary>
     public async Task<Guid> OpenLocalSessionAsync(IActorRef replyTo) =>
-        await Gatekeeper.Ask<Guid>(new OpenLocalSession(replyTo), Settings.HandshakeTimeout).ConfigureAwait(false);
+        await Gatekeeper.Ask<Guid>(new Hosting.Gatekeeper.OpenLocalSession(replyTo), Settings.HandshakeTimeout).ConfigureAwait(false);
 
     public async ValueTask DisposeAsync()
     {
@@ -159,7 +151,7 @@ internal sealed class ManagerHost : IAsyncDisposable
         }
         try
         {
-            await Gatekeeper.Ask<Done>(AnnounceShutdown.Instance, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
+            await Gatekeeper.Ask<Done>(Hosting.Gatekeeper.AnnounceShutdown.Instance, TimeSpan.FromSeconds(2)).ConfigureAwait(false);
         }
         catch (Exception e) when (e is AskTimeoutException or TaskCanceledException)
         {

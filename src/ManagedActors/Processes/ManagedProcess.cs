@@ -2,8 +2,8 @@ using System.Collections;
 using System.Diagnostics;
 using System.Reflection;
 using System.Text.Json;
-using ManagedActors.Protocol;
-using ManagedActors.Proxies;
+using ManagedActors.Client;
+using ManagedActors.Codec;
 
 namespace ManagedActors.Processes;
 

@@ -1,5 +1,5 @@
 using System.Reflection;
-using ManagedActors.Protocol;
+using ManagedActors.Codec;
 
 namespace ManagedActors.Processes;
 

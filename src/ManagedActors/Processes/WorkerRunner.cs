@@ -1,7 +1,7 @@
 using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.Json;
-using ManagedActors.Protocol;
+using ManagedActors.Codec;
 
 namespace ManagedActors.Processes;
 
@@ -103,17 +103,10 @@ internal static class WorkerRunner
 
     private static object?[] DecodeArguments(ValueCodec codec, byte[] bytes, ParameterInfo[] parameters)
     {
-        var reader = new WireReader(bytes);
-        var count = reader.ReadCount();
-        if (count != parameters.Length)
+        var args = codec.DecodeArguments(bytes, parameters.Length);
+        for (var i = 0; i < args.Length; i++)
         {
-            throw new InvalidOperationException($"The target takes {parameters.Length} arguments, the parent sent {count}.");
-        }
-        var args = new object?[count];
-        for (var i = 0; i < count; i++)
-        {
-            var value = codec.Read(ref reader);
-            args[i] = Proxies.ValueConverter.For(parameters[i].ParameterType)(value);
+            args[i] = ValueConverter.For(parameters[i].ParameterType)(args[i]);
         }
         return args;
     }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using ManagedActors.Codec;
 
 namespace ManagedActors.Protocol;
 

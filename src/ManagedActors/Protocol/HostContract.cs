@@ -19,8 +19,8 @@ internal static class HostPaths
 
     public static string Directory(string hostAddress) => Gatekeeper(hostAddress) + "/" + DirectoryName;
 
-    /// <summary>The kind of the directory's own reference, which lives at a fixed path and survives host restarts.</summary>
-    public const string DirectoryKind = "registry";
+    /// <summary>The kind (and name) of the directory's own reference, which lives at a fixed path and survives host restarts.</summary>
+    public const string DirectoryKind = "directory";
 }
 
 /// <summary>The names of the built-in object kinds, as clients ask for them.</summary>
@@ -33,7 +33,7 @@ internal static class KindNames
 }
 
 /// <summary>The object directory's methods, as clients call them: opening (get-or-create), holding, finding and deleting objects.</summary>
-internal interface IRegistry : IManagedObject
+internal interface IDirectory : IManagedObject
 {
     /// <summary>Gets or creates an object; <paramref name="durability"/> is a <c>Durability</c>, or -1 for the host's default.</summary>
     Task<IManagedObject> OpenAsync(string kind, string? name, string interfaceType, object?[] createArgs, int durability, CancellationToken cancellationToken = default);

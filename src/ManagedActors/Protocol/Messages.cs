@@ -56,11 +56,12 @@ internal sealed record Challenge(byte[] Nonce, Guid Incarnation) : IProtocolMess
 internal sealed record Proof(IActorRef ReplyTo, byte[] Nonce, byte[] Mac, Guid Client) : IProtocolMessage;
 
 /// <summary>
-/// The handshake succeeded: the session token every call carries, the host's direct-lane data port (0 when it has
-/// none, as from a host that predates the lane) and whether the lane speaks TLS, and, from a host of a cluster, the
-/// client addresses of the cluster's hosts that are up (the contact points a client goes to when this host is lost).
+/// The handshake succeeded: the session token every call carries, the host's direct-lane data port (0 when the host
+/// does not listen, <c>managed-actors.direct.enabled = off</c>) and whether the lane speaks TLS, and, from a host of a
+/// cluster, the client addresses of the cluster's hosts that are up (the contact points a client goes to when this host
+/// is lost; empty off a cluster).
 /// </summary>
-internal sealed record Welcome(Guid Session, Guid Incarnation, int LanePort = 0, bool LaneTls = false, string[]? Contacts = null) : IProtocolMessage;
+internal sealed record Welcome(Guid Session, Guid Incarnation, int LanePort, bool LaneTls, string[] Contacts) : IProtocolMessage;
 
 /// <summary>The handshake failed.</summary>
 internal sealed record AccessDenied(string Reason) : IProtocolMessage;
@@ -73,39 +74,3 @@ internal sealed record HostShutdown(Guid Incarnation, Guid Session) : IProtocolM
 
 /// <summary>A client ends its session.</summary>
 internal sealed record Goodbye(Guid Session) : IProtocolMessage;
-
-/// <summary>An error carried back to the caller: the remote exception's type, message and stack.</summary>
-internal sealed record FaultInfo(string TypeName, string Message, string? StackTrace, string? ParamName, string? Detail = null)
-{
-    public byte[] Encode()
-    {
-        using var w = new WireWriter();
-        w.WriteString(TypeName);
-        w.WriteString(Message);
-        w.WriteString(StackTrace);
-        w.WriteString(ParamName);
-        w.WriteString(Detail);
-        return w.ToArray();
-    }
-
-    public static FaultInfo Decode(byte[] bytes)
-    {
-        var r = new WireReader(bytes);
-        return new FaultInfo(r.ReadRequiredString(), r.ReadString() ?? "", r.ReadString(), r.ReadString(), r.ReadString());
-    }
-
-    public static FaultInfo From(Exception e) => new(
-        e.GetType().FullName ?? e.GetType().Name,
-        e.Message,
-        e.StackTrace,
-        (e as ArgumentException)?.ParamName,
-        e switch
-        {
-            ManagedTypeNotAllowedException notAllowed => notAllowed.TypeName,
-            ManagedTypeNotLoadedException notLoaded => notLoaded.TypeName,
-            ManagedSerializationException serialization => serialization.TypeName,
-            MessageTooLargeException tooLarge => FormattableString.Invariant($"{tooLarge.Size}/{tooLarge.Maximum}"),
-            InterfaceMismatchException mismatch => mismatch.ObjectInterface + "\n" + mismatch.RequestedInterface,
-            _ => null,
-        });
-}

@@ -1,6 +1,6 @@
 using Akka.Actor;
 using Akka.Serialization;
-using SerializationException = System.Runtime.Serialization.SerializationException;
+using ManagedActors.Codec;
 
 namespace ManagedActors.Protocol;
 
@@ -8,124 +8,51 @@ namespace ManagedActors.Protocol;
 /// The wire format of the protocol messages: a few bytes of framing around payloads that the value codec has
 /// already encoded, so the hot path never reflects and never goes through a general-purpose serializer.
 /// </summary>
-internal sealed class ProtocolSerializer : SerializerWithStringManifest
+internal sealed class ProtocolSerializer : ManifestSerializer
 {
-    /// <summary>The identifier bound in reference.conf.</summary>
-    public const int SerializerId = 1711;
-
-    private const string CallsManifest = "C", ResentManifest = "CR", ResultsManifest = "R", CancelManifest = "X", HelloManifest = "H",
-        ChallengeManifest = "CH", ProofManifest = "P", WelcomeManifest = "W", DeniedManifest = "D",
-        ShutdownManifest = "S", GoodbyeManifest = "G";
-
-    public ProtocolSerializer(ExtendedActorSystem system) : base(system)
+    public ProtocolSerializer(ExtendedActorSystem system) : base(system, "ManagedActors protocol message")
     {
+        Add<Calls>("C", WriteCalls, static (ref WireReader r) => ReadCalls(ref r, resent: false), static c => !c.Resent);
+        Add<Calls>("CR", WriteCalls, static (ref WireReader r) => ReadCalls(ref r, resent: true), static c => c.Resent);
+        Add<Results>("R", static (w, results) => WriteResultItems(w, results.Items), static (ref WireReader r) => ReadResultItems(ref r));
+        Add<CancelCall>("X", static (w, cancel) =>
+        {
+            w.WriteGuid(cancel.Session);
+            w.WriteVarInt(cancel.CallId);
+        }, static (ref WireReader r) => new CancelCall(r.ReadGuid(), r.ReadVarInt()));
+        Add<Hello>("H", static (w, hello) => w.WriteString(Serialization.SerializedActorPath(hello.ReplyTo)),
+            (ref WireReader r) => new Hello(ResolveRef(ref r)));
+        Add<Challenge>("CH", static (w, challenge) =>
+        {
+            w.WriteBytes(challenge.Nonce);
+            w.WriteGuid(challenge.Incarnation);
+        }, static (ref WireReader r) => new Challenge(r.ReadBytes(), r.ReadGuid()));
+        Add<Proof>("P", static (w, proof) =>
+        {
+            w.WriteString(Serialization.SerializedActorPath(proof.ReplyTo));
+            w.WriteBytes(proof.Nonce);
+            w.WriteBytes(proof.Mac);
+            w.WriteGuid(proof.Client);
+        }, (ref WireReader r) => new Proof(ResolveRef(ref r), r.ReadBytes(), r.ReadBytes(), r.ReadGuid()));
+        Add<Welcome>("W", WriteWelcome, static (ref WireReader r) => ReadWelcome(ref r));
+        Add<AccessDenied>("D", static (w, denied) => w.WriteString(denied.Reason), static (ref WireReader r) => new AccessDenied(r.ReadString() ?? ""));
+        Add<HostShutdown>("S", static (w, shutdown) =>
+        {
+            w.WriteGuid(shutdown.Incarnation);
+            w.WriteGuid(shutdown.Session);
+        }, static (ref WireReader r) => new HostShutdown(r.ReadGuid(), r.ReadGuid()));
+        Add<Goodbye>("G", static (w, goodbye) => w.WriteGuid(goodbye.Session), static (ref WireReader r) => new Goodbye(r.ReadGuid()));
     }
 
-    public override int Identifier => SerializerId;
-
-    public override string Manifest(object o) => o switch
+    private static void WriteCalls(WireWriter w, Calls calls)
     {
-        Calls { Resent: true } => ResentManifest,
-        Calls => CallsManifest,
-        Results => ResultsManifest,
-        CancelCall => CancelManifest,
-        Hello => HelloManifest,
-        Challenge => ChallengeManifest,
-        Proof => ProofManifest,
-        Welcome => WelcomeManifest,
-        AccessDenied => DeniedManifest,
-        HostShutdown => ShutdownManifest,
-        Goodbye => GoodbyeManifest,
-        _ => throw new ArgumentException($"{o.GetType()} is not a ManagedActors protocol message.", nameof(o)),
-    };
-
-    public override byte[] ToBinary(object obj)
-    {
-        using var w = new WireWriter();
-        switch (obj)
-        {
-            case Calls calls:
-                w.WriteGuid(calls.Session);
-                WriteCallItems(w, calls.Items, 0, calls.Items.Length);
-                break;
-            case Results results:
-                WriteResultItems(w, results.Items);
-                break;
-            case CancelCall cancel:
-                w.WriteGuid(cancel.Session);
-                w.WriteVarInt(cancel.CallId);
-                break;
-            case Hello hello:
-                w.WriteString(Serialization.SerializedActorPath(hello.ReplyTo));
-                break;
-            case Challenge challenge:
-                w.WriteBytes(challenge.Nonce);
-                w.WriteGuid(challenge.Incarnation);
-                break;
-            case Proof proof:
-                w.WriteString(Serialization.SerializedActorPath(proof.ReplyTo));
-                w.WriteBytes(proof.Nonce);
-                w.WriteBytes(proof.Mac);
-                w.WriteGuid(proof.Client);
-                break;
-            case Welcome welcome:
-                w.WriteGuid(welcome.Session);
-                w.WriteGuid(welcome.Incarnation);
-                w.WriteVarUInt((uint)welcome.LanePort);
-                w.WriteByte(welcome.LaneTls ? (byte)1 : (byte)0);
-                w.WriteVarUInt((ulong)(welcome.Contacts?.Length ?? 0));
-                foreach (var contact in welcome.Contacts ?? [])
-                {
-                    w.WriteString(contact);
-                }
-                break;
-            case AccessDenied denied:
-                w.WriteString(denied.Reason);
-                break;
-            case HostShutdown shutdown:
-                w.WriteGuid(shutdown.Incarnation);
-                w.WriteGuid(shutdown.Session);
-                break;
-            case Goodbye goodbye:
-                w.WriteGuid(goodbye.Session);
-                break;
-            default:
-                throw new ArgumentException($"{obj.GetType()} is not a ManagedActors protocol message.", nameof(obj));
-        }
-        return w.ToArray();
+        w.WriteGuid(calls.Session);
+        WriteCallItems(w, calls.Items, 0, calls.Items.Length);
     }
 
-    public override object FromBinary(byte[] bytes, string manifest)
-    {
-        var r = new WireReader(bytes);
-        try
-        {
-            return manifest switch
-            {
-                CallsManifest => ReadCalls(ref r),
-                ResentManifest => ReadCalls(ref r) with { Resent = true },
-                ResultsManifest => ReadResultItems(ref r),
-                CancelManifest => new CancelCall(r.ReadGuid(), r.ReadVarInt()),
-                HelloManifest => new Hello(ResolveRef(ref r)),
-                ChallengeManifest => new Challenge(r.ReadBytes(), r.ReadGuid()),
-                ProofManifest => new Proof(ResolveRef(ref r), r.ReadBytes(), r.ReadBytes(), r.ReadGuid()),
-                WelcomeManifest => ReadWelcome(ref r),
-                DeniedManifest => new AccessDenied(r.ReadString() ?? ""),
-                ShutdownManifest => new HostShutdown(r.ReadGuid(), r.ReadGuid()),
-                GoodbyeManifest => new Goodbye(r.ReadGuid()),
-                _ => throw new SerializationException($"Unknown ManagedActors manifest '{manifest}'."),
-            };
-        }
-        catch (Exception e) when (e is not SerializationException and not OutOfMemoryException)
-        {
-            // Total: whatever the bytes, one exception type, which Akka.Remote logs and drops.
-            throw new SerializationException($"Malformed ManagedActors message '{manifest}': {e.Message}", e);
-        }
-    }
+    private static Calls ReadCalls(ref WireReader r, bool resent) => new(r.ReadGuid(), ReadCallItems(ref r), resent);
 
-    private static Calls ReadCalls(ref WireReader r) => new(r.ReadGuid(), ReadCallItems(ref r));
-
-    /// <summary>A count and the calls: the body of a Calls message and of a lane's calls frame.</summary>
+    /// <summary>A count and the calls: the body of a Calls message, of a lane's calls frame and of a journaled batch.</summary>
     public static void WriteCallItems(WireWriter w, IReadOnlyList<CallRequest> calls, int from, int count)
     {
         w.WriteVarUInt((ulong)count);
@@ -176,25 +103,29 @@ internal sealed class ProtocolSerializer : SerializerWithStringManifest
         return new Results(items);
     }
 
-    /// <summary>A Welcome; one without the lane's fields (a host that predates the lane) offers none, one without contacts names none.</summary>
+    private static void WriteWelcome(WireWriter w, Welcome welcome)
+    {
+        w.WriteGuid(welcome.Session);
+        w.WriteGuid(welcome.Incarnation);
+        w.WriteVarUInt((uint)welcome.LanePort);
+        w.WriteByte(welcome.LaneTls ? (byte)1 : (byte)0);
+        w.WriteVarUInt((ulong)(welcome.Contacts?.Length ?? 0));
+        foreach (var contact in welcome.Contacts ?? [])
+        {
+            w.WriteString(contact);
+        }
+    }
+
     private static Welcome ReadWelcome(ref WireReader r)
     {
         var session = r.ReadGuid();
         var incarnation = r.ReadGuid();
-        if (r.AtEnd)
-        {
-            return new Welcome(session, incarnation);
-        }
         var port = r.ReadVarUInt();
         if (port > ushort.MaxValue)
         {
             throw new FormatException($"Port {port} is out of range.");
         }
         var tls = r.ReadByte() != 0;
-        if (r.AtEnd)
-        {
-            return new Welcome(session, incarnation, (int)port, tls);
-        }
         var contacts = new string[r.ReadCount()];
         for (var i = 0; i < contacts.Length; i++)
         {

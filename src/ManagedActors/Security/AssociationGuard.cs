@@ -34,7 +34,7 @@ internal sealed class AssociationGuard : AbstractTransportAdapter, IAssociationE
             $"The ActorSystem '{system.Name}' applies the '{Scheme}' transport adapter but was created without a key: " +
             "create it with ManagedActorsSystem.Setup(config, authKey).");
         Key = Keys.Key;
-        Timeout = system.Settings.Config.GetTimeSpan("managed-actors.handshake.transport-timeout", TimeSpan.FromSeconds(5));
+        Timeout = HandshakeSettings.Create(system.Settings.Config).TransportTimeout;
     }
 
     public TransportKey Keys { get; }

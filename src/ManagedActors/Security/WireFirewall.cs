@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using Akka.Actor;
 using Akka.Serialization;
 
 namespace ManagedActors.Security;

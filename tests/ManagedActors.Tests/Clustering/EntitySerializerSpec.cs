@@ -1,5 +1,6 @@
 using System.Runtime.Serialization;
 using Akka.Actor;
+using ManagedActors.Clustering;
 using ManagedActors.Protocol;
 using Xunit;
 

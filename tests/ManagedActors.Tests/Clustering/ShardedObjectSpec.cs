@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Cluster.Sharding;
-using ManagedActors.Hosting;
+using ManagedActors.Clustering;
 using ManagedActors.Tests.Support;
 using Xunit;
 

@@ -1,4 +1,3 @@
-using ManagedActors.Queues;
 using ManagedActors.Tests.Support;
 using Xunit;
 

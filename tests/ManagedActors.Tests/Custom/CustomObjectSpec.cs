@@ -1,5 +1,4 @@
 using ManagedActors.Processes;
-using ManagedActors.Queues;
 using ManagedActors.Tests.Support;
 using Xunit;
 

@@ -1,7 +1,6 @@
 using ManagedActors.Dicts;
 using ManagedActors.Lists;
 using ManagedActors.Protocol;
-using ManagedActors.Proxies;
 using ManagedActors.Queues;
 using ManagedActors.Tests.Security;
 using ManagedActors.Tests.Support;

@@ -1,13 +1,14 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit.Xunit2;
+using ManagedActors.Codec;
 using ManagedActors.Configuration;
-using ManagedActors.Hosting;
 using ManagedActors.Lists;
 using ManagedActors.Objects;
 using ManagedActors.Protocol;
-using ManagedActors.Proxies;
 using ManagedActors.Queues;
+using ManagedActors.Runtime;
+using ManagedActors.Sessions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -22,7 +23,7 @@ public sealed class ObjectActorSpec : TestKit
     public ObjectActorSpec(ITestOutputHelper output)
         : base(ConfigurationFactory.ParseString("akka.actor.serialize-messages = on").WithFallback(ManagedActorsConfig.Default), output: output)
     {
-        var settings = ManagerSettings.From(Sys.Settings.Config);
+        var settings = ManagerSettings.Create(Sys.Settings.Config);
         _host = new HostContext(new ValueCodec(new TypeAllowList([]), null, false), new SessionTable(), settings, Guid.NewGuid(), "local");
         _session = _host.Sessions.Open(TestActor);
     }

@@ -1,10 +1,15 @@
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.TestKit.Xunit2;
+using ManagedActors.Codec;
 using ManagedActors.Configuration;
 using ManagedActors.Hosting;
+using ManagedActors.Journaling;
 using ManagedActors.Lists;
+using ManagedActors.ObjectDirectory;
 using ManagedActors.Protocol;
+using ManagedActors.Runtime;
+using ManagedActors.Sessions;
 using ManagedActors.Tests.Security;
 using Xunit;
 using Xunit.Abstractions;
@@ -19,7 +24,7 @@ public sealed class ObjectRouterSpec : TestKit
     public ObjectRouterSpec(ITestOutputHelper output)
         : base(ConfigurationFactory.ParseString("akka.actor.serialize-messages = off").WithFallback(ManagedActorsConfig.Default), output: output)
     {
-        var settings = ManagerSettings.From(Sys.Settings.Config);
+        var settings = ManagerSettings.Create(Sys.Settings.Config);
         _host = new HostContext(new ValueCodec(new TypeAllowList([]), null, false), new SessionTable(), settings, Guid.NewGuid(), "local",
             new KindTable(BuiltInKinds.All));
     }
@@ -29,33 +34,26 @@ public sealed class ObjectRouterSpec : TestKit
     {
         public RouterOwner(HostContext host, IActorRef probe)
         {
-            var router = new LocalObjectRouter(Context, host);
-            var list = host.Registrations.Find(KindNames.List)!;
+            var router = new LocalObjectRouter(Context, host, DurabilitySettings.Create(Context.System.Settings.Config));
+            var list = host.Kinds.Find(KindNames.List)!;
             Receive<string>(id => Sender.Tell(router.Start(list, list.Create([null], host), new Spawn("o-" + id, id, null, [], new ObjectGauge()))));
             Receive<(string Verb, string Id)>(m =>
             {
-                if (m.Verb == "route")
-                {
-                    Sender.Tell(router.Route(m.Id) ?? (object)"none");
-                }
-                else
-                {
-                    router.Forget(m.Id);
-                    Sender.Tell("forgot");
-                }
+                router.Forget(m.Id);
+                Sender.Tell("forgot");
             });
             Receive<Terminated>(t => probe.Tell(router.StoppedOnItsOwn(t.ActorRef) ?? "stopped by the router"));
         }
     }
 
     [Fact]
-    public async Task An_object_is_started_routed_to_forgotten_and_a_stop_on_its_own_is_reported_with_its_id()
+    public async Task An_object_is_started_at_its_path_forgotten_and_a_stop_on_its_own_is_reported_with_its_id()
     {
         var reports = CreateTestProbe();
         var owner = Sys.ActorOf(Props.Create(() => new RouterOwner(_host, reports.Ref)));
         var path = await owner.Ask<string>("a", TimeSpan.FromSeconds(5));
         Assert.EndsWith("/o-a", path.Split('#')[0]);
-        var actor = await owner.Ask<IActorRef>(("route", "a"), TimeSpan.FromSeconds(5));
+        var actor = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(path);
         var session = _host.Sessions.Open(TestActor);
         var append = InterfaceContract.For(typeof(IManagedList<>)).RemoteMethods.Single(m => m.Method.Name == "AppendAsync").Id;
         actor.Tell(new Calls(session, [new CallRequest(1, append, Wire.Args(7))]));
@@ -64,13 +62,12 @@ public sealed class ObjectRouterSpec : TestKit
         Watch(actor);
         Assert.Equal("forgot", await owner.Ask<string>(("forget", "a"), TimeSpan.FromSeconds(5)));
         await ExpectTerminatedAsync(actor);
-        Assert.Equal("none", await owner.Ask<object>(("route", "a"), TimeSpan.FromSeconds(5)));
         Assert.Equal("stopped by the router", await reports.ExpectMsgAsync<string>());
 
-        await owner.Ask<string>("b", TimeSpan.FromSeconds(5));
-        var b = await owner.Ask<IActorRef>(("route", "b"), TimeSpan.FromSeconds(5));
+        var b = ((ExtendedActorSystem)Sys).Provider.ResolveActorRef(await owner.Ask<string>("b", TimeSpan.FromSeconds(5)));
         Sys.Stop(b);
         Assert.Equal("b", await reports.ExpectMsgAsync<string>());
-        Assert.Equal("none", await owner.Ask<object>(("route", "b"), TimeSpan.FromSeconds(5)));
+        // Forgotten by the stop: forgetting it again is nothing to do.
+        Assert.Equal("forgot", await owner.Ask<string>(("forget", "b"), TimeSpan.FromSeconds(5)));
     }
 }

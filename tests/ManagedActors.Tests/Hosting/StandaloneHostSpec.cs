@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using ManagedActors.Dicts;
 using ManagedActors.Processes;
 using ManagedActors.Tests.Support;
 using Xunit;

@@ -1,12 +1,14 @@
 using System.Diagnostics;
 using Akka.Actor;
-using Akka.Event;
 using Akka.Configuration;
+using Akka.Event;
 using Akka.TestKit.Xunit2;
+using ManagedActors.Codec;
 using ManagedActors.Configuration;
-using ManagedActors.Hosting;
+using ManagedActors.Journaling;
 using ManagedActors.Protocol;
-using ManagedActors.Proxies;
+using ManagedActors.Runtime;
+using ManagedActors.Sessions;
 using ManagedActors.Tests.Security;
 using Xunit;
 using Xunit.Abstractions;
@@ -32,7 +34,7 @@ public sealed class ObjectSupervisionSpec : TestKit
         : base(ConfigurationFactory.ParseString($"managed-actors.restart {{ min-backoff = {MinBackoff.TotalMilliseconds}ms, max-backoff = 10s }}")
             .WithFallback(ManagedActorsConfig.Default), output: output)
     {
-        var settings = ManagerSettings.From(Sys.Settings.Config);
+        var settings = ManagerSettings.Create(Sys.Settings.Config);
         _host = new HostContext(new ValueCodec(new TypeAllowList([]), null, false), new SessionTable(), settings, Guid.NewGuid(), "local");
         _session = _host.Sessions.Open(TestActor);
         _meter = ObjectKind.For(new ManagerOptions().Register<IMeter, Meter>("Meter", () => new Meter(), fatal: [typeof(PoisonedInputException)]).Registrations[0]);
@@ -111,7 +113,9 @@ public sealed class ObjectSupervisionSpec : TestKit
             return (actor, actor);
         }
         var journal = new JournalSpec(durability, "supervision|" + Guid.NewGuid().ToString("N"), []);
-        var supervisor = Sys.ActorOf(ObjectSupervisor.PropsFor(JournaledObjectActor.PropsFor(_meter, _host, journal, null, null, gauge), _host));
+        var durabilitySettings = DurabilitySettings.Create(Sys.Settings.Config);
+        var supervisor = Sys.ActorOf(ObjectSupervisor.PropsFor(
+            JournaledObjectActor.PropsFor(_meter, _host, durabilitySettings, journal, null, null, gauge), durabilitySettings, _host.Settings.MaxMessageSize));
         return (supervisor, ChildOf(supervisor));
     }
 

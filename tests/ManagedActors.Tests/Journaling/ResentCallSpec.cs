@@ -3,7 +3,7 @@ using System.Collections.Immutable;
 using Akka.Persistence;
 using Akka.Persistence.Journal;
 using ManagedActors.Dicts;
-using ManagedActors.Hosting;
+using ManagedActors.Journaling;
 using ManagedActors.Protocol;
 using ManagedActors.Tests.Custom;
 using ManagedActors.Tests.Security;
@@ -120,14 +120,14 @@ public sealed class ResentCallSpec
             CallTimeout = Limit,
             TrustedAssemblies = [typeof(ResentCallSpec).Assembly],
         });
-        Assert.NotNull(client.Runtime.Lane);
+        Assert.NotNull(client.Runtime.Connection.Lane);
         var counter = await client.CreateAsync<ICounter>("Counter", "drops", durability: Durability.Memory);
         var drops = 0;
         var writes = 0;
         // After some of the journal's writes, the client's connection breaks: the batch is kept, its answers are lost.
         using var hook = DroppingJournal.AfterWrite(() =>
         {
-            if (Interlocked.Increment(ref writes) % 15 == 5 && client.Runtime.Lane is { } lane)
+            if (Interlocked.Increment(ref writes) % 15 == 5 && client.Runtime.Connection.Lane is { } lane)
             {
                 Interlocked.Increment(ref drops);
                 lane.Dispose();

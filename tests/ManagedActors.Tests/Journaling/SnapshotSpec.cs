@@ -1,4 +1,3 @@
-using ManagedActors.Protocol;
 using ManagedActors.Tests.Support;
 using Xunit;
 

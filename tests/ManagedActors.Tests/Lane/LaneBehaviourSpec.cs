@@ -23,8 +23,8 @@ public sealed class LaneBehaviourSpec
         await using var manager = await Manager.StartAsync(SessionFixture.Options);
         await using var direct = await Manager.ConnectAsync(manager.Address, manager.AuthKey, Client());
         await using var akka = await Manager.ConnectAsync(manager.Address, manager.AuthKey, Client(transport: CallTransport.AkkaRemote));
-        Assert.NotNull(direct.Runtime.Lane);
-        Assert.Null(akka.Runtime.Lane);
+        Assert.NotNull(direct.Runtime.Connection.Lane);
+        Assert.Null(akka.Runtime.Connection.Lane);
         var viaLane = await direct.DictAsync<string, int>("shared");
         await viaLane.SetAsync("a", 1);
         var viaAkka = await akka.DictAsync<string, int>("shared");
@@ -40,7 +40,7 @@ public sealed class LaneBehaviourSpec
         });
         Assert.Null(manager.Host.Lane);
         await using var client = await Manager.ConnectAsync(manager.Address, manager.AuthKey, Client());
-        Assert.Null(client.Runtime.Lane);
+        Assert.Null(client.Runtime.Connection.Lane);
         var list = await client.ListAsync<int>();
         await list.AppendAsync(5);
         Assert.Equal([5], await list.SnapshotAsync());
@@ -53,7 +53,7 @@ public sealed class LaneBehaviourSpec
         // The host still names its port in the handshake, but nothing listens there any more (a firewall, in effect).
         manager.Host.Lane!.Dispose();
         await using var client = await Manager.ConnectAsync(manager.Address, manager.AuthKey, Client());
-        Assert.Null(client.Runtime.Lane);
+        Assert.Null(client.Runtime.Connection.Lane);
         var value = await client.ValueAsync(1, "counter");
         await value.SetAsync(3);
         Assert.Equal(3, await value.GetAsync());
@@ -114,14 +114,14 @@ public sealed class LaneBehaviourSpec
         await held.AcquireAsync();
         var waiting = (await waiter.LockAsync("door")).AcquireAsync(TimeSpan.FromSeconds(20));
         var parked = (await holder.QueueAsync<int>()).GetAsync(TimeSpan.FromSeconds(30));
-        holder.Runtime.Lane!.Dispose();
+        holder.Runtime.Connection.Lane!.Dispose();
         await Assert.ThrowsAsync<HostUnavailableException>(() => parked).Within();
         // The host ended the holder's session when its lane broke: the lock went to the waiter.
         await waiting.Within(TimeSpan.FromSeconds(10), "the waiter's acquire");
         // The holder's next call connects again, over a new lane.
         var list = await holder.ListAsync<int>("after");
         await list.AppendAsync(1);
-        Assert.NotNull(holder.Runtime.Lane);
+        Assert.NotNull(holder.Runtime.Connection.Lane);
     }
 
     [Fact]
@@ -150,15 +150,15 @@ public sealed class LaneBehaviourSpec
             {
                 Config = SessionFixture.TestHocon + $"\nmanaged-actors.direct.tls {{ certificate-path = \"{pfx}\", certificate-password = secret }}",
             });
-            Assert.True(manager.Host.Context.Lane.Tls);
+            Assert.True(manager.Host.Lane!.Tls);
             var pin = certificate.GetCertHashString(HashAlgorithmName.SHA256);
             await using var pinned = await Manager.ConnectAsync(manager.Address, manager.AuthKey, Client($"managed-actors.direct.tls.thumbprint = \"{pin}\""));
-            Assert.NotNull(pinned.Runtime.Lane);
+            Assert.NotNull(pinned.Runtime.Connection.Lane);
             var dict = await pinned.DictAsync<string, string>("secrets");
             await dict.SetAsync("k", "over TLS");
             // A certificate the client does not trust: no lane, the calls go over Akka.Remote.
             await using var wrongPin = await Manager.ConnectAsync(manager.Address, manager.AuthKey, Client($"managed-actors.direct.tls.thumbprint = \"{new string('0', 64)}\""));
-            Assert.Null(wrongPin.Runtime.Lane);
+            Assert.Null(wrongPin.Runtime.Connection.Lane);
             Assert.Equal("over TLS", await (await wrongPin.DictAsync<string, string>("secrets")).GetAsync("k"));
         }
         finally

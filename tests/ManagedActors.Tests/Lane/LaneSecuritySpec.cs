@@ -1,6 +1,8 @@
 using System.Security.Cryptography;
+using ManagedActors.Client;
+using ManagedActors.Codec;
+using ManagedActors.Lane;
 using ManagedActors.Protocol;
-using ManagedActors.Proxies;
 using ManagedActors.Tests.Support;
 using Xunit;
 
@@ -31,9 +33,9 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
         await _manager.DisposeAsync();
     }
 
-    private int Port => _manager.Host.Context.Lane.Port;
+    private int Port => _manager.Host.Lane!.Port;
 
-    private Guid ClientSession => _client.Runtime.Session;
+    private Guid ClientSession => _client.Runtime.Connection.Session;
 
     [Fact]
     public async Task A_connection_that_proves_nothing_is_closed_after_the_handshake_timeout()
@@ -188,7 +190,7 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
         var dict = await akka.DictAsync<string, int>("alive");
         await dict.SetAsync("k", 2);
         await using var direct = await Manager.ConnectAsync(_manager.Address, _manager.AuthKey);
-        Assert.NotNull(direct.Runtime.Lane);
+        Assert.NotNull(direct.Runtime.Connection.Lane);
         var same = await direct.DictAsync<string, int>("alive");
         Assert.Equal(2, await same.GetAsync("k"));
     }

@@ -54,11 +54,11 @@ public sealed class ProtocolSerializerSpec(ITestOutputHelper output)
         Assert.Equal("no", RoundTrip(new AccessDenied("no")).Reason);
         var shutdown = RoundTrip(new HostShutdown(incarnation, nonceSession));
         Assert.Equal((incarnation, nonceSession), (shutdown.Incarnation, shutdown.Session));
-        Assert.Equal(incarnation, RoundTrip(new Welcome(Guid.Empty, incarnation)).Incarnation);
+        Assert.Equal(incarnation, RoundTrip(new Welcome(Guid.Empty, incarnation, 0, false, [])).Incarnation);
         var welcome = RoundTrip(new Welcome(Guid.Empty, incarnation, 4100, LaneTls: true, Contacts: ["akka.mauth.tcp://managed-actors@127.0.0.1:4000", "h2:4000"]));
         Assert.Equal((4100, true), (welcome.LanePort, welcome.LaneTls));
         Assert.Equal(["akka.mauth.tcp://managed-actors@127.0.0.1:4000", "h2:4000"], welcome.Contacts!);
-        Assert.Empty(RoundTrip(new Welcome(Guid.Empty, incarnation, 4100)).Contacts ?? []);
+        Assert.Empty(RoundTrip(new Welcome(Guid.Empty, incarnation, 4100, false, [])).Contacts);
         Assert.Equal(7, RoundTrip(new CancelCall(Guid.Empty, 7)).CallId);
         Assert.True(RoundTrip(new Calls(incarnation, [new CallRequest(3, 9, [0])], Resent: true)).Resent);
         Assert.False(RoundTrip(new Calls(incarnation, [new CallRequest(3, 9, [0])])).Resent);

@@ -1,4 +1,4 @@
-using ManagedActors.Protocol;
+using ManagedActors.Codec;
 using ManagedActors.Tests.Support;
 using Xunit;
 
@@ -26,6 +26,15 @@ public sealed class ValueCodecSpec
         var back = RoundTrip(value);
         Assert.Equal(value, back);
         Assert.Equal(value?.GetType(), back?.GetType());
+    }
+
+    [Fact]
+    public void A_proxy_stored_inside_a_record_before_its_surrogate_moved_reads_as_the_surrogate_s_present_type()
+    {
+        // Hyperion writes a record's proxy as "namespace.type, assembly" of its surrogate; values journaled when the
+        // surrogate was ManagedActors.Protocol.ProxySurrogate name it so.
+        Assert.Equal($"{typeof(ProxySurrogate).FullName}, ManagedActors", RecordCodec.Renamed("ManagedActors.Protocol.ProxySurrogate, ManagedActors"));
+        Assert.Equal("Other.Type, Other", RecordCodec.Renamed("Other.Type, Other"));
     }
 
     [Fact]

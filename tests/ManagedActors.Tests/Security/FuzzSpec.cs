@@ -48,7 +48,7 @@ public sealed class FuzzSpec(ITestOutputHelper output) : IAsyncLifetime
             (Wire.PathOf(dict), Wire.MethodId(typeof(IManagedDict<,>), "IncrementAsync"), Wire.Args("key", 1)),
             (Wire.PathOf(ns), Wire.MethodId(typeof(IManagedNamespace), "SnapshotAsync"), Wire.Args()),
             (Wire.PathOf(set), Wire.MethodId(typeof(IManagedSet<>), "AddAsync"), Wire.Args(5)),
-            (RawPeer.DirectoryPath(_manager.Address), Wire.MethodId(typeof(IRegistry), "CountAsync"), Wire.Args()),
+            (RawPeer.DirectoryPath(_manager.Address), Wire.MethodId(typeof(IDirectory), "CountAsync"), Wire.Args()),
         };
         var random = new Random(20261130);
         var faults = new Dictionary<string, int>(StringComparer.Ordinal);

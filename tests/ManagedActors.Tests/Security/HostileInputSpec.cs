@@ -1,5 +1,5 @@
+using ManagedActors.Codec;
 using ManagedActors.Dicts;
-using ManagedActors.Hosting;
 using ManagedActors.Lists;
 using ManagedActors.Protocol;
 using ManagedActors.Tests.Support;
@@ -77,7 +77,7 @@ public sealed class HostileInputSpec : IAsyncLifetime
     {
         byte[] set = [TagSet, TagInt32, 1, TagNull];
         Assert.Equal(typeof(ManagedSerializationException).FullName, (await FaultOfAsync(Wire.PathOf(_list), Append, OneArgument(set))).TypeName);
-        var open = Wire.MethodId(typeof(IRegistry), "OpenAsync");
+        var open = Wire.MethodId(typeof(IDirectory), "OpenAsync");
         var args = Wire.Args("dict", "other", typeof(IManagedDict<string, int>).AssemblyQualifiedName, null);
         var durability = Wire.Args(-1);
         // Five arguments: the last of the four above (null create-args) replaced by the poisoned set, then the durability.

@@ -2,9 +2,9 @@ using System.Security.Cryptography;
 using System.Threading.Channels;
 using Akka.Actor;
 using Akka.Configuration;
+using ManagedActors.Codec;
 using ManagedActors.Configuration;
 using ManagedActors.Protocol;
-using ManagedActors.Proxies;
 using ManagedActors.Security;
 
 namespace ManagedActors.Tests.Security;

@@ -4,7 +4,7 @@ using Akka.Dispatch.SysMsg;
 using Akka.Serialization;
 using ManagedActors.Hosting;
 using ManagedActors.Protocol;
-using ManagedActors.Queues;
+using ManagedActors.Sessions;
 using ManagedActors.Tests.Support;
 using Xunit;
 
@@ -44,7 +44,7 @@ public sealed class WireFirewallSpec : IAsyncLifetime
     public async Task The_in_process_session_request_from_the_network_opens_no_session()
     {
         var gatekeeper = _attacker.System.ActorSelection(RawPeer.GatekeeperPath(_manager.Address));
-        var attempt = gatekeeper.Ask<object>(new OpenLocalSession(_attacker.Inbox), TimeSpan.FromSeconds(2));
+        var attempt = gatekeeper.Ask<object>(new Gatekeeper.OpenLocalSession(_attacker.Inbox), TimeSpan.FromSeconds(2));
         await Assert.ThrowsAsync<AskTimeoutException>(() => attempt);
         var status = await _manager.StatusAsync();
         Assert.DoesNotContain(status.Clients, c => c.Address.Contains(_attacker.Inbox.Path.Address.Port?.ToString() ?? "-", StringComparison.Ordinal));
@@ -137,10 +137,10 @@ public sealed class WireFirewallSpec : IAsyncLifetime
         var hostAddress = Akka.Actor.Address.Parse(_manager.Address);
         var gatekeeper = _attacker.System.ActorSelection(RawPeer.GatekeeperPath(_manager.Address));
         gatekeeper.Tell(new Akka.Remote.DisassociatedEvent(hostAddress, victimAddress, inbound: true));
-        gatekeeper.Tell(AnnounceShutdown.Instance);
-        gatekeeper.Tell(new SessionsEnded([victim.Runtime.Session]));
-        gatekeeper.Tell(new Goodbye(victim.Runtime.Session), _attacker.Inbox);
-        _attacker.Resolve(Wire.PathOf(held)).Tell(new SessionsEnded([victim.Runtime.Session]));
+        gatekeeper.Tell(Gatekeeper.AnnounceShutdown.Instance);
+        gatekeeper.Tell(new SessionsEnded([victim.Runtime.Connection.Session]));
+        gatekeeper.Tell(new Goodbye(victim.Runtime.Connection.Session), _attacker.Inbox);
+        _attacker.Resolve(Wire.PathOf(held)).Tell(new SessionsEnded([victim.Runtime.Connection.Session]));
         await BarrierAsync();
 
         var other = await _manager.LockAsync("guarded");
@@ -156,7 +156,7 @@ public sealed class WireFirewallSpec : IAsyncLifetime
         var items = await victim.ListAsync<string>();
         await items.AppendAsync("mine");
         var append = Wire.MethodId(typeof(Lists.IManagedList<>), "AppendAsync");
-        var answers = await _attacker.CallAsync(Wire.PathOf(items), [new CallRequest(1, append, Wire.Args("stolen"))], session: victim.Runtime.Session);
+        var answers = await _attacker.CallAsync(Wire.PathOf(items), [new CallRequest(1, append, Wire.Args("stolen"))], session: victim.Runtime.Connection.Session);
         Assert.Equal(typeof(AuthenticationException).FullName, Wire.Fault(answers[1]).TypeName);
         Assert.Equal(["mine"], await items.SnapshotAsync());
     }
@@ -170,7 +170,7 @@ public sealed class WireFirewallSpec : IAsyncLifetime
         var clientAddress = ((ExtendedActorSystem)victim.Runtime.System).Provider.DefaultAddress;
         var replyPath = victim.Runtime.ReplyActor.Path.ToStringWithAddress(clientAddress);
         var forged = new Results(Enumerable.Range(0, 200).Select(i => new CallResult(i, false, Wire.Codec.Encode("forged"))).ToArray());
-        var incarnation = victim.Runtime.Incarnation;
+        var incarnation = victim.Runtime.Connection.Incarnation;
         // By selection (untrusted mode drops it), and straight to the reply actor's secret path as if it had leaked.
         _attacker.System.ActorSelection(clientAddress + "/user/*").Tell(forged, _attacker.Inbox);
         _attacker.Resolve(replyPath).Tell(forged, _attacker.Inbox);

@@ -1,5 +1,5 @@
 using Akka.Actor;
-using ManagedActors.Protocol;
+using ManagedActors.Codec;
 
 namespace ManagedActors.Tests.Support;
 

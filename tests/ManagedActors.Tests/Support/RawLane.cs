@@ -1,6 +1,8 @@
 using System.Buffers.Binary;
-using System.Net;
 using System.Net.Sockets;
+using System.Net;
+using ManagedActors.Codec;
+using ManagedActors.Lane;
 using ManagedActors.Protocol;
 
 namespace ManagedActors.Tests.Support;

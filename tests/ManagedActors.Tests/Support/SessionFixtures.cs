@@ -1,4 +1,3 @@
-using ManagedActors;
 using Xunit;
 
 namespace ManagedActors.Tests.Support;
@@ -52,7 +51,7 @@ public class RemoteSession : SessionFixture
             CallTimeout = TimeSpan.FromSeconds(20),
             Transport = Transport,
         });
-        if ((_client.Runtime.Lane is not null) != (Transport == CallTransport.Direct))
+        if ((_client.Runtime.Connection.Lane is not null) != (Transport == CallTransport.Direct))
         {
             throw new InvalidOperationException($"The client was to call over {Transport}, and does not.");
         }

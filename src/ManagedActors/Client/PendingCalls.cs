@@ -1,0 +1,174 @@
+using System.Collections.Concurrent;
+using ManagedActors.Codec;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.Client;
+
+/// <summary>
+/// One session's calls in flight, by call id: what the answers complete, what the deadline sweep times out, and what a
+/// lost connection fails or sends again. Every completion goes through the call's own gate (<see cref="PendingCall"/>),
+/// which takes the call out of here; nothing else removes one.
+/// </summary>
+internal sealed class PendingCalls : IDisposable
+{
+    private readonly ConcurrentDictionary<long, PendingCall> _calls = new();
+    private readonly Timer _sweep;
+    private readonly Func<PendingCall, Exception> _timedOut;
+    private readonly Action<PendingCall> _cancelBlocking;
+    private long _nextId;
+
+    /// <param name="sweepEvery">How often deadlines are checked.</param>
+    /// <param name="timedOut">The error of a call whose deadline passed (a timeout, or the host being unreachable).</param>
+    /// <param name="cancelBlocking">
+    /// Told when a caller cancels a blocking call: it cancels it at once, or withdraws it on the host and waits for the
+    /// host's answer (so an item the host handed it meanwhile is not lost).
+    /// </param>
+    public PendingCalls(TimeSpan sweepEvery, Func<PendingCall, Exception> timedOut, Action<PendingCall> cancelBlocking)
+    {
+        _timedOut = timedOut;
+        _cancelBlocking = cancelBlocking;
+        _sweep = new Timer(static s => ((PendingCalls)s!).Sweep(), this, sweepEvery, sweepEvery);
+    }
+
+    public int Count => _calls.Count;
+
+    public bool IsEmpty => _calls.IsEmpty;
+
+    /// <summary>The next call id of the session.</summary>
+    public long NextId() => Interlocked.Increment(ref _nextId);
+
+    /// <summary>Keeps a started call until its gate passes.</summary>
+    public void Add(PendingCall call) => _calls[call.CallId] = call;
+
+    public PendingCall? Find(long callId) => _calls.GetValueOrDefault(callId);
+
+    /// <summary>A call passed its gate: it is no longer pending (called by the gate only).</summary>
+    public void Forget(PendingCall call) => _calls.TryRemove(new KeyValuePair<long, PendingCall>(call.CallId, call));
+
+    /// <summary>A caller's token was cancelled.</summary>
+    public void CancellationRequested(PendingCall call)
+    {
+        if (call.Method.IsBlocking)
+        {
+            _cancelBlocking(call);
+            return;
+        }
+        call.TrySetCancelled();
+    }
+
+    /// <summary>
+    /// Completes the calls <paramref name="results"/> answers, decoding each value with <paramref name="codec"/>; whether
+    /// one of them says the host does not know this session (it restarted, or the session ended).
+    /// </summary>
+    public bool Complete(Results results, ValueCodec codec)
+    {
+        var sessionUnknown = false;
+        foreach (var item in results.Items)
+        {
+            if (!_calls.TryGetValue(item.CallId, out var call))
+            {
+                continue;
+            }
+            if (item.IsFault)
+            {
+                var error = Fault(item.Payload);
+                sessionUnknown |= error is AuthenticationException;
+                if (error is OperationCanceledException && call.CancelRequested)
+                {
+                    call.TrySetCancelled();
+                }
+                else
+                {
+                    call.TrySetError(error);
+                }
+                continue;
+            }
+            object? value;
+            try
+            {
+                value = codec.Decode(item.Payload);
+            }
+            catch (Exception e) when (e is ManagedActorsException or FormatException or ArgumentException)
+            {
+                call.TrySetError(e is FormatException or ArgumentException
+                    ? new ManagedRemoteException("FormatException", "The host's reply could not be read: " + e.Message, null)
+                    : e);
+                continue;
+            }
+            call.TrySetValue(value);
+        }
+        return sessionUnknown;
+    }
+
+    /// <summary>Fails every pending call, on the thread pool (a caller may continue where its call completes).</summary>
+    public void FailAll(Func<Exception> error)
+    {
+        foreach (var call in _calls.Values)
+        {
+            call.TrySetErrorLater(error());
+        }
+    }
+
+    /// <summary>
+    /// A connection broke: the calls kept for resending (and not being resent already) are claimed and returned; the
+    /// others fail with <paramref name="error"/>, on the thread pool.
+    /// </summary>
+    public List<PendingCall> Lost(Func<Exception> error)
+    {
+        var resend = new List<PendingCall>();
+        foreach (var call in _calls.Values)
+        {
+            if (call.Request is null)
+            {
+                call.TrySetErrorLater(error());
+            }
+            else if (call.ClaimResend())
+            {
+                resend.Add(call);
+            }
+        }
+        return resend;
+    }
+
+    /// <summary>Times out the calls whose deadline passed; a blocking one is withdrawn on the host too.</summary>
+    private void Sweep()
+    {
+        if (_calls.IsEmpty)
+        {
+            return;
+        }
+        var now = Environment.TickCount64;
+        foreach (var call in _calls.Values)
+        {
+            if (call.Deadline > now)
+            {
+                continue;
+            }
+            if (call.CancelRequested)
+            {
+                call.TrySetCancelled();
+                continue;
+            }
+            if (call.Method.IsBlocking && !call.IsCompleted)
+            {
+                // Withdrawn before the caller moves on; a call answered meanwhile is no longer parked, and the host ignores it.
+                call.Outbox?.Cancel(call.CallId);
+            }
+            call.TrySetError(_timedOut(call));
+        }
+    }
+
+    private static Exception Fault(byte[] payload)
+    {
+        try
+        {
+            return FaultInfo.Decode(payload).ToException();
+        }
+        catch (FormatException e)
+        {
+            return new ManagedRemoteException("FormatException", "The host's fault could not be read: " + e.Message, null);
+        }
+    }
+
+    public void Dispose() => _sweep.Dispose();
+}

@@ -1,0 +1,78 @@
+using Akka.Actor;
+using ManagedActors.Codec;
+using ManagedActors.Protocol;
+
+namespace ManagedActors.Clustering;
+
+/// <summary>The wire format of the members' messages about sharded objects, bound only in the members' systems (reference.conf, roles.member).</summary>
+internal sealed class EntitySerializer : ManifestSerializer
+{
+    public EntitySerializer(ExtendedActorSystem system) : base(system, "sharded object's message")
+    {
+        Add<EntityOpen>("EO", static (w, open) =>
+        {
+            w.WriteString(open.EntityId);
+            w.WriteString(open.InterfaceType);
+            w.WriteBytes(open.CreateArgs);
+        }, static (ref WireReader r) => new EntityOpen(r.ReadRequiredString(), r.ReadRequiredString(), r.ReadBytes()));
+        Add<EntityCalls>("EC", WriteCalls, static (ref WireReader r) => ReadCalls(ref r));
+        Add<RelayedResults>("ER", static (w, results) =>
+        {
+            w.WriteVarInt(results.ReplyKey);
+            ProtocolSerializer.WriteResultItems(w, results.Results.Items);
+        }, static (ref WireReader r) => new RelayedResults(r.ReadVarInt(), ProtocolSerializer.ReadResultItems(ref r)));
+        Add<EntityOpened>("EA", static (w, opened) => w.WriteString(opened.EntityId), static (ref WireReader r) => new EntityOpened(r.ReadRequiredString()));
+        Add<ShardStatusQuery>("SQ", static (_, _) => { }, static (ref WireReader _) => ShardStatusQuery.Instance);
+        Add<ShardStatusReport>("SR", WriteReport, static (ref WireReader r) => ReadReport(ref r));
+    }
+
+    private static void WriteCalls(WireWriter w, EntityCalls calls)
+    {
+        w.WriteString(calls.EntityId);
+        w.WriteGuid(calls.Client);
+        w.WriteVarInt(calls.ReplyKey);
+        w.WriteGuid(calls.Calls.Session);
+        w.WriteByte(calls.Calls.Resent ? (byte)1 : (byte)0);
+        w.WriteByte(calls.Open is null ? (byte)0 : (byte)1);
+        if (calls.Open is { } carried)
+        {
+            w.WriteString(carried.InterfaceType);
+            w.WriteBytes(carried.CreateArgs);
+        }
+        ProtocolSerializer.WriteCallItems(w, calls.Calls.Items, 0, calls.Calls.Items.Length);
+    }
+
+    private static EntityCalls ReadCalls(ref WireReader r)
+    {
+        var entityId = r.ReadRequiredString();
+        var client = r.ReadGuid();
+        var replyKey = r.ReadVarInt();
+        var session = r.ReadGuid();
+        var resent = r.ReadByte() != 0;
+        var open = r.ReadByte() != 0 ? new EntityOpen(entityId, r.ReadRequiredString(), r.ReadBytes()) : null;
+        return new EntityCalls(entityId, client, replyKey, new Calls(session, ProtocolSerializer.ReadCallItems(ref r), resent), open);
+    }
+
+    private static void WriteReport(WireWriter w, ShardStatusReport report)
+    {
+        w.WriteString(report.Host);
+        w.WriteVarUInt((ulong)report.Entities.Length);
+        foreach (var entity in report.Entities)
+        {
+            w.WriteString(entity.EntityId);
+            w.WriteVarInt(entity.Size);
+            w.WriteVarInt(entity.Waiters);
+        }
+    }
+
+    private static ShardStatusReport ReadReport(ref WireReader r)
+    {
+        var host = r.ReadRequiredString();
+        var entities = new EntityGauge[r.ReadCount()];
+        for (var i = 0; i < entities.Length; i++)
+        {
+            entities[i] = new EntityGauge(r.ReadRequiredString(), checked((int)r.ReadVarInt()), checked((int)r.ReadVarInt()));
+        }
+        return new ShardStatusReport(host, entities);
+    }
+}

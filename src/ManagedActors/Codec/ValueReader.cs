@@ -1,0 +1,215 @@
+using System.Collections;
+using System.Collections.Concurrent;
+
+namespace ManagedActors.Codec;
+
+/// <summary>
+/// Reads values. Decoding is total: whatever the bytes, it returns a value or throws a <see cref="ManagedActorsException"/>
+/// (a type refused or not loadable, or <see cref="ManagedSerializationException"/> for malformed or too deeply nested
+/// input); nesting is bounded by managed-actors.max-value-depth, and a claimed count buys no memory up front.
+/// </summary>
+/// <param name="allowList">The types that may be read; checked at every depth before a value of the type is read.</param>
+/// <param name="materializer">Makes proxies of references on a client; null on a host, which keeps references as they are.</param>
+/// <param name="records">Reads the types the codec does not write itself.</param>
+/// <param name="shapes">What is known of each type, shared with the writer.</param>
+/// <param name="maxDepth">The deepest nesting read.</param>
+internal sealed class ValueReader(
+    TypeAllowList allowList, IReferenceMaterializer? materializer, RecordCodec records, ConcurrentDictionary<Type, TypeShape> shapes, int maxDepth)
+{
+    /// <summary>Capacity given to a collection before its items are read: a claimed count buys no memory up front.</summary>
+    private const int MaxInitialCapacity = 1024;
+
+    /// <summary>Reads one value.</summary>
+    public object? Read(ref WireReader r)
+    {
+        try
+        {
+            return ReadValue(ref r, 0);
+        }
+        catch (ManagedActorsException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw Malformed(e);
+        }
+    }
+
+    /// <summary>The one exception malformed input becomes.</summary>
+    public static ManagedSerializationException Malformed(Exception e) =>
+        new("value", "A value could not be read: " + e.Message, e);
+
+    private void Enter(int depth)
+    {
+        if (depth > maxDepth)
+        {
+            throw new FormatException($"The value nests deeper than {maxDepth} levels (managed-actors.max-value-depth).");
+        }
+    }
+
+    private object? ReadValue(ref WireReader r, int depth)
+    {
+        var tag = r.ReadByte();
+        switch (tag)
+        {
+            case ValueTags.Null: return null;
+            case ValueTags.False: return false;
+            case ValueTags.True: return true;
+            case ValueTags.Int32: return checked((int)r.ReadVarInt());
+            case ValueTags.Int64: return r.ReadVarInt();
+            case ValueTags.String: return r.ReadString();
+            case ValueTags.Double: return r.ReadDouble();
+            case ValueTags.Bytes: return r.ReadBytes();
+            case ValueTags.Single: return r.ReadSingle();
+            case ValueTags.Decimal: return r.ReadDecimal();
+            case ValueTags.Guid: return r.ReadGuid();
+            case ValueTags.DateTime: return DateTime.FromBinary(r.ReadInt64());
+            case ValueTags.TimeSpan: return new TimeSpan(r.ReadVarInt());
+            case ValueTags.Char: return checked((char)r.ReadVarUInt());
+            case ValueTags.Byte: return r.ReadByte();
+            case ValueTags.Int16: return checked((short)r.ReadVarInt());
+            case ValueTags.UInt32: return checked((uint)r.ReadVarUInt());
+            case ValueTags.UInt64: return r.ReadVarUInt();
+            case ValueTags.UInt16: return checked((ushort)r.ReadVarUInt());
+            case ValueTags.SByte: return checked((sbyte)r.ReadVarInt());
+            case ValueTags.DateTimeOffset:
+            {
+                var ticks = r.ReadVarInt();
+                return new DateTimeOffset(ticks, TimeSpan.FromMinutes(r.ReadVarInt()));
+            }
+            case ValueTags.Reference:
+            {
+                var reference = ReadReference(ref r);
+                if (materializer is not null)
+                {
+                    return materializer.Materialize(reference);
+                }
+                return reference;
+            }
+            case ValueTags.List or ValueTags.Array or ValueTags.Set:
+            {
+                Enter(depth + 1);
+                var element = ReadType(ref r, depth + 1);
+                var count = r.ReadCount();
+                var shape = Shape(tag switch
+                {
+                    ValueTags.List => ClosedTypes.Of(typeof(List<>), element),
+                    ValueTags.Set => ClosedTypes.Of(typeof(HashSet<>), element),
+                    _ => ClosedTypes.Of(typeof(Array), element),
+                });
+                var collection = shape.Create(tag == ValueTags.Array ? count : Math.Min(count, MaxInitialCapacity));
+                for (var i = 0; i < count; i++)
+                {
+                    shape.Add(collection, i, ReadValue(ref r, depth + 1));
+                }
+                return collection;
+            }
+            case ValueTags.Dictionary:
+            {
+                Enter(depth + 1);
+                var key = ReadType(ref r, depth + 1);
+                var value = ReadType(ref r, depth + 1);
+                var count = r.ReadCount();
+                var dictionary = (IDictionary)Shape(ClosedTypes.Of(typeof(Dictionary<,>), key, value)).Create(Math.Min(count, MaxInitialCapacity));
+                for (var i = 0; i < count; i++)
+                {
+                    var k = ReadValue(ref r, depth + 1) ?? throw new FormatException("A dictionary key is null.");
+                    dictionary[k] = ReadValue(ref r, depth + 1);
+                }
+                return dictionary;
+            }
+            case ValueTags.Pair or ValueTags.Tuple:
+            {
+                Enter(depth + 1);
+                var arity = tag == ValueTags.Pair ? 2 : r.ReadByte();
+                if (arity is 0 or > 7)
+                {
+                    throw new FormatException("Tuple arity out of range.");
+                }
+                var types = new Type[arity];
+                for (var i = 0; i < arity; i++)
+                {
+                    types[i] = ReadType(ref r, depth + 1);
+                }
+                var items = new object?[arity];
+                for (var i = 0; i < arity; i++)
+                {
+                    items[i] = ReadValue(ref r, depth + 1);
+                }
+                var type = tag == ValueTags.Pair ? ClosedTypes.Of(typeof(KeyValuePair<,>), types[0], types[1]) : ClosedTypes.Tuple(types);
+                return Shape(type).Construct(items);
+            }
+            case ValueTags.Enum:
+            {
+                var type = allowList.Resolve(r.ReadRequiredString());
+                if (!type.IsEnum)
+                {
+                    throw new FormatException($"'{type}' is not an enum.");
+                }
+                return Enum.ToObject(type, r.ReadVarInt());
+            }
+            case ValueTags.Other:
+                return ReadOther(ref r, depth);
+            default:
+                throw new FormatException($"Unknown value tag {tag}.");
+        }
+    }
+
+    /// <summary>A value of a type the codec does not write itself, through Hyperion, bounded in depth.</summary>
+    private object? ReadOther(ref WireReader r, int depth) => records.Read(ref r, allowList.Resolve(r.ReadRequiredString()), depth);
+
+    private TypeShape Shape(Type type) => shapes.GetOrAdd(type, TypeShape.For);
+
+    private Type ReadType(ref WireReader r, int depth)
+    {
+        Enter(depth);
+        var tag = r.ReadByte();
+        if (ValueTags.TypeOf.TryGetValue(tag, out var primitive))
+        {
+            return primitive == typeof(ObjectReference) && materializer is not null ? typeof(object) : primitive;
+        }
+        switch (tag)
+        {
+            case ValueTags.List: return ClosedTypes.Of(typeof(List<>), ReadType(ref r, depth + 1));
+            case ValueTags.Array: return ClosedTypes.Of(typeof(Array), ReadType(ref r, depth + 1));
+            case ValueTags.Set: return ClosedTypes.Of(typeof(HashSet<>), ReadType(ref r, depth + 1));
+            case ValueTags.Nullable: return ClosedTypes.Of(typeof(Nullable<>), ReadType(ref r, depth + 1));
+            case ValueTags.Dictionary:
+            {
+                var key = ReadType(ref r, depth + 1);
+                return ClosedTypes.Of(typeof(Dictionary<,>), key, ReadType(ref r, depth + 1));
+            }
+            case ValueTags.Pair:
+            {
+                var key = ReadType(ref r, depth + 1);
+                return ClosedTypes.Of(typeof(KeyValuePair<,>), key, ReadType(ref r, depth + 1));
+            }
+            case ValueTags.Tuple:
+            {
+                var arity = r.ReadByte();
+                if (arity is 0 or > 7)
+                {
+                    throw new FormatException("Tuple arity out of range.");
+                }
+                var types = new Type[arity];
+                for (var i = 0; i < arity; i++)
+                {
+                    types[i] = ReadType(ref r, depth + 1);
+                }
+                return ClosedTypes.Tuple(types);
+            }
+            case ValueTags.Named:
+            {
+                var type = allowList.Resolve(r.ReadRequiredString());
+                return typeof(IManagedObject).IsAssignableFrom(type) ? typeof(object) : type;
+            }
+            default:
+                throw new FormatException($"Unknown type tag {tag}.");
+        }
+    }
+
+    private static ObjectReference ReadReference(ref WireReader r) => new(
+        r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(), r.ReadGuid(),
+        r.ReadString());
+}

@@ -1,0 +1,197 @@
+using System.Collections;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
+
+namespace ManagedActors.Codec;
+
+/// <summary>
+/// Writes values: the common types (primitives, strings, byte arrays, lists, arrays, dictionaries and sets of them,
+/// tuples, enums, proxies) as themselves, the rest through <see cref="RecordCodec"/> behind their type name.
+/// </summary>
+/// <param name="allowList">The types this side trusts; a client adds the ones it writes, so their values can come back.</param>
+/// <param name="trustWrittenTypes">Whether written types are added to <paramref name="allowList"/> (a client's codec).</param>
+/// <param name="records">Writes the types the codec does not.</param>
+/// <param name="shapes">What is known of each type, shared with the reader.</param>
+/// <param name="maxDepth">The deepest nesting written (managed-actors.max-value-depth).</param>
+internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenTypes, RecordCodec records, ConcurrentDictionary<Type, TypeShape> shapes, int maxDepth)
+{
+    private readonly RecordCodec _records = records;
+    private readonly int _maxDepth = maxDepth;
+    private readonly ConcurrentDictionary<Type, TypeShape> _shapes = shapes;
+
+    public void Write(WireWriter w, object? value, int depth)
+    {
+        switch (value)
+        {
+            case null: w.WriteByte(ValueTags.Null); return;
+            case bool b: w.WriteByte(b ? ValueTags.True : ValueTags.False); return;
+            case int i: w.WriteByte(ValueTags.Int32); w.WriteVarInt(i); return;
+            case long l: w.WriteByte(ValueTags.Int64); w.WriteVarInt(l); return;
+            case string s: w.WriteByte(ValueTags.String); w.WriteString(s); return;
+            case double d: w.WriteByte(ValueTags.Double); w.WriteDouble(d); return;
+            case byte[] bytes: w.WriteByte(ValueTags.Bytes); w.WriteBytes(bytes); return;
+            case IManagedProxy proxy: w.WriteByte(ValueTags.Reference); WriteReference(w, proxy.Reference); return;
+            case ObjectReference reference: w.WriteByte(ValueTags.Reference); WriteReference(w, reference); return;
+            case float f: w.WriteByte(ValueTags.Single); w.WriteSingle(f); return;
+            case decimal m: w.WriteByte(ValueTags.Decimal); w.WriteDecimal(m); return;
+            case Guid g: w.WriteByte(ValueTags.Guid); w.WriteGuid(g); return;
+            case DateTime dt: w.WriteByte(ValueTags.DateTime); w.WriteInt64(dt.ToBinary()); return;
+            case TimeSpan ts: w.WriteByte(ValueTags.TimeSpan); w.WriteVarInt(ts.Ticks); return;
+            case char c: w.WriteByte(ValueTags.Char); w.WriteVarUInt(c); return;
+            case byte u8: w.WriteByte(ValueTags.Byte); w.WriteByte(u8); return;
+            case short i16: w.WriteByte(ValueTags.Int16); w.WriteVarInt(i16); return;
+            case uint u32: w.WriteByte(ValueTags.UInt32); w.WriteVarUInt(u32); return;
+            case ulong u64: w.WriteByte(ValueTags.UInt64); w.WriteVarUInt(u64); return;
+            case ushort u16: w.WriteByte(ValueTags.UInt16); w.WriteVarUInt(u16); return;
+            case sbyte i8: w.WriteByte(ValueTags.SByte); w.WriteVarInt(i8); return;
+            case DateTimeOffset dto: w.WriteByte(ValueTags.DateTimeOffset); w.WriteVarInt(dto.Ticks); w.WriteVarInt((long)dto.Offset.TotalMinutes); return;
+        }
+        if (depth >= _maxDepth)
+        {
+            throw new ManagedSerializationException(value.GetType(), $"it nests deeper than {_maxDepth} levels (managed-actors.max-value-depth)");
+        }
+        WriteComposite(w, value, value.GetType(), depth + 1);
+    }
+
+    private void WriteComposite(WireWriter w, object value, Type type, int depth)
+    {
+        var shape = _shapes.GetOrAdd(type, TypeShape.For);
+        switch (shape.Kind)
+        {
+            case ShapeKind.List or ShapeKind.Array:
+            {
+                var list = (IList)value;
+                w.WriteByte(shape.Kind == ShapeKind.List ? ValueTags.List : ValueTags.Array);
+                WriteType(w, shape.Arguments[0]);
+                w.WriteVarUInt((ulong)list.Count);
+                for (var i = 0; i < list.Count; i++)
+                {
+                    Write(w, list[i], depth);
+                }
+                return;
+            }
+            case ShapeKind.Dictionary:
+            {
+                var dictionary = (IDictionary)value;
+                w.WriteByte(ValueTags.Dictionary);
+                WriteType(w, shape.Arguments[0]);
+                WriteType(w, shape.Arguments[1]);
+                w.WriteVarUInt((ulong)dictionary.Count);
+                var e = dictionary.GetEnumerator();
+                while (e.MoveNext())
+                {
+                    Write(w, e.Key, depth);
+                    Write(w, e.Value, depth);
+                }
+                return;
+            }
+            case ShapeKind.Set:
+            {
+                var items = ((IEnumerable)value).Cast<object?>().ToList();
+                w.WriteByte(ValueTags.Set);
+                WriteType(w, shape.Arguments[0]);
+                w.WriteVarUInt((ulong)items.Count);
+                foreach (var item in items)
+                {
+                    Write(w, item, depth);
+                }
+                return;
+            }
+            case ShapeKind.Pair or ShapeKind.Tuple:
+            {
+                var tuple = value as ITuple;
+                w.WriteByte(shape.Kind == ShapeKind.Pair ? ValueTags.Pair : ValueTags.Tuple);
+                if (shape.Kind == ShapeKind.Tuple)
+                {
+                    w.WriteByte((byte)shape.Arguments.Length);
+                }
+                foreach (var argument in shape.Arguments)
+                {
+                    WriteType(w, argument);
+                }
+                for (var i = 0; i < shape.Arguments.Length; i++)
+                {
+                    Write(w, shape.Kind == ShapeKind.Pair ? shape.PairItem(value, i) : tuple![i], depth);
+                }
+                return;
+            }
+            case ShapeKind.Enum:
+                Trust(type);
+                w.WriteByte(ValueTags.Enum);
+                w.WriteString(TypeNames.Of(type));
+                w.WriteVarInt(Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture));
+                return;
+            case ShapeKind.Refused:
+                throw new ManagedSerializationException(type, shape.RefusalReason!);
+            default:
+                WriteOther(w, value, type, depth);
+                return;
+        }
+    }
+
+    private void WriteOther(WireWriter w, object value, Type type, int depth)
+    {
+        Trust(type);
+        w.WriteByte(ValueTags.Other);
+        w.WriteString(TypeNames.Of(type));
+        _records.Write(w, value, type, depth);
+    }
+
+    private void Trust(Type type)
+    {
+        if (trustWrittenTypes)
+        {
+            allowList.AllowType(type);
+        }
+    }
+
+    private void WriteType(WireWriter w, Type type)
+    {
+        if (ValueTags.OfType.TryGetValue(type, out var tag))
+        {
+            w.WriteByte(tag);
+            return;
+        }
+        if (typeof(IManagedObject).IsAssignableFrom(type))
+        {
+            // Proxy interfaces travel as references; the other side picks the interface from the reference.
+            w.WriteByte(ValueTags.Object);
+            return;
+        }
+        var shape = _shapes.GetOrAdd(type, TypeShape.For);
+        switch (shape.Kind)
+        {
+            case ShapeKind.List: w.WriteByte(ValueTags.List); WriteType(w, shape.Arguments[0]); return;
+            case ShapeKind.Array: w.WriteByte(ValueTags.Array); WriteType(w, shape.Arguments[0]); return;
+            case ShapeKind.Set: w.WriteByte(ValueTags.Set); WriteType(w, shape.Arguments[0]); return;
+            case ShapeKind.Dictionary: w.WriteByte(ValueTags.Dictionary); WriteType(w, shape.Arguments[0]); WriteType(w, shape.Arguments[1]); return;
+            case ShapeKind.Pair: w.WriteByte(ValueTags.Pair); WriteType(w, shape.Arguments[0]); WriteType(w, shape.Arguments[1]); return;
+            case ShapeKind.Nullable: w.WriteByte(ValueTags.Nullable); WriteType(w, shape.Arguments[0]); return;
+            case ShapeKind.Tuple:
+                w.WriteByte(ValueTags.Tuple);
+                w.WriteByte((byte)shape.Arguments.Length);
+                foreach (var argument in shape.Arguments)
+                {
+                    WriteType(w, argument);
+                }
+                return;
+            case ShapeKind.Refused:
+                throw new ManagedSerializationException(type, shape.RefusalReason!);
+            default:
+                Trust(type);
+                w.WriteByte(ValueTags.Named);
+                w.WriteString(TypeNames.Of(type));
+                return;
+        }
+    }
+
+    private static void WriteReference(WireWriter w, ObjectReference reference)
+    {
+        w.WriteString(reference.ActorPath);
+        w.WriteString(reference.ObjectId);
+        w.WriteString(reference.Kind);
+        w.WriteString(reference.InterfaceType);
+        w.WriteGuid(reference.Incarnation);
+        w.WriteString(reference.Name);
+    }
+}

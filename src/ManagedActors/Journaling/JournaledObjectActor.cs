@@ -1,0 +1,251 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+using ManagedActors.Objects;
+using ManagedActors.Protocol;
+using ManagedActors.Runtime;
+
+namespace ManagedActors.Journaling;
+
+/// <summary>
+/// The actor of a journaled object (<see cref="Durability.Memory"/>, <see cref="Durability.Durable"/>): the same
+/// runner as <see cref="ObjectActor"/>, and a journal. Each batch of calls runs at once; if any of its calls may have
+/// changed the object, the batch's answers wait until those calls are journaled as one event (command sourcing: the
+/// call is the event), and Akka.Persistence holds the next batches back meanwhile, so no caller sees a change the
+/// journal does not have. Recovery replays the creation and the journaled calls. A write the journal fails answers
+/// the batch with <see cref="PersistenceFailedException"/> and stops the actor; its backoff supervisor starts it again,
+/// and it recovers what the journal kept. A cluster's sharded object is this actor with an entity's messages on top
+/// (<c>Clustering.EntityObjectActor</c>).
+/// </summary>
+internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWithUnboundedStash
+{
+    private readonly HeldReferences? _held;
+    private readonly ObjectGauge? _gauge;
+    private byte[]? _createArgs;
+    private Type[]? _declared;
+    private ObjectRunner? _runner;
+    private RequestLedger? _ledger;
+    private BatchOutcome? _persisting;
+
+    public JournaledObjectActor(
+        ObjectKind kind, HostContext host, DurabilitySettings durability, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge)
+    {
+        Kind = kind;
+        Host = host;
+        Journaling = durability;
+        _declared = declared;
+        _held = held;
+        _gauge = gauge;
+        // Encoded once: every start builds its object from its own decoded copy, never from an instance a run changed.
+        _createArgs = spec.CreateArgs is { } args ? Host.Codec.EncodeAll(args) : null;
+        PersistenceId = spec.PersistenceId;
+        (JournalPluginId, SnapshotPluginId) = DurabilitySettings.PluginsFor(spec.Durability);
+        gauge?.Started();
+    }
+
+    public override string PersistenceId { get; }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected ObjectKind Kind { get; }
+
+    protected HostContext Host { get; }
+
+    /// <summary>The journaling settings: snapshots, the memory of answers, the store.</summary>
+    protected DurabilitySettings Journaling { get; }
+
+    /// <summary>Whether the object exists: created, or recovered from the journal.</summary>
+    protected bool HasObject => _runner is not null;
+
+    private ObjectRunner Runner => _runner ?? throw new InvalidOperationException($"The journal of {PersistenceId} holds calls before the object's creation.");
+
+    /// <summary>The props of a journaled object.</summary>
+    public static Props PropsFor(
+        ObjectKind kind, HostContext host, DurabilitySettings durability, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge) =>
+        Props.Create(() => new JournaledObjectActor(kind, host, durability, spec, declared, held, gauge)).WithDispatcher(host.ObjectDispatcher);
+
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case ObjectCreated created:
+                Build(Kind.Create(Host.Codec.DecodeAll(created.Args), Host));
+                break;
+            case SnapshotOffer { Snapshot: ObjectSnapshot snapshot }:
+                Build(Kind.Restore(Host.Codec.DecodeAll(snapshot.Args), Host));
+                if (snapshot.Ledger.Length > 0)
+                {
+                    _ledger!.Restore(snapshot.Ledger);
+                }
+                break;
+            case JournaledCalls calls:
+                Runner.Replay(calls.Client, calls.Items);
+                break;
+            case RecoveryCompleted when _runner is null && _createArgs is null:
+                NothingRecovered();
+                break;
+            case RecoveryCompleted:
+                if (_runner is null)
+                {
+                    // A new object: its creation is the first event, so a restart builds it from the same arguments.
+                    Build(Kind.Create(Host.Codec.DecodeAll(_createArgs!), Host));
+                    Persist(new ObjectCreated(_createArgs!), static _ => { });
+                }
+                _runner!.Recovered();
+                break;
+        }
+    }
+
+    /// <summary>
+    /// The journal holds no such object and none was asked to be made: the object was asked back from a journal that
+    /// does not have it, so its supervisor ends it.
+    /// </summary>
+    protected virtual void NothingRecovered()
+    {
+        Context.Parent.Tell(ObjectSupervisor.NotInJournal.Instance);
+        Context.Stop(Self);
+    }
+
+    /// <summary>Handles a message of its own before the object's (a sharded entity's); false for everything else.</summary>
+    protected virtual bool HandleOwn(object message) => false;
+
+    protected override void OnCommand(object message)
+    {
+        if (message is SaveSnapshotSuccess saved)
+        {
+            // One snapshot is enough: the older ones go.
+            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
+            return;
+        }
+        if (message is ISnapshotResponse || HandleOwn(message))
+        {
+            // A failed snapshot costs only recovery time (Akka logs it); the journal still has every call.
+            return;
+        }
+        if (_runner is null)
+        {
+            // Stopping: no object came back from the journal.
+            if (message is Calls missing)
+            {
+                ReplyFrames.Send(Sender, Results.AllFailed(missing, new ObjectNotFoundException($"No {Kind.Name} '{PersistenceId}' is in this host's journal.")).Items,
+                    Host.Settings.MaxMessageSize);
+            }
+            return;
+        }
+        if (message is Calls calls)
+        {
+            RunCalls(calls, Sender, relayedClient: null);
+        }
+        else if (!RunnerMessages.Handle(Runner, message, Sender))
+        {
+            Unhandled(message);
+        }
+    }
+
+    /// <summary>
+    /// Creates the object from encoded creation arguments and journals its creation; <paramref name="journaled"/> runs once
+    /// the journal has it.
+    /// </summary>
+    protected void Create(byte[] createArgs, Type[]? declared, Action journaled)
+    {
+        _createArgs = createArgs;
+        _declared = declared;
+        Build(Kind.Create(Host.Codec.DecodeAll(createArgs), Host));
+        Persist(new ObjectCreated(createArgs), _ => journaled());
+        _runner!.Recovered();
+    }
+
+    /// <summary>Runs a batch; its answers go once the changes it made are journaled.</summary>
+    protected void RunCalls(Calls calls, IActorRef replyTo, Guid? relayedClient)
+    {
+        if (Runner.Run(calls, replyTo, relayedClient) is not { } batch)
+        {
+            return;
+        }
+        if (batch.Mutations is not { Count: > 0 })
+        {
+            Runner.Deliver(batch);
+            RestartIfFatal(batch);
+            return;
+        }
+        _persisting = batch;
+        Persist(new JournaledCalls(batch.Client, [.. batch.Mutations]), _ =>
+        {
+            _persisting = null;
+            Runner.Deliver(batch);
+            // The calls before a fatal one are kept and answered; the restart recovers them from the journal.
+            RestartIfFatal(batch);
+            SnapshotIfDue();
+        });
+    }
+
+    private void Build(ManagedObject target)
+    {
+        _ledger = new RequestLedger(Journaling.RepliesPerClient, Journaling.ClientsRemembered);
+        _runner = new ObjectRunner(target, Kind.Binding, Host, this, _declared, _held, _gauge, Kind.Fatal, _ledger);
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        FailPersisting(cause);
+        // Logs and stops the actor; the backoff supervisor starts it again from what the journal kept.
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void OnPersistRejected(Exception cause, object @event, long sequenceNr)
+    {
+        FailPersisting(cause);
+        base.OnPersistRejected(cause, @event, sequenceNr);
+        // The batch changed the object in memory but not in the journal: start again from the journal.
+        Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        _runner?.Stopped();
+        base.PostStop();
+    }
+
+    /// <summary>After a fatal exception the actor restarts in place (mailbox kept) and recovers from its journal.</summary>
+    private static void RestartIfFatal(BatchOutcome batch)
+    {
+        if (batch.Fatal is { } fatal)
+        {
+            throw new ObjectRestartException(fatal);
+        }
+    }
+
+    /// <summary>Every <c>snapshot-every</c> events, the object's state is saved, so recovery replays at most that many.</summary>
+    private void SnapshotIfDue()
+    {
+        var every = Journaling.SnapshotEvery;
+        if (every > 0 && LastSequenceNr % every == 0 && Runner.Target.SnapshotArguments() is { } args)
+        {
+            // Encoded now, on the actor's thread: the store writes the bytes later, while the object moves on.
+            byte[] state;
+            try
+            {
+                state = Host.Codec.EncodeAll(args);
+            }
+            catch (ManagedActorsException e)
+            {
+                // A record holding a value the codec cannot write: no snapshot, and recovery replays the whole journal.
+                Context.GetLogger().Warning("{0} cannot be snapshotted, so it recovers by replaying its journal: {1}", PersistenceId, e.Message);
+                return;
+            }
+            SaveSnapshot(new ObjectSnapshot(state, _ledger!.Encode()));
+        }
+    }
+
+    private void FailPersisting(Exception cause)
+    {
+        if (_persisting is { } batch)
+        {
+            _persisting = null;
+            Runner.Fail(batch, new PersistenceFailedException(
+                $"The journal did not confirm the calls to {Kind.Name} '{PersistenceId}', so none of this batch's calls is acknowledged: {cause.Message}"));
+        }
+    }
+
+    IActorRef IRunnerHost.SpawnChild(Props props, string name) => Context.ActorOf(props, name);
+}

@@ -1,0 +1,268 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Akka.Actor;
+using Akka.Event;
+using ManagedActors.Configuration;
+using ManagedActors.Protocol;
+using ManagedActors.Sessions;
+
+namespace ManagedActors.Lane;
+
+/// <summary>
+/// The host's data port for the direct lane. A connection is hostile until its proof is checked: the host sends a
+/// nonce, the client answers with a session it was given by the Akka handshake and an HMAC of nonce and session under
+/// the authkey, and only then are frames read. An unproven connection waits at most the handshake timeout and counts
+/// against a small limit of connections still proving themselves; the ones beyond it are closed at once.
+/// </summary>
+internal sealed class LaneListener : IDisposable
+{
+    /// <summary>Connections accepted and not yet proven (each has a thread until it proves itself or times out); more are closed as they arrive.</summary>
+    private const int MaxUnproven = 64;
+
+    private readonly Socket _socket;
+    private readonly SessionTable _sessions;
+    private readonly byte[] _authKey;
+    private readonly X509Certificate2? _certificate;
+    private readonly ILoggingAdapter _log;
+    private readonly ExtendedActorSystem _system;
+    private readonly ConcurrentDictionary<LaneConnection, byte> _connections = new();
+    private readonly ConcurrentDictionary<string, IActorRef> _routes = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly string _directoryPath;
+    private int _unproven;
+
+    private LaneListener(
+        Socket socket, SessionTable sessions, ManagerSettings settings, LaneSettings lane, string hostAddress, byte[] authKey, X509Certificate2? certificate,
+        ExtendedActorSystem system)
+    {
+        _socket = socket;
+        _sessions = sessions;
+        Settings = settings;
+        Lane = lane;
+        _authKey = authKey;
+        _certificate = certificate;
+        _system = system;
+        _log = Logging.GetLogger(system, typeof(LaneListener));
+        _directoryPath = HostPaths.Directory(hostAddress);
+        Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
+    }
+
+    /// <summary>The <c>managed-actors</c> section: frame limits and timeouts.</summary>
+    public ManagerSettings Settings { get; }
+
+    /// <summary>The lane's own settings.</summary>
+    public LaneSettings Lane { get; }
+
+    /// <summary>The port clients connect to.</summary>
+    public int Port { get; }
+
+    /// <summary>Whether connections are wrapped in TLS.</summary>
+    public bool Tls => _certificate is not null;
+
+    /// <summary>
+    /// Binds the data port on <see cref="LaneSettings.Hostname"/> and starts accepting. A connection proves one of
+    /// <paramref name="sessions"/>, and its calls reach the objects under the directory of <paramref name="hostAddress"/>;
+    /// when it closes, its session ends (told on the system's event stream).
+    /// </summary>
+    public static LaneListener Start(
+        ActorSystem system, SessionTable sessions, ManagerSettings managerSettings, LaneSettings settings, string hostAddress, byte[] authKey)
+    {
+        var hostname = settings.Hostname.Length > 0 ? settings.Hostname : "127.0.0.1";
+        var address = IPAddress.TryParse(hostname, out var ip) ? ip : Dns.GetHostAddresses(hostname).First();
+        var certificate = settings.CertificatePath.Length == 0
+            ? null
+            : X509CertificateLoader.LoadPkcs12FromFile(settings.CertificatePath, settings.CertificatePassword.Length == 0 ? null : settings.CertificatePassword);
+        var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
+        try
+        {
+            socket.Bind(new IPEndPoint(address, settings.Port));
+            socket.Listen(512);
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
+        var listener = new LaneListener(socket, sessions, managerSettings, settings, hostAddress, authKey, certificate, (ExtendedActorSystem)system);
+        new Thread(listener.AcceptLoop) { IsBackground = true, Name = "managed-actors-lane-accept" }.Start();
+        return listener;
+    }
+
+    /// <summary>Accepts on its own thread with blocking calls: an accepted socket then starts in the kernel's blocking mode.</summary>
+    private void AcceptLoop()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket client;
+            try
+            {
+                client = _socket.Accept();
+            }
+            catch (Exception e) when (e is ObjectDisposedException or SocketException or InvalidOperationException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+                // Out of descriptors, say: a pause, not a spinning loop.
+                Thread.Sleep(10);
+                continue;
+            }
+            if (Interlocked.Increment(ref _unproven) > MaxUnproven)
+            {
+                Interlocked.Decrement(ref _unproven);
+                client.Dispose();
+                continue;
+            }
+            // One thread per connection, from its handshake to its end; a thread for an unproven one only within the limit.
+            new Thread(() => Prove(client)) { IsBackground = true, Name = "managed-actors-lane" }.Start();
+        }
+    }
+
+    /// <summary>
+    /// The lane handshake, on the thread that becomes the connection's reader; a connection that fails it is closed before
+    /// any frame is read. Every read and write on the socket is synchronous, so the socket stays in the kernel's blocking
+    /// mode (an asynchronous operation would switch it for good, and each later read would wake an extra thread).
+    /// </summary>
+    private void Prove(Socket client)
+    {
+        Stream? stream = null;
+        LaneConnection? connection = null;
+        var proven = false;
+        try
+        {
+            client.NoDelay = true;
+            client.SendTimeout = (int)Settings.CallTimeout.TotalMilliseconds;
+            client.ReceiveTimeout = (int)Settings.HandshakeTimeout.TotalMilliseconds;
+            stream = new NetworkStream(client, ownsSocket: true);
+            if (_certificate is not null)
+            {
+                var tls = new SslStream(stream, leaveInnerStreamOpen: false);
+                stream = tls;
+                tls.AuthenticateAsServer(new SslServerAuthenticationOptions { ServerCertificate = _certificate });
+            }
+            var nonce = RandomNumberGenerator.GetBytes(LaneFrames.NonceLength);
+            stream.Write([.. LaneFrames.Magic, .. nonce]);
+            var proof = new byte[LaneFrames.ProofLength];
+            stream.ReadExactly(proof);
+            var session = new Guid(proof.AsSpan(4, LaneFrames.SessionLength));
+            var expected = LaneFrames.Mac(_authKey, nonce, session);
+            if (!proof.AsSpan(0, 4).SequenceEqual(LaneFrames.Magic)
+                || !CryptographicOperations.FixedTimeEquals(expected, proof.AsSpan(4 + LaneFrames.SessionLength)))
+            {
+                _log.Warning("A direct-lane connection from {0} was refused: its proof does not match the authkey.", client.RemoteEndPoint);
+                stream.Dispose();
+                return;
+            }
+            var candidate = new LaneConnection(this, stream, session, _system.Provider);
+            if (!_sessions.BindLane(session, candidate.ReplyTarget))
+            {
+                _log.Warning("A direct-lane connection from {0} was refused: its session is unknown or has a lane already.", client.RemoteEndPoint);
+                stream.Dispose();
+                return;
+            }
+            connection = candidate;
+            _connections[connection] = 0;
+            stream.Write([LaneFrames.Accepted]);
+            client.ReceiveTimeout = 0;
+            proven = true;
+        }
+        catch (Exception e)
+        {
+            // Timeouts, broken connections, TLS failures: the connection goes, nothing else changes.
+            _log.Debug("A direct-lane connection did not complete its handshake: {0}", e.Message);
+            if (connection is not null)
+            {
+                connection.Close(e);
+            }
+            else
+            {
+                stream?.Dispose();
+                client.Dispose();
+            }
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _unproven);
+        }
+        if (proven)
+        {
+            connection!.ReadLoop();
+        }
+    }
+
+    /// <summary>The actor of the object at <paramref name="path"/>, or null when the path is not one of this host's objects.</summary>
+    public IActorRef? Route(string path)
+    {
+        if (_routes.TryGetValue(path, out var actor))
+        {
+            return actor;
+        }
+        if (path != _directoryPath && !(path.StartsWith(_directoryPath + "/", StringComparison.Ordinal) && IsPlainDescendant(path)))
+        {
+            return null;
+        }
+        if (_routes.Count > 10_000)
+        {
+            _routes.Clear();
+        }
+        // An object that is gone resolves to a reference whose messages become dead letters, which the directory answers.
+        return _routes[path] = _system.Provider.ResolveActorRef(path);
+    }
+
+    /// <summary>
+    /// Whether every element under the directory is a plain name: Akka resolves <c>..</c> to the parent, so
+    /// <c>directory/../sessions</c> would reach the session monitor.
+    /// </summary>
+    private bool IsPlainDescendant(string path)
+    {
+        var rest = path.AsSpan(_directoryPath.Length + 1);
+        var uid = rest.IndexOf('#');
+        if (uid >= 0)
+        {
+            rest = rest[..uid];
+        }
+        foreach (var range in rest.Split('/'))
+        {
+            var element = rest[range];
+            if (element.IsEmpty || element.SequenceEqual(".") || element.SequenceEqual(".."))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /// <summary>A connection ended: its session ends too, and the objects let go of what it held.</summary>
+    public void Closed(LaneConnection connection, Exception? cause)
+    {
+        if (!_connections.TryRemove(connection, out _))
+        {
+            return;
+        }
+        if (cause is MalformedFrameException)
+        {
+            _log.Warning("A direct-lane connection was closed: {0}", cause.Message);
+        }
+        if (_sessions.Close(connection.Session))
+        {
+            // The session monitor tells the directory, which lets go of what the session held.
+            _system.EventStream.Publish(new SessionsEnded([connection.Session]));
+        }
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _socket.Dispose();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Shutdown();
+        }
+        _certificate?.Dispose();
+    }
+}

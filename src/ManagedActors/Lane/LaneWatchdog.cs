@@ -1,0 +1,61 @@
+namespace ManagedActors.Lane;
+
+/// <summary>
+/// Looks at a client's open lanes every 50 ms and moves the reading of a lane whose caller holds its reader thread to a
+/// new thread. It has a thread of its own, not a timer on the thread pool: a caller that blocks the reader often blocks
+/// pool threads too, and the rescue must not wait for the pool. The thread runs while some lane is open. Each client has
+/// its own, so clients in one process never wait on each other's rescue.
+/// </summary>
+internal sealed class LaneWatchdog
+{
+    private static readonly TimeSpan Every = TimeSpan.FromMilliseconds(50);
+    private readonly object _gate = new();
+    private readonly HashSet<LaneChannel> _lanes = [];
+    private bool _running;
+
+    public void Watch(LaneChannel lane)
+    {
+        lock (_gate)
+        {
+            _lanes.Add(lane);
+            if (!_running)
+            {
+                _running = true;
+                new Thread(Run) { IsBackground = true, Name = "managed-actors-lane-watchdog" }.Start();
+            }
+        }
+    }
+
+    public void Forget(LaneChannel lane)
+    {
+        lock (_gate)
+        {
+            _lanes.Remove(lane);
+            Monitor.PulseAll(_gate);
+        }
+    }
+
+    private void Run()
+    {
+        var lanes = new List<LaneChannel>();
+        while (true)
+        {
+            lock (_gate)
+            {
+                // Woken early only to find out whether the last lane went.
+                Monitor.Wait(_gate, Every);
+                if (_lanes.Count == 0)
+                {
+                    _running = false;
+                    return;
+                }
+                lanes.Clear();
+                lanes.AddRange(_lanes);
+            }
+            foreach (var lane in lanes)
+            {
+                lane.CheckReader();
+            }
+        }
+    }
+}

@@ -1,0 +1,34 @@
+using ManagedActors.Objects;
+
+namespace ManagedActors.Runtime;
+
+/// <summary>
+/// An object's size and waiters as its runner last saw them, and how often its actor restarted, for status reports:
+/// the directory reads these, never the object's own collections, which only the object's actor may touch.
+/// </summary>
+/// <param name="durability">What the object's state survives.</param>
+internal sealed class ObjectGauge(Durability durability = Durability.None)
+{
+    private int _size;
+    private int _waiters;
+    private int _starts;
+
+    public Durability Durability => durability;
+
+    /// <summary>How many times the object's actor started again (a fatal exception, a failure inside it, a failed journal write).</summary>
+    public int Restarts => Math.Max(0, Volatile.Read(ref _starts) - 1);
+
+    /// <summary>An actor of the object started (its first, or one that replaces it).</summary>
+    public void Started() => Interlocked.Increment(ref _starts);
+
+    public int Size => Volatile.Read(ref _size);
+
+    public int Waiters => Volatile.Read(ref _waiters);
+
+    /// <summary>Called on the thread that runs the object, after it handled a message.</summary>
+    public void Update(ManagedObject target)
+    {
+        Volatile.Write(ref _size, target.Size);
+        Volatile.Write(ref _waiters, target.Waiters);
+    }
+}
