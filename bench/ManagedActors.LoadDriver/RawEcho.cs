@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Globalization;
 using Akka.Actor;
+using Akka.Configuration;
 using ManagedActors.Configuration;
 using ManagedActors.Protocol;
 
@@ -24,7 +25,7 @@ internal static class RawEcho
     public static async Task<int> HostAsync()
     {
         // A bare Akka system: the baseline is Akka itself, JSON fallback included, without the library's wire firewall.
-        var system = ActorSystem.Create("managed-actors", ManagedActorsConfig.Build("", null, Hocon));
+        var system = ActorSystem.Create("managed-actors", ManagedActorsConfig.Layers(ConfigurationFactory.ParseString(Hocon), ManagedActorsConfig.Default));
         system.ActorOf(Props.Create<Echo>(), "echo");
         Console.WriteLine("ADDRESS " + ((ExtendedActorSystem)system).Provider.DefaultAddress);
         await Task.Delay(Timeout.Infinite); // until the orchestrator kills it
@@ -34,7 +35,7 @@ internal static class RawEcho
 
     public static async Task<int> ClientAsync(Options options)
     {
-        var system = ActorSystem.Create("raw-client", ManagedActorsConfig.Build("", null, Hocon));
+        var system = ActorSystem.Create("raw-client", ManagedActorsConfig.Layers(ConfigurationFactory.ParseString(Hocon), ManagedActorsConfig.Default));
         var pending = new ConcurrentDictionary<long, TaskCompletionSource>();
         var replies = system.ActorOf(Props.Create(() => new Replies(pending)), "replies");
         var echo = ((ExtendedActorSystem)system).Provider.ResolveActorRef(options.Get("address", "") + "/user/echo");

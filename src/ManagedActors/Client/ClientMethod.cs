@@ -24,7 +24,7 @@ internal sealed class ClientMethod
         }
         var resultType = method.ReturnType.IsGenericType ? method.ReturnType.GetGenericArguments()[0] : typeof(object);
         var inline = Expression.Parameter(typeof(bool), "inline");
-        CreatePending = Expression.Lambda<Func<bool, PendingCall>>(
+        CreatePending = Expression.Lambda<Func<bool, IPendingCall>>(
             Expression.New(typeof(PendingCall<>).MakeGenericType(resultType).GetConstructor([typeof(bool)])!, inline), inline).Compile();
     }
 
@@ -40,7 +40,7 @@ internal sealed class ClientMethod
     public bool IsBlocking => Contract.IsBlocking;
 
     /// <summary>Makes the pending call of one invocation; true when its caller may continue on the thread that completes it.</summary>
-    public Func<bool, PendingCall> CreatePending { get; }
+    public Func<bool, IPendingCall> CreatePending { get; }
 
     /// <summary>Per argument, a conversion applied before encoding (a lazy sequence becomes an array), or null.</summary>
     public Func<object?, object?>?[] ArgumentShapers { get; }

@@ -126,7 +126,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         return pending.Task;
     }
 
-    private void Send(PendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, Guid owner, CancellationToken cancellationToken)
+    private void Send(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, Guid owner, CancellationToken cancellationToken)
     {
         byte[] payload;
         try
@@ -158,7 +158,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     /// proxy at its object on the host it talks to now. A named object found there again is used; one that did not
     /// survive the restart (every object, unless durable) is <see cref="ObjectNotFoundException"/>.
     /// </summary>
-    private async Task SendAfterReconnectAsync(PendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, Guid owner, CancellationToken cancellationToken)
+    private async Task SendAfterReconnectAsync(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, Guid owner, CancellationToken cancellationToken)
     {
         try
         {

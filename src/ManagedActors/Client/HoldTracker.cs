@@ -67,9 +67,9 @@ internal sealed class HoldTracker
                 _ = tell(change.ObjectId, change.Held).ContinueWith(static t => _ = t.Exception, CancellationToken.None,
                     TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
             }
-            catch (ManagedActorsException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
-                // The session is over: there is nothing to hold any more.
+                // The session is over (there is nothing to hold any more), or this change cannot be told: the next ones still are.
             }
             finally
             {

@@ -288,7 +288,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
     }
 
     /// <summary>Connects again (once for every caller) and sends the calls again; a call that cannot go fails with its reason.</summary>
-    private async Task ResendAsync(List<PendingCall> calls, string what)
+    private async Task ResendAsync(List<IPendingCall> calls, string what)
     {
         try
         {
@@ -340,7 +340,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
     }
 
     /// <summary>A caller cancelled a blocking call.</summary>
-    private void CancelBlocking(PendingCall call)
+    private void CancelBlocking(IPendingCall call)
     {
         if (Volatile.Read(ref _state) != Running)
         {
@@ -354,7 +354,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
         call.Outbox?.Cancel(call.CallId);
     }
 
-    private Exception TimedOut(PendingCall call) => Volatile.Read(ref _state) == HostGone
+    private Exception TimedOut(IPendingCall call) => Volatile.Read(ref _state) == HostGone
         ? new HostUnavailableException($"The host at {HostAddress} is unreachable; {call.Method.Contract} got no answer.")
         : new TimeoutException($"{call.Method.Contract} on {call.Proxy} got no answer from {call.Outbox?.Target.Path.Address} in time ({_settings.CallTimeout.TotalSeconds:0.###} s default; set per call with WithTimeout).");
 }

@@ -6,15 +6,15 @@ namespace ManagedActors.Client;
 
 /// <summary>
 /// One session's calls in flight, by call id: what the answers complete, what the deadline sweep times out, and what a
-/// lost connection fails or sends again. Every completion goes through the call's own gate (<see cref="PendingCall"/>),
+/// lost connection fails or sends again. Every completion goes through the call's own gate (<see cref="IPendingCall"/>),
 /// which takes the call out of here; nothing else removes one.
 /// </summary>
 internal sealed class PendingCalls : IDisposable
 {
-    private readonly ConcurrentDictionary<long, PendingCall> _calls = new();
+    private readonly ConcurrentDictionary<long, IPendingCall> _calls = new();
     private readonly Timer _sweep;
-    private readonly Func<PendingCall, Exception> _timedOut;
-    private readonly Action<PendingCall> _cancelBlocking;
+    private readonly Func<IPendingCall, Exception> _timedOut;
+    private readonly Action<IPendingCall> _cancelBlocking;
     private long _nextId;
 
     /// <param name="sweepEvery">How often deadlines are checked.</param>
@@ -23,7 +23,7 @@ internal sealed class PendingCalls : IDisposable
     /// Told when a caller cancels a blocking call: it cancels it at once, or withdraws it on the host and waits for the
     /// host's answer (so an item the host handed it meanwhile is not lost).
     /// </param>
-    public PendingCalls(TimeSpan sweepEvery, Func<PendingCall, Exception> timedOut, Action<PendingCall> cancelBlocking)
+    public PendingCalls(TimeSpan sweepEvery, Func<IPendingCall, Exception> timedOut, Action<IPendingCall> cancelBlocking)
     {
         _timedOut = timedOut;
         _cancelBlocking = cancelBlocking;
@@ -38,15 +38,15 @@ internal sealed class PendingCalls : IDisposable
     public long NextId() => Interlocked.Increment(ref _nextId);
 
     /// <summary>Keeps a started call until its gate passes.</summary>
-    public void Add(PendingCall call) => _calls[call.CallId] = call;
+    public void Add(IPendingCall call) => _calls[call.CallId] = call;
 
-    public PendingCall? Find(long callId) => _calls.GetValueOrDefault(callId);
+    public IPendingCall? Find(long callId) => _calls.GetValueOrDefault(callId);
 
     /// <summary>A call passed its gate: it is no longer pending (called by the gate only).</summary>
-    public void Forget(PendingCall call) => _calls.TryRemove(new KeyValuePair<long, PendingCall>(call.CallId, call));
+    public void Forget(IPendingCall call) => _calls.TryRemove(new KeyValuePair<long, IPendingCall>(call.CallId, call));
 
     /// <summary>A caller's token was cancelled.</summary>
-    public void CancellationRequested(PendingCall call)
+    public void CancellationRequested(IPendingCall call)
     {
         if (call.Method.IsBlocking)
         {
@@ -113,9 +113,9 @@ internal sealed class PendingCalls : IDisposable
     /// A connection broke: the calls kept for resending (and not being resent already) are claimed and returned; the
     /// others fail with <paramref name="error"/>, on the thread pool.
     /// </summary>
-    public List<PendingCall> Lost(Func<Exception> error)
+    public List<IPendingCall> Lost(Func<Exception> error)
     {
-        var resend = new List<PendingCall>();
+        var resend = new List<IPendingCall>();
         foreach (var call in _calls.Values)
         {
             if (call.Request is null)

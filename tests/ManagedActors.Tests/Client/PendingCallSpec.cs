@@ -22,7 +22,7 @@ public sealed class PendingCallSpec : IDisposable
 
     public void Dispose() => _calls.Dispose();
 
-    private PendingCall Started(CancellationToken cancellationToken = default)
+    private IPendingCall Started(CancellationToken cancellationToken = default)
     {
         var call = Get.CreatePending(true);
         var proxy = (ManagedProxy)ManagedProxy.Create(typeof(IManagedDict<string, int>), new ObjectReference("/user/none", "d", "dict", "I", Guid.Empty, null),
