@@ -35,7 +35,6 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         AuthKey = authKey;
         _ownsSystem = ownsSystem;
         Settings = settings;
-        Failover = failover;
         Codec = new ValueCodec(allowList, this, trustWrittenTypes: true, settings.MaxValueDepth);
         Connection = new HostConnection(system, settings, lane, host, Codec, failover, authKey, ClientId, FindAsync, PointDirectoryAt);
         _outboxes = new Outboxes(system, Connection, settings.MaxCallsPerMessage, settings.MaxMessageSize);
@@ -54,9 +53,6 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     public ValueCodec Codec { get; }
 
     public HostConnection Connection { get; }
-
-    /// <summary>Where the client goes after a loss; null for the embedded manager's own session.</summary>
-    public Failover? Failover { get; }
 
     /// <summary>The host's directory: opening, finding, holding and deleting objects; it follows the client to another host.</summary>
     public IDirectory Directory => _directory.Value;

@@ -17,10 +17,7 @@ internal sealed class HoldTracker
     private readonly Channel<Change> _changes = Channel.CreateUnbounded<Change>(new UnboundedChannelOptions { SingleReader = true });
 
     /// <param name="tell">Tells the host that the session holds (true) or let go of (false) an object; its task is not awaited.</param>
-    public HoldTracker(Func<string, bool, Task> tell) => Told = TellAsync(tell);
-
-    /// <summary>Ends when the tracker is closed and every change was handed over.</summary>
-    public Task Told { get; }
+    public HoldTracker(Func<string, bool, Task> tell) => _ = TellAsync(tell);
 
     /// <summary>A proxy to <paramref name="reference"/> was made here.</summary>
     public void Track(ObjectReference reference)
