@@ -25,19 +25,10 @@ public sealed class ClusterFormationSpec
         Seeds = [$"127.0.0.1:{seedPort}"],
     });
 
-    private static async Task<IReadOnlyList<ClusterMemberStatus>> UpMembersAsync(ManagerSession host, int count)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        while (true)
-        {
-            var members = (await host.StatusAsync(timeout.Token)).Members ?? [];
-            if (members.Count(m => m.State == "Up" && !m.Unreachable) == count && members.Count == count)
-            {
-                return members;
-            }
-            await Task.Delay(100, timeout.Token);
-        }
-    }
+    private static Task<IReadOnlyList<ClusterMemberStatus>> UpMembersAsync(ManagerSession host, int count) =>
+        Bounded.UntilAsync(async cancel => (await host.StatusAsync(cancel)).Members ?? [],
+            members => members.Count(m => m.State == "Up" && !m.Unreachable) == count && members.Count == count,
+            $"{count} members up", TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task Three_hosts_join_through_one_seed_and_a_host_that_leaves_is_removed()

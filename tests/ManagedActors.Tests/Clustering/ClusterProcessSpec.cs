@@ -25,16 +25,9 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
     private static async Task<TimeSpan> UntilMembersAsync(ManagerClient client, int count, TimeSpan limit)
     {
         var watch = Stopwatch.StartNew();
-        using var timeout = new CancellationTokenSource(limit);
-        while (true)
-        {
-            var members = (await client.StatusAsync(timeout.Token)).Members ?? [];
-            if (members.Count == count && members.All(m => m.State == "Up" && !m.Unreachable))
-            {
-                return watch.Elapsed;
-            }
-            await Task.Delay(100, timeout.Token);
-        }
+        await Bounded.UntilAsync(async cancel => (await client.StatusAsync(cancel)).Members ?? [],
+            members => members.Count == count && members.All(m => m.State == "Up" && !m.Unreachable), $"{count} members up", limit);
+        return watch.Elapsed;
     }
 
     [Fact]

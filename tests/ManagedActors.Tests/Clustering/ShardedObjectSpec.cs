@@ -80,21 +80,12 @@ public sealed class ShardedObjectSpec : IAsyncLifetime, IDisposable
         }
 
         // Status, from any host, lists every durable object of the cluster with the host that runs it and its size.
-        using (var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20)))
-        {
-            while (true)
-            {
-                var regions = (await client.StatusAsync(limit.Token)).Objects.Where(o => o.Name?.StartsWith("region-", StringComparison.Ordinal) == true).ToList();
-                if (regions.Count == 30 && regions.All(o => o.Size == 1))
-                {
-                    Assert.All(regions, o => Assert.Equal(Durability.Durable, o.Durability));
-                    Assert.Equal(perHost.Count(n => n > 0), regions.Select(o => o.Host).Distinct().Count());
-                    Assert.All(regions, o => Assert.Contains(o.Host, _hosts.Select(h => h.Address)));
-                    break;
-                }
-                await Task.Delay(200, limit.Token);
-            }
-        }
+        var regions = await Bounded.UntilAsync(
+            async cancel => (await client.StatusAsync(cancel)).Objects.Where(o => o.Name?.StartsWith("region-", StringComparison.Ordinal) == true).ToList(),
+            found => found.Count == 30 && found.All(o => o.Size == 1), "every region in the cluster's status", TimeSpan.FromSeconds(20));
+        Assert.All(regions, o => Assert.Equal(Durability.Durable, o.Durability));
+        Assert.Equal(perHost.Count(n => n > 0), regions.Select(o => o.Host).Distinct().Count());
+        Assert.All(regions, o => Assert.Contains(o.Host, _hosts.Select(h => h.Address)));
 
         // A plain object lives on the host that made it: the same name on another host is another object.
         var pinned = await client.DictAsync<string, int>("scratch", durability: Durability.None);

@@ -191,13 +191,32 @@ public static class Bounded
     }
 
     /// <summary>Checks a condition until it holds, within a bound: for what the host does asynchronously (letting objects go).</summary>
-    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? limit = null)
+    public static Task EventuallyAsync(Func<Task<bool>> condition, string what, TimeSpan? limit = null) =>
+        UntilAsync(_ => condition(), held => held, what, limit);
+
+    /// <summary>
+    /// Reads <paramref name="read"/> until <paramref name="done"/> holds for what it read, within a bound (each read is
+    /// cancelled at the bound); what it read last. The one polling loop of the specs, for state another process or the
+    /// cluster reaches in its own time.
+    /// </summary>
+    public static async Task<T> UntilAsync<T>(Func<CancellationToken, Task<T>> read, Func<T, bool> done, string what, TimeSpan? limit = null)
     {
-        var deadline = DateTime.UtcNow + (limit ?? Default);
-        while (!await condition())
+        using var timeout = new CancellationTokenSource(limit ?? Default);
+        try
         {
-            Assert.True(DateTime.UtcNow < deadline, $"Timed out waiting for {what}.");
-            await Task.Delay(50);
+            while (true)
+            {
+                var value = await read(timeout.Token);
+                if (done(value))
+                {
+                    return value;
+                }
+                await Task.Delay(50, timeout.Token);
+            }
+        }
+        catch (OperationCanceledException e) when (timeout.IsCancellationRequested)
+        {
+            throw new TimeoutException($"Timed out waiting for {what} ({(limit ?? Default).TotalSeconds} s).", e);
         }
     }
 
