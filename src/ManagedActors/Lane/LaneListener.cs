@@ -15,14 +15,12 @@ namespace ManagedActors.Lane;
 /// <summary>
 /// The host's data port for the direct lane. A connection is hostile until its proof is checked: the host sends a
 /// nonce, the client answers with a session it was given by the Akka handshake and an HMAC of nonce and session under
-/// the authkey, and only then are frames read. An unproven connection waits at most the handshake timeout and counts
-/// against a small limit of connections still proving themselves; the ones beyond it are closed at once.
+/// the authkey, and only then are frames read. An unproven connection has one deadline for its whole proof
+/// (<c>direct.proof-timeout</c>) and holds one of a few slots, limited in total and per source address
+/// (<see cref="ProofSlots"/>); connections beyond them are closed as they arrive.
 /// </summary>
 internal sealed class LaneListener : IDisposable
 {
-    /// <summary>Connections accepted and not yet proven (each has a thread until it proves itself or times out); more are closed as they arrive.</summary>
-    private const int MaxUnproven = 64;
-
     private readonly Socket _socket;
     private readonly SessionTable _sessions;
     private readonly byte[] _authKey;
@@ -33,7 +31,7 @@ internal sealed class LaneListener : IDisposable
     private readonly ConcurrentDictionary<string, IActorRef> _routes = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private readonly string _directoryPath;
-    private int _unproven;
+    private readonly ProofSlots _slots;
 
     private LaneListener(
         Socket socket, SessionTable sessions, ManagerSettings settings, LaneSettings lane, string hostAddress, byte[] authKey, X509Certificate2? certificate,
@@ -48,6 +46,7 @@ internal sealed class LaneListener : IDisposable
         _system = system;
         _log = Logging.GetLogger(system, typeof(LaneListener));
         _directoryPath = HostPaths.Directory(hostAddress);
+        _slots = new ProofSlots(lane.MaxUnproven, lane.MaxUnprovenPerAddress);
         Port = ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
@@ -112,14 +111,14 @@ internal sealed class LaneListener : IDisposable
                 Thread.Sleep(10);
                 continue;
             }
-            if (Interlocked.Increment(ref _unproven) > MaxUnproven)
+            var source = (client.RemoteEndPoint as IPEndPoint)?.Address ?? IPAddress.None;
+            if (!_slots.TryTake(source))
             {
-                Interlocked.Decrement(ref _unproven);
                 client.Dispose();
                 continue;
             }
-            // One thread per connection, from its handshake to its end; a thread for an unproven one only within the limit.
-            new Thread(() => Prove(client)) { IsBackground = true, Name = "managed-actors-lane" }.Start();
+            // One thread per connection, from its handshake to its end; a thread for an unproven one only within a slot.
+            new Thread(() => Prove(client, source)) { IsBackground = true, Name = "managed-actors-lane" }.Start();
         }
     }
 
@@ -128,16 +127,17 @@ internal sealed class LaneListener : IDisposable
     /// any frame is read. Every read and write on the socket is synchronous, so the socket stays in the kernel's blocking
     /// mode (an asynchronous operation would switch it for good, and each later read would wake an extra thread).
     /// </summary>
-    private void Prove(Socket client)
+    private void Prove(Socket client, IPAddress source)
     {
         Stream? stream = null;
         LaneConnection? connection = null;
         var proven = false;
+        using var deadline = new ProofDeadline(client, Lane.ProofTimeout);
         try
         {
             client.NoDelay = true;
             client.SendTimeout = (int)Settings.CallTimeout.TotalMilliseconds;
-            client.ReceiveTimeout = (int)Settings.HandshakeTimeout.TotalMilliseconds;
+            client.ReceiveTimeout = (int)Lane.ProofTimeout.TotalMilliseconds;
             stream = new NetworkStream(client, ownsSocket: true);
             if (_certificate is not null)
             {
@@ -157,6 +157,10 @@ internal sealed class LaneListener : IDisposable
                 _log.Warning("A direct-lane connection from {0} was refused: its proof does not match the authkey.", client.RemoteEndPoint);
                 stream.Dispose();
                 return;
+            }
+            if (!deadline.InTime())
+            {
+                throw new IOException($"The proof did not complete within {Lane.ProofTimeout.TotalSeconds:0.#} s.");
             }
             var candidate = new LaneConnection(this, stream, session, _system.Provider);
             if (!_sessions.BindLane(session, candidate.ReplyTarget))
@@ -187,7 +191,7 @@ internal sealed class LaneListener : IDisposable
         }
         finally
         {
-            Interlocked.Decrement(ref _unproven);
+            _slots.Release(source);
         }
         if (proven)
         {

@@ -9,6 +9,9 @@ namespace ManagedActors.Lane;
 /// <param name="Hostname">The address a host binds its data port to: <c>direct.hostname</c>, or remoting's hostname when that is empty.</param>
 /// <param name="Port">The data port; 0 for a free one.</param>
 /// <param name="MaxQueuedBytes">Answers queued for one connection past which a host stops reading its calls.</param>
+/// <param name="ProofTimeout">How long a connection to a host's data port has for its whole proof.</param>
+/// <param name="MaxUnproven">Connections a host's data port lets prove themselves at once.</param>
+/// <param name="MaxUnprovenPerAddress">Connections from one source address a host's data port lets prove themselves at once.</param>
 /// <param name="MaxOutstandingCalls">Calls in flight on a client's connection past which a caller waits.</param>
 /// <param name="ConnectTimeout">How long opening the lane may take before a client falls back to Akka.Remote.</param>
 /// <param name="CertificatePath">A host's PKCS#12 certificate; the lane speaks TLS when set.</param>
@@ -22,6 +25,9 @@ internal sealed record LaneSettings(
     string Hostname,
     int Port,
     long MaxQueuedBytes,
+    TimeSpan ProofTimeout,
+    int MaxUnproven,
+    int MaxUnprovenPerAddress,
     int MaxOutstandingCalls,
     TimeSpan ConnectTimeout,
     string CertificatePath,
@@ -50,6 +56,9 @@ internal sealed record LaneSettings(
             section.String("hostname") is { Length: > 0 } hostname ? hostname : config.GetString("akka.remote.dot-netty.tcp.hostname") ?? "",
             section.Int("port"),
             section.Bytes("max-queued-bytes"),
+            section.TimeSpan("proof-timeout"),
+            section.Positive("max-unproven"),
+            section.Positive("max-unproven-per-address"),
             section.Positive("max-outstanding-calls"),
             section.TimeSpan("connect-timeout"),
             tls.String("certificate-path"),
