@@ -114,6 +114,27 @@ public sealed class MessageTooLargeException : ManagedActorsException
     public long Maximum { get; }
 }
 
+/// <summary>
+/// A value, or a call's arguments, would take more memory once read than the configured maximum; refused before it is
+/// built (a count of one-byte items can claim items of a hundred bytes each).
+/// </summary>
+public sealed class ValueTooLargeException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public ValueTooLargeException(long size, long maximum)
+        : base($"The value would take at least {size} bytes in memory once read, over the maximum of {maximum} bytes (managed-actors.max-decoded-size); it was refused before it was built.")
+    {
+        Size = size;
+        Maximum = maximum;
+    }
+
+    /// <summary>The memory the value had claimed when it was refused, in bytes.</summary>
+    public long Size { get; }
+
+    /// <summary>The configured maximum in bytes.</summary>
+    public long Maximum { get; }
+}
+
 /// <summary>A get from an empty queue did not get an item in time (Python's <c>queue.Empty</c>).</summary>
 public sealed class QueueEmptyException : ManagedActorsException
 {

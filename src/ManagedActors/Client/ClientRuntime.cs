@@ -35,7 +35,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         AuthKey = authKey;
         _ownsSystem = ownsSystem;
         Settings = settings;
-        Codec = new ValueCodec(allowList, this, trustWrittenTypes: true, settings.MaxValueDepth);
+        Codec = new ValueCodec(allowList, this, trustWrittenTypes: true, settings.MaxValueDepth, settings.MaxDecodedSize);
         Connection = new HostConnection(system, settings, lane, host, Codec, failover, authKey, ClientId, FindAsync, PointDirectoryAt);
         _outboxes = new Outboxes(system, Connection, settings.MaxCallsPerMessage, settings.MaxMessageSize);
         _holds = new HoldTracker(TellHoldAsync);

@@ -48,9 +48,11 @@ internal sealed class RecordCodec
     /// <summary>Reads a value announced as <paramref name="type"/> (already checked against the allow-list).</summary>
     /// <exception cref="ManagedSerializationException">The bytes are not a value of that type.</exception>
     /// <exception cref="FormatException">The value is another type, or nests too deep.</exception>
-    public object? Read(ref WireReader r, Type type, int depth)
+    public object? Read(ref WireReader r, Type type, int depth, ref DecodeBudget budget)
     {
         var (offset, count) = r.ReadSlice();
+        // At least its bytes; what Hyperion makes of them is not known before it is made (docs/security.md).
+        budget.Charge(count);
         var buffer = r.Buffer;
         object? value;
         try

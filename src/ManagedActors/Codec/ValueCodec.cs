@@ -11,13 +11,19 @@ internal sealed class ValueCodec
 {
     private readonly ValueWriter _writer;
     private readonly ValueReader _reader;
+    private readonly long _maxDecodedSize;
 
     /// <param name="allowList">What may be read.</param>
     /// <param name="materializer">Makes proxies of references on a client; null on a host, which keeps references as they are.</param>
     /// <param name="trustWrittenTypes">A client trusts the types it writes itself, so their values can come back.</param>
     /// <param name="maxDepth">The deepest nesting written or read (managed-actors.max-value-depth).</param>
-    public ValueCodec(TypeAllowList allowList, IReferenceMaterializer? materializer, bool trustWrittenTypes, int maxDepth = 64)
+    /// <param name="maxDecodedSize">
+    /// The most memory a value read, or one call's arguments, may take (managed-actors.max-decoded-size); unbounded when
+    /// null (values this process wrote itself).
+    /// </param>
+    public ValueCodec(TypeAllowList allowList, IReferenceMaterializer? materializer, bool trustWrittenTypes, int maxDepth = 64, long? maxDecodedSize = null)
     {
+        _maxDecodedSize = maxDecodedSize ?? long.MaxValue;
         AllowList = allowList;
         var records = new RecordCodec(allowList, materializer, maxDepth);
         var shapes = new ConcurrentDictionary<Type, TypeShape>();
@@ -64,10 +70,11 @@ internal sealed class ValueCodec
     public object?[] DecodeAll(byte[] bytes)
     {
         var reader = new WireReader(bytes);
+        var budget = new DecodeBudget(_maxDecodedSize);
         var values = new object?[reader.ReadCount()];
         for (var i = 0; i < values.Length; i++)
         {
-            values[i] = Read(ref reader);
+            values[i] = _reader.Read(ref reader, ref budget);
         }
         return values;
     }
@@ -94,10 +101,12 @@ internal sealed class ValueCodec
         {
             throw new ArgumentException($"Expected {expected} arguments, got {count}.");
         }
+        // One budget for the whole call: its arguments together may take at most the maximum.
+        var budget = new DecodeBudget(_maxDecodedSize);
         var args = count == 0 ? [] : new object?[count];
         for (var i = 0; i < count; i++)
         {
-            args[i] = Read(ref reader);
+            args[i] = _reader.Read(ref reader, ref budget);
         }
         if (!reader.AtEnd)
         {
@@ -106,6 +115,10 @@ internal sealed class ValueCodec
         return args;
     }
 
-    /// <summary>Reads one value (<see cref="ValueReader.Read"/>).</summary>
-    public object? Read(ref WireReader r) => _reader.Read(ref r);
+    /// <summary>Reads one value (<see cref="ValueReader.Read"/>), within the maximum it may take in memory.</summary>
+    public object? Read(ref WireReader r)
+    {
+        var budget = new DecodeBudget(_maxDecodedSize);
+        return _reader.Read(ref r, ref budget);
+    }
 }

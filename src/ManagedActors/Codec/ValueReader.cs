@@ -19,12 +19,12 @@ internal sealed class ValueReader(
     /// <summary>Capacity given to a collection before its items are read: a claimed count buys no memory up front.</summary>
     private const int MaxInitialCapacity = 1024;
 
-    /// <summary>Reads one value.</summary>
-    public object? Read(ref WireReader r)
+    /// <summary>Reads one value, charging what it takes in memory to <paramref name="budget"/>.</summary>
+    public object? Read(ref WireReader r, ref DecodeBudget budget)
     {
         try
         {
-            return ReadValue(ref r, 0);
+            return ReadValue(ref r, 0, ref budget);
         }
         catch (ManagedActorsException)
         {
@@ -48,7 +48,7 @@ internal sealed class ValueReader(
         }
     }
 
-    private object? ReadValue(ref WireReader r, int depth)
+    private object? ReadValue(ref WireReader r, int depth, ref DecodeBudget budget)
     {
         var tag = r.ReadByte();
         switch (tag)
@@ -58,9 +58,19 @@ internal sealed class ValueReader(
             case ValueTags.True: return true;
             case ValueTags.Int32: return checked((int)r.ReadVarInt());
             case ValueTags.Int64: return r.ReadVarInt();
-            case ValueTags.String: return r.ReadString();
+            case ValueTags.String:
+            {
+                var s = r.ReadString();
+                budget.Charge(24 + (2L * (s?.Length ?? 0)));
+                return s;
+            }
             case ValueTags.Double: return r.ReadDouble();
-            case ValueTags.Bytes: return r.ReadBytes();
+            case ValueTags.Bytes:
+            {
+                var bytes = r.ReadBytes();
+                budget.Charge(24 + (bytes?.LongLength ?? 0));
+                return bytes;
+            }
             case ValueTags.Single: return r.ReadSingle();
             case ValueTags.Decimal: return r.ReadDecimal();
             case ValueTags.Guid: return r.ReadGuid();
@@ -98,10 +108,20 @@ internal sealed class ValueReader(
                     ValueTags.Set => ClosedTypes.Of(typeof(HashSet<>), element),
                     _ => ClosedTypes.Of(typeof(Array), element),
                 });
+                // Charged before a slot is allocated: an array at its length, a list or set at twice its count (it grows
+                // by doubling), a set's slot with its hash and link.
+                var slot = DecodeBudget.SlotOf(element);
+                budget.Charge(tag == ValueTags.Array ? count : 2L * count, tag == ValueTags.Set ? slot + 12 : slot);
+                var boxes = !element.IsValueType;
                 var collection = shape.Create(tag == ValueTags.Array ? count : Math.Min(count, MaxInitialCapacity));
                 for (var i = 0; i < count; i++)
                 {
-                    shape.Add(collection, i, ReadValue(ref r, depth + 1));
+                    var item = ReadValue(ref r, depth + 1, ref budget);
+                    if (boxes)
+                    {
+                        budget.Charge(DecodeBudget.BoxOf(item));
+                    }
+                    shape.Add(collection, i, item);
                 }
                 return collection;
             }
@@ -111,11 +131,16 @@ internal sealed class ValueReader(
                 var key = ReadType(ref r, depth + 1);
                 var value = ReadType(ref r, depth + 1);
                 var count = r.ReadCount();
+                // An entry: the key's and the value's slots, a hash, a link and a bucket; at twice the count, as it grows.
+                budget.Charge(2L * count, DecodeBudget.SlotOf(key) + DecodeBudget.SlotOf(value) + 12);
+                var (keysBox, valuesBox) = (!key.IsValueType, !value.IsValueType);
                 var dictionary = (IDictionary)Shape(ClosedTypes.Of(typeof(Dictionary<,>), key, value)).Create(Math.Min(count, MaxInitialCapacity));
                 for (var i = 0; i < count; i++)
                 {
-                    var k = ReadValue(ref r, depth + 1) ?? throw new FormatException("A dictionary key is null.");
-                    dictionary[k] = ReadValue(ref r, depth + 1);
+                    var k = ReadValue(ref r, depth + 1, ref budget) ?? throw new FormatException("A dictionary key is null.");
+                    var v = ReadValue(ref r, depth + 1, ref budget);
+                    budget.Charge((keysBox ? DecodeBudget.BoxOf(k) : 0) + (valuesBox ? DecodeBudget.BoxOf(v) : 0));
+                    dictionary[k] = v;
                 }
                 return dictionary;
             }
@@ -135,7 +160,11 @@ internal sealed class ValueReader(
                 var items = new object?[arity];
                 for (var i = 0; i < arity; i++)
                 {
-                    items[i] = ReadValue(ref r, depth + 1);
+                    items[i] = ReadValue(ref r, depth + 1, ref budget);
+                    if (!types[i].IsValueType)
+                    {
+                        budget.Charge(DecodeBudget.BoxOf(items[i]));
+                    }
                 }
                 var type = tag == ValueTags.Pair ? ClosedTypes.Of(typeof(KeyValuePair<,>), types[0], types[1]) : ClosedTypes.Tuple(types);
                 return Shape(type).Construct(items);
@@ -150,14 +179,23 @@ internal sealed class ValueReader(
                 return Enum.ToObject(type, r.ReadVarInt());
             }
             case ValueTags.Other:
-                return ReadOther(ref r, depth);
+                return ReadOther(ref r, depth, ref budget);
             default:
                 throw new FormatException($"Unknown value tag {tag}.");
         }
     }
 
     /// <summary>A value of a type the codec does not write itself, through Hyperion, bounded in depth.</summary>
-    private object? ReadOther(ref WireReader r, int depth) => records.Read(ref r, allowList.Resolve(r.ReadRequiredString()), depth);
+    private object? ReadOther(ref WireReader r, int depth, ref DecodeBudget budget)
+    {
+        var type = allowList.Resolve(r.ReadRequiredString());
+        if (Shape(type).Kind != ShapeKind.Other)
+        {
+            // The writer writes these itself, never through Hyperion, whose readers allocate at the counts they read.
+            throw new FormatException($"'{type}' is written by the codec itself, not as a record.");
+        }
+        return records.Read(ref r, type, depth, ref budget);
+    }
 
     private TypeShape Shape(Type type) => shapes.GetOrAdd(type, TypeShape.For);
 

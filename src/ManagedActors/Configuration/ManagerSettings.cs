@@ -15,6 +15,7 @@ namespace ManagedActors.Configuration;
 /// <param name="ContactsRefresh">How often a client of a cluster asks for the hosts that are up; zero for never.</param>
 /// <param name="DeadlineCheckInterval">How often pending calls are checked against their deadlines.</param>
 /// <param name="MaxValueDepth">Deepest nesting of a value.</param>
+/// <param name="MaxDecodedSize">The most memory a value read, or one call's arguments, may take.</param>
 internal sealed record ManagerSettings(
     TimeSpan CallTimeout,
     TimeSpan BlockingCallMargin,
@@ -23,7 +24,8 @@ internal sealed record ManagerSettings(
     TimeSpan HandshakeTimeout,
     TimeSpan ContactsRefresh,
     TimeSpan DeadlineCheckInterval,
-    int MaxValueDepth)
+    int MaxValueDepth,
+    long MaxDecodedSize)
 {
     /// <summary>Reads the <c>managed-actors</c> section of <paramref name="config"/>.</summary>
     /// <exception cref="ConfigurationException">A setting is missing or malformed.</exception>
@@ -38,7 +40,8 @@ internal sealed record ManagerSettings(
             section.TimeSpan("handshake-timeout"),
             section.TimeSpan("contacts-refresh"),
             section.TimeSpan("deadline-check-interval"),
-            section.Positive("max-value-depth"));
+            section.Positive("max-value-depth"),
+            section.Bytes("max-decoded-size"));
     }
 
     /// <summary>The layer that sets what the options give in code, over the user's HOCON; null values are left as they are.</summary>

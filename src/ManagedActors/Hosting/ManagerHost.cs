@@ -97,7 +97,7 @@ internal sealed class ManagerHost : IAsyncDisposable
         var address = ((ExtendedActorSystem)system).Provider.DefaultAddress.ToString();
         var sessions = new SessionTable();
         var context = new HostContext(
-            new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth),
+            new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth, settings.MaxDecodedSize),
             sessions, settings, Guid.NewGuid(), address, new KindTable(kinds),
             system.Dispatchers.HasDispatcher(ManagedActorsConfig.ObjectDispatcher) ? ManagedActorsConfig.ObjectDispatcher : null);
         // The data port is bound before the gatekeeper admits anyone, so every Welcome can name it.

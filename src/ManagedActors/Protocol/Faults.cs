@@ -50,6 +50,7 @@ internal sealed record FaultInfo(string TypeName, string Message, string? StackT
             .Add<ManagedTypeNotLoadedException>(f => new ManagedTypeNotLoadedException(f.Detail ?? "", f.Message), e => e.TypeName)
             .Add<ManagedSerializationException>(f => new ManagedSerializationException(f.Detail ?? "", f.Message), e => e.TypeName)
             .Add<MessageTooLargeException>(TooLarge, e => string.Create(CultureInfo.InvariantCulture, $"{e.Size}/{e.Maximum}"))
+            .Add<ValueTooLargeException>(f => new ValueTooLargeException(Part(f, 0), Part(f, 1)), e => string.Create(CultureInfo.InvariantCulture, $"{e.Size}/{e.Maximum}"))
             .Add<InterfaceMismatchException>(
                 f => (f.Detail ?? "\n").Split('\n') is [var own, var asked]
                     ? new InterfaceMismatchException(own, asked, f.Message)
@@ -112,11 +113,13 @@ internal sealed record FaultInfo(string TypeName, string Message, string? StackT
         }
     }
 
-    private static MessageTooLargeException TooLarge(FaultInfo fault)
-    {
-        var parts = (fault.Detail ?? "0/0").Split('/');
-        return new MessageTooLargeException(long.Parse(parts[0], CultureInfo.InvariantCulture), long.Parse(parts[^1], CultureInfo.InvariantCulture));
-    }
+    private static MessageTooLargeException TooLarge(FaultInfo fault) => new(Part(fault, 0), Part(fault, 1));
+
+    /// <summary>One of the two numbers of a size fault's detail ("size/maximum"); 0 when it has none.</summary>
+    private static long Part(FaultInfo fault, int index) =>
+        (fault.Detail ?? "").Split('/') is [var size, var maximum] && long.TryParse(index == 0 ? size : maximum, CultureInfo.InvariantCulture, out var value)
+            ? value
+            : 0;
 
     private sealed class Table
     {
