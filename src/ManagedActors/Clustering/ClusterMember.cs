@@ -33,13 +33,10 @@ internal sealed class ClusterMember : IAsyncDisposable
     public Address Address => _cluster.SelfAddress;
 
     /// <summary>
-    /// Starts the member system on <paramref name="hostname"/>:<paramref name="port"/> and joins the cluster through
-    /// <paramref name="seeds"/> (host:port of members' cluster ports; the first seed starts a new cluster when it
-    /// lists itself first), waiting until this member is up.
+    /// Starts the member system on <paramref name="hostname"/>:<paramref name="port"/>, not yet a member: what must run
+    /// before other members count this one (sharding's region and its replicator) starts next, then <see cref="JoinAsync"/>.
     /// </summary>
-    /// <exception cref="HostUnavailableException">No seed let this member in within <c>managed-actors.cluster.join-timeout</c>.</exception>
-    public static async Task<ClusterMember> JoinAsync(
-        string hostname, int port, IReadOnlyList<string> seeds, byte[] clusterKey, string clientAddress, Config? userConfig, CancellationToken cancellationToken)
+    public static ClusterMember Start(string hostname, int port, byte[] clusterKey, string clientAddress, Config? userConfig)
     {
         // The host's client address travels with its membership, as a role, so that every host can name the others to clients.
         var given = Hocon.Values(
@@ -47,34 +44,33 @@ internal sealed class ClusterMember : IAsyncDisposable
             ("akka.remote.dot-netty.tcp.port", port),
             ("akka.cluster.roles", new[] { ClientRole + clientAddress }));
         // Sharding's and distributed data's serializers are registered from the start: other members gossip to this one
-        // as soon as it joins, before its own region starts.
+        // as soon as it joins.
         var config = ManagedActorsConfig.Build(given, userConfig, ManagedActorsConfig.Member)
             .WithFallback(Akka.Cluster.Sharding.ClusterSharding.DefaultConfig())
             .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig());
-        var timeout = ClusterSettings.Create(config).JoinTimeout;
-        var system = ActorSystems.Create(SystemName, config, new TransportKey(clusterKey, TransportKey.ClusterLabel), member: true);
-        var member = new ClusterMember(system);
+        return new ClusterMember(ActorSystems.Create(SystemName, config, new TransportKey(clusterKey, TransportKey.ClusterLabel), member: true));
+    }
+
+    /// <summary>
+    /// Joins the cluster through <paramref name="seeds"/> (host:port of members' cluster ports; the first seed starts a
+    /// new cluster when it lists itself first), waiting until this member is up.
+    /// </summary>
+    /// <exception cref="HostUnavailableException">No seed let this member in within <c>managed-actors.cluster.join-timeout</c>.</exception>
+    public async Task JoinAsync(IReadOnlyList<string> seeds, CancellationToken cancellationToken)
+    {
+        var timeout = ClusterSettings.Create(System.Settings.Config).JoinTimeout;
+        var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _cluster.RegisterOnMemberUp(() => up.TrySetResult());
+        _cluster.JoinSeedNodes(seeds.Select(SeedAddress).ToImmutableList());
         try
         {
-            var up = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            member._cluster.RegisterOnMemberUp(() => up.TrySetResult());
-            member._cluster.JoinSeedNodes(seeds.Select(SeedAddress).ToImmutableList());
-            try
-            {
-                await up.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
-            }
-            catch (TimeoutException e)
-            {
-                throw new HostUnavailableException(
-                    $"No member let this host into the cluster within {timeout.TotalSeconds:0.#} s (seeds: {string.Join(", ", seeds)}); " +
-                    "check that the first seed runs, that the cluster ports are reachable and that every host has the same cluster key.", e);
-            }
-            return member;
+            await up.Task.WaitAsync(timeout, cancellationToken).ConfigureAwait(false);
         }
-        catch
+        catch (TimeoutException e)
         {
-            await system.Terminate().ConfigureAwait(false);
-            throw;
+            throw new HostUnavailableException(
+                $"No member let this host into the cluster within {timeout.TotalSeconds:0.#} s (seeds: {string.Join(", ", seeds)}); " +
+                "check that the first seed runs, that the cluster ports are reachable and that every host has the same cluster key.", e);
         }
     }
 

@@ -129,11 +129,23 @@ internal sealed class ManagerHost : IAsyncDisposable
         {
             throw new ArgumentException("The cluster key must differ from the authkey: clients hold the authkey, and a member can down any other.", nameof(clusterKey));
         }
-        var member = await ClusterMember.JoinAsync(hostname, port, seeds, clusterKey, Context.HostAddress, user, cancellationToken).ConfigureAwait(false);
+        var member = ClusterMember.Start(hostname, port, clusterKey, Context.HostAddress, user);
+        ObjectShards shards;
+        try
+        {
+            // The region (and the replicator that keeps the shards' coordinator state) runs before the other members
+            // count this one: a coordinator's write to a member whose replicator has not started waits for its timeout.
+            var directory = await System.ActorSelection(Gatekeeper.Path / HostPaths.DirectoryName).ResolveOne(Settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
+            shards = await ObjectShards.StartAsync(member.System, Context, _durability, ClusterSettings.Create(member.System.Settings.Config), directory)
+                .ConfigureAwait(false);
+            await member.JoinAsync(seeds, cancellationToken).ConfigureAwait(false);
+        }
+        catch
+        {
+            await member.System.Terminate().ConfigureAwait(false);
+            throw;
+        }
         Member = member;
-        var directory = await System.ActorSelection(Gatekeeper.Path / HostPaths.DirectoryName).ResolveOne(Settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
-        var shards = await ObjectShards.StartAsync(member.System, Context, _durability, ClusterSettings.Create(member.System.Settings.Config), directory)
-            .ConfigureAwait(false);
         await Gatekeeper.Ask<Done>(
             new UseCluster(context => new ShardedObjectRouter(context, shards, Context), new ClusterView(member, shards.Status)),
             Settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
