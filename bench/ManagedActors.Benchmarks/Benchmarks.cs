@@ -4,6 +4,7 @@ using BenchmarkDotNet.Jobs;
 using ManagedActors.Codec;
 using ManagedActors.Dicts;
 using ManagedActors.Protocol;
+using ManagedActors.Security;
 
 namespace ManagedActors.Benchmarks;
 
@@ -108,4 +109,21 @@ public class CallPathBenchmarks
         }
         return Task.WhenAll(calls);
     }
+}
+
+/// <summary>What the transport's identity adds to one connection's key exchange: each side signs once and verifies once.</summary>
+[MemoryDiagnoser]
+[SimpleJob(RuntimeMoniker.Net10_0, launchCount: 1, warmupCount: 3, iterationCount: 8)]
+public class TransportIdentityBenchmarks
+{
+    private readonly EndpointIdentity _identity = new();
+    private readonly byte[] _transcript = new byte[400];
+    private byte[] _signature = [];
+
+    [GlobalSetup]
+    public void Setup() => _signature = _identity.Sign(_transcript);
+
+    [Benchmark] public byte[] Sign_transcript() => _identity.Sign(_transcript);
+
+    [Benchmark] public bool Verify_transcript() => EndpointIdentity.Verify(_identity.PublicKey, _transcript, _signature);
 }

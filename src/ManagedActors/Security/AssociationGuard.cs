@@ -16,9 +16,11 @@ internal sealed class AssociationGuardProvider : ITransportAdapterProvider
 
 /// <summary>
 /// An Akka.Remote transport adapter that lets no byte reach Akka's protocol until both ends of a connection proved
-/// they hold the same key: the dialling side sends a nonce and both claimed listen addresses, the listening side
-/// answers with its nonce and an HMAC-SHA256 over both, the dialling side answers with its own; anything else closes
-/// the connection without a word. Only then is the association handed up (inbound) or returned (outbound).
+/// they hold the same key and that each claims only an address it owns: the dialling side sends a nonce, both claimed
+/// listen addresses and its public key, the listening side answers with its nonce, an HMAC-SHA256 over the transcript
+/// and its own public key and signature, the dialling side answers with its HMAC and signature; anything else closes
+/// the connection without a word. An address that a live connection proved under another key is refused, and the
+/// refusal logged (<see cref="AddressClaims"/>). Only then is the association handed up (inbound) or returned (outbound).
 /// </summary>
 internal sealed class AssociationGuard : AbstractTransportAdapter, IAssociationEventListener
 {
@@ -35,9 +37,16 @@ internal sealed class AssociationGuard : AbstractTransportAdapter, IAssociationE
             "create it with ManagedActorsSystem.Setup(config, authKey).");
         Key = Keys.Key;
         Timeout = HandshakeSettings.Create(system.Settings.Config).TransportTimeout;
+        system.RegisterOnTermination(Identity.Dispose);
     }
 
     public TransportKey Keys { get; }
+
+    /// <summary>This system's own identity: the private key behind every address claim it makes.</summary>
+    public EndpointIdentity Identity { get; } = new();
+
+    /// <summary>The peer addresses its live connections proved, with their keys.</summary>
+    public AddressClaims Claims { get; } = new();
 
     public byte[] Key { get; }
 

@@ -1,17 +1,31 @@
+using Akka.Actor;
+using Akka.Event;
 using Akka.Remote.Transport;
 using Google.Protobuf;
 
 namespace ManagedActors.Security;
 
-/// <summary>A connection that proved the key: it passes payloads both ways, queuing what arrives before the layer above reads.</summary>
+/// <summary>
+/// A connection that proved the key and its peer's address: it passes payloads both ways, queuing what arrives before
+/// the layer above reads. Until Akka's Associate PDU has come, it checks that PDU's origin against the address the key
+/// exchange proved; a mismatch closes the connection before Akka binds anything to it. The
+/// peer's claim on its address (<see cref="AddressClaims"/>) is released when the connection ends.
+/// </summary>
 internal sealed class GuardedHandle : AbstractTransportAdapterHandle
 {
     private readonly object _gate = new();
     private readonly Queue<IHandleEvent> _early = new();
+    private readonly AssociationGuard _guard;
+    private readonly IDisposable _claim;
+    private readonly Address _peer;
     // Set, under the gate, only after the early events were handed up: once seen, events go straight to it.
     private volatile IHandleEventListener? _reader;
+    // Until Akka's handshake arrived from the peer; its later Associate PDUs are ignored by Akka.
+    private volatile bool _originChecked;
 
-    public GuardedHandle(AssociationHandle raw) : base(raw, AssociationGuard.Scheme) =>
+    public GuardedHandle(AssociationHandle raw, AssociationGuard guard, IDisposable claim, Address peer) : base(raw, AssociationGuard.Scheme)
+    {
+        (_guard, _claim, _peer) = (guard, claim, peer);
         ReadHandlerSource.Task.ContinueWith(t =>
         {
             lock (_gate)
@@ -23,10 +37,19 @@ internal sealed class GuardedHandle : AbstractTransportAdapterHandle
                 _reader = t.Result;
             }
         }, TaskContinuationOptions.ExecuteSynchronously | TaskContinuationOptions.OnlyOnRanToCompletion);
+    }
 
     /// <summary>An event from the raw connection (the driver delivers them one at a time, in order).</summary>
     public void Deliver(IHandleEvent ev)
     {
+        if (ev is Disassociated)
+        {
+            _claim.Dispose();
+        }
+        else if (!_originChecked && ev is InboundPayload payload && !OriginMatches(payload.Payload))
+        {
+            return;
+        }
         if (_reader is { } reader)
         {
             reader.Notify(ev);
@@ -48,7 +71,38 @@ internal sealed class GuardedHandle : AbstractTransportAdapterHandle
     public override bool Write(ByteString payload) => WrappedHandle.Write(payload);
 
 #pragma warning disable CS0672, CS0618
-    public override void Disassociate() => WrappedHandle.Disassociate();
+    public override void Disassociate()
+    {
+        _claim.Dispose();
+        WrappedHandle.Disassociate();
+    }
 #pragma warning restore CS0672, CS0618
-}
 
+    private bool OriginMatches(ByteString pdu)
+    {
+        (string System, string Host, int Port)? origin;
+        try
+        {
+            origin = HandshakeOrigin.Of(pdu);
+        }
+        catch (InvalidProtocolBufferException)
+        {
+            // Not Akka's format: Akka refuses it itself.
+            return true;
+        }
+        if (origin is not { } claimed)
+        {
+            return true;
+        }
+        _originChecked = true;
+        if (claimed.System == _peer.System && claimed.Host == _peer.Host && claimed.Port == _peer.Port)
+        {
+            return true;
+        }
+        _guard.Log.Warning("A connection from {0} was closed: it proved the address {1} and associated as {2}@{3}:{4}.",
+            RemoteAddress, AddressClaims.KeyOf(_peer), claimed.System, claimed.Host, claimed.Port);
+        _claim.Dispose();
+        WrappedHandle.Disassociate("its Akka handshake names another address than its key exchange proved", _guard.Log);
+        return false;
+    }
+}

@@ -13,10 +13,10 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
 {
     private const byte Hello = 1, Challenge = 2, Proof = 3;
     private const int NonceLength = 32, MaxFrame = 1024;
-    private static readonly byte[] Magic = "MAG\u0001"u8.ToArray();
+    private static readonly byte[] Magic = "MAG\u0002"u8.ToArray();
     private readonly object _gate = new();
     private volatile State _state;
-    private byte[] _nonceA = [], _nonceB = [], _addressA = [], _addressB = [];
+    private byte[] _nonceA = [], _nonceB = [], _addressA = [], _addressB = [], _keyA = [], _keyB = [];
     private GuardedHandle? _open;
     private ICancelable? _timer;
 
@@ -35,7 +35,8 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
                 _nonceA = RandomNumberGenerator.GetBytes(NonceLength);
                 _addressA = Encoding.UTF8.GetBytes(guard.LocalListen!.ToString());
                 _addressB = Encoding.UTF8.GetBytes(dialled!.ToString());
-                if (!raw.Write(Frame(Hello, _nonceA, _addressA, _addressB)))
+                _keyA = guard.Identity.PublicKey;
+                if (!raw.Write(Frame(Hello, _nonceA, _addressA, _addressB, _keyA)))
                 {
                     Bad("the first write failed")();
                 }
@@ -86,42 +87,66 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
         }
         switch (_state)
         {
-            case State.AwaitHello when kind == Hello && fields is [{ Length: NonceLength } nonce, var from, var to]:
-                (_nonceA, _addressA, _addressB) = (nonce, from, to);
+            case State.AwaitHello when kind == Hello && fields is [{ Length: NonceLength } nonce, var from, var to, var key]:
+                (_nonceA, _addressA, _addressB, _keyA) = (nonce, from, to, key);
                 if (!NamesThisSystem(to))
                 {
                     return Bad("the dialled address is not this system");
                 }
                 _nonceB = RandomNumberGenerator.GetBytes(NonceLength);
+                _keyB = guard.Identity.PublicKey;
                 _state = State.AwaitProof;
-                return raw.Write(Frame(Challenge, _nonceB, Mac("R"))) ? null : Bad("a write failed");
-            case State.AwaitChallenge when kind == Challenge && fields is [{ Length: NonceLength } nonce, var mac]:
-                _nonceB = nonce;
-                var holdsKey = CryptographicOperations.FixedTimeEquals(mac, Mac("R"));
+                return raw.Write(Frame(Challenge, _nonceB, Transcript("R", TranscriptUse.Mac), _keyB, guard.Identity.Sign(Transcript("R", TranscriptUse.Signed))))
+                    ? null
+                    : Bad("a write failed");
+            case State.AwaitChallenge when kind == Challenge && fields is [{ Length: NonceLength } nonce, var mac, var key, var signature]:
+                (_nonceB, _keyB) = (nonce, key);
+                var holdsKey = CryptographicOperations.FixedTimeEquals(mac, Transcript("R", TranscriptUse.Mac));
                 guard.Keys.Dialled(dialled!, holdsKey);
                 if (!holdsKey)
                 {
                     return Bad("the listening side does not hold the key");
                 }
-                if (!raw.Write(Frame(Proof, Mac("I"))))
+                if (!EndpointIdentity.Verify(_keyB, Transcript("R", TranscriptUse.Signed), signature))
                 {
+                    return Bad("the listening side's signature does not match the key it presented");
+                }
+                if (guard.Claims.TryClaim(dialled!, _keyB) is not { } listenerClaim)
+                {
+                    return Bad($"the dialled address {dialled} is held by a live association under another identity");
+                }
+                if (!raw.Write(Frame(Proof, Transcript("I", TranscriptUse.Mac), guard.Identity.Sign(Transcript("I", TranscriptUse.Signed)))))
+                {
+                    listenerClaim.Dispose();
                     return Bad("a write failed");
                 }
-                return Opened(handle => promise!.TrySetResult(handle));
-            case State.AwaitProof when kind == Proof && fields is [var proof]:
-                if (!CryptographicOperations.FixedTimeEquals(proof, Mac("I")))
+                return Opened(listenerClaim, dialled!, handle => promise!.TrySetResult(handle));
+            case State.AwaitProof when kind == Proof && fields is [var proof, var signature]:
+                if (!CryptographicOperations.FixedTimeEquals(proof, Transcript("I", TranscriptUse.Mac)))
                 {
                     return Bad("the dialling side does not hold the key");
                 }
-                return Opened(guard.Admit);
+                if (!EndpointIdentity.Verify(_keyA, Transcript("I", TranscriptUse.Signed), signature))
+                {
+                    return Bad("the dialling side's signature does not match the key it presented");
+                }
+                if (AddressClaims.Parse(_addressA) is not { } claimed)
+                {
+                    return Bad("the dialling side's address is not an address");
+                }
+                if (guard.Claims.TryClaim(claimed, _keyA) is not { } diallerClaim)
+                {
+                    return Bad($"it claims the address {claimed}, which a live association holds under another identity");
+                }
+                return Opened(diallerClaim, claimed, guard.Admit);
             default:
                 return Bad("an unexpected frame");
         }
     }
 
-    private Action Opened(Action<GuardedHandle> release)
+    private Action Opened(IDisposable claim, Address peer, Action<GuardedHandle> release)
     {
-        var handle = _open = new GuardedHandle(raw);
+        var handle = _open = new GuardedHandle(raw, guard, claim, peer);
         _state = State.Open;
         _timer?.Cancel();
         return () => release(handle);
@@ -168,15 +193,22 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
         }
     }
 
-    /// <summary>HMAC-SHA256 under the key over a direction label, both nonces and both claimed addresses.</summary>
-    private byte[] Mac(string label)
+    private enum TranscriptUse { Mac, Signed }
+
+    /// <summary>
+    /// The transcript of the exchange so far (a direction label, both nonces, both claimed addresses, both public keys):
+    /// its HMAC-SHA256 under the shared key (<see cref="TranscriptUse.Mac"/>: this side holds the key), or the bytes an
+    /// endpoint signs with its identity (<see cref="TranscriptUse.Signed"/>: this side holds the address it claims).
+    /// </summary>
+    private byte[] Transcript(string label, TranscriptUse use)
     {
         using var buffer = new MemoryStream();
-        foreach (var field in (byte[][])[Encoding.ASCII.GetBytes("managed-actors-transport-v1|" + label), _nonceA, _nonceB, _addressA, _addressB])
+        var prefix = use == TranscriptUse.Mac ? "managed-actors-transport-v2|" : "managed-actors-identity-v2|";
+        foreach (var field in (byte[][])[Encoding.ASCII.GetBytes(prefix + label), _nonceA, _nonceB, _addressA, _addressB, _keyA, _keyB])
         {
             Write(buffer, field);
         }
-        return HMACSHA256.HashData(guard.Key, buffer.ToArray());
+        return use == TranscriptUse.Mac ? HMACSHA256.HashData(guard.Key, buffer.ToArray()) : buffer.ToArray();
     }
 
     private static ByteString Frame(byte kind, params byte[][] fields)

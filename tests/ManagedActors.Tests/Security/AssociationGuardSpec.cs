@@ -88,10 +88,13 @@ public sealed class AssociationGuardSpec : IAsyncLifetime
             {
                 read += await socket.ReceiveAsync(hello.AsMemory(read));
             }
-            var frame = new List<byte>("MAG\u0001"u8.ToArray()) { 2, 32, 0 };
-            frame.AddRange(RandomNumberGenerator.GetBytes(32));
-            frame.AddRange(new byte[] { 32, 0 });
-            frame.AddRange(RandomNumberGenerator.GetBytes(32));
+            // A challenge: its nonce, a MAC, a public key and a signature, each with a 2-byte length.
+            var frame = new List<byte>("MAG\u0002"u8.ToArray()) { 2 };
+            foreach (var field in (byte[][])[RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo(), RandomNumberGenerator.GetBytes(64)])
+            {
+                frame.AddRange(new[] { (byte)field.Length, (byte)(field.Length >> 8) });
+                frame.AddRange(field);
+            }
             var length = new byte[4];
             BinaryPrimitives.WriteInt32LittleEndian(length, frame.Count);
             await socket.SendAsync(length.Concat(frame).ToArray());

@@ -34,9 +34,10 @@ internal sealed class RawPeer : IAsyncDisposable
 
     /// <summary>
     /// A peer whose connections prove <paramref name="transportKey"/> (the library's transport, <c>akka.mauth.tcp</c>),
-    /// or, when it is null, a stranger on Akka's own transport (<c>akka.tcp</c>: see <see cref="Plain"/>).
+    /// or, when it is null, a stranger on Akka's own transport (<c>akka.tcp</c>: see <see cref="Plain"/>). It may name its
+    /// system as another process does and advertise that process's port (<c>public-port</c> in <paramref name="extraHocon"/>).
     /// </summary>
-    public static RawPeer Start(byte[]? transportKey, string? extraHocon = null)
+    public static RawPeer Start(byte[]? transportKey, string? extraHocon = null, string systemName = "raw-peer", string label = TransportKey.ClientLabel)
     {
         var config = ConfigurationFactory.ParseString($$"""
             akka.actor.provider = remote
@@ -49,8 +50,8 @@ internal sealed class RawPeer : IAsyncDisposable
             """).WithFallback(ManagedActorsConfig.Default);
         var setup = BootstrapSetup.Create().WithConfig(config);
         return new RawPeer(transportKey is null
-            ? ActorSystem.Create("raw-peer", setup)
-            : ActorSystem.Create("raw-peer", setup.And(new TransportKey(transportKey))));
+            ? ActorSystem.Create(systemName, setup)
+            : ActorSystem.Create(systemName, setup.And(new TransportKey(transportKey, label))));
     }
 
     /// <summary>A host address as a stranger on Akka's own transport dials it: the same host and port over <c>akka.tcp</c>.</summary>
