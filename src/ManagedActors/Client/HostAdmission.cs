@@ -91,9 +91,14 @@ internal sealed class HostAdmission(ActorSystem system, IActorRef replyTo, Guid 
             WarnOnce(host, $"The host at {host} offers no direct lane (managed-actors.direct.enabled is off there); calls go over Akka.Remote.");
             return new Admission(welcome.Session, welcome.Incarnation);
         }
+        if (TransportKey.Of(system)?.Identity is not { } identity)
+        {
+            WarnOnce(host, $"This client's ActorSystem has no transport identity to prove its session to the data port of {host} with; calls go over Akka.Remote.");
+            return new Admission(welcome.Session, welcome.Incarnation);
+        }
         try
         {
-            var channel = await LaneChannel.ConnectAsync(host.Host ?? "127.0.0.1", welcome.LanePort, welcome.LaneTls, welcome.Session, authKey, lane, cancellationToken)
+            var channel = await LaneChannel.ConnectAsync(host.Host ?? "127.0.0.1", welcome.LanePort, welcome.LaneTls, welcome.Session, identity, lane, cancellationToken)
                 .ConfigureAwait(false);
             return new Admission(welcome.Session, welcome.Incarnation, channel);
         }

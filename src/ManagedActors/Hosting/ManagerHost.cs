@@ -101,7 +101,7 @@ internal sealed class ManagerHost : IAsyncDisposable
             sessions, settings, Guid.NewGuid(), address, new KindTable(kinds),
             system.Dispatchers.HasDispatcher(ManagedActorsConfig.ObjectDispatcher) ? ManagedActorsConfig.ObjectDispatcher : null);
         // The data port is bound before the gatekeeper admits anyone, so every Welcome can name it.
-        var listener = lane.Listen ? LaneListener.Start(system, sessions, settings, lane, address, authKey.ToArray()) : null;
+        var listener = lane.Listen ? LaneListener.Start(system, sessions, settings, lane, address) : null;
         try
         {
             var gatekeeper = system.ActorOf(

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using ManagedActors.Codec;
 using ManagedActors.Configuration;
 using ManagedActors.Protocol;
+using ManagedActors.Security;
 
 namespace ManagedActors.Lane;
 
@@ -57,14 +58,14 @@ internal sealed class LaneChannel : ICallLane, IDisposable
     /// <exception cref="AuthenticationException">The host refused the proof.</exception>
     /// <exception cref="IOException">The port could not be reached or the connection broke.</exception>
     public static async Task<LaneChannel> ConnectAsync(
-        string host, int port, bool tls, Guid session, byte[] authKey, LaneEnds ends, CancellationToken cancellationToken)
+        string host, int port, bool tls, Guid session, EndpointIdentity identity, LaneEnds ends, CancellationToken cancellationToken)
     {
         var settings = ends.Lane;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         // Blocking calls only, on a pool thread: a socket that saw one asynchronous operation stays in non-blocking mode
         // for good, and every later blocking read would be relayed through the runtime's event thread, a hop per reply.
         // The timeout closes the socket, which ends a connect or read still waiting.
-        var connect = Task.Run(() => Handshake(socket, host, port, tls, session, authKey, ends), CancellationToken.None);
+        var connect = Task.Run(() => Handshake(socket, host, port, tls, session, identity, ends), CancellationToken.None);
         try
         {
             return await connect.WaitAsync(settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
@@ -81,7 +82,7 @@ internal sealed class LaneChannel : ICallLane, IDisposable
         }
     }
 
-    private static LaneChannel Handshake(Socket socket, string host, int port, bool tls, Guid session, byte[] authKey, LaneEnds ends)
+    private static LaneChannel Handshake(Socket socket, string host, int port, bool tls, Guid session, EndpointIdentity identity, LaneEnds ends)
     {
         var settings = ends.Lane;
         Stream? stream = null;
@@ -108,7 +109,7 @@ internal sealed class LaneChannel : ICallLane, IDisposable
             {
                 throw new IOException("The data port does not speak the ManagedActors lane protocol.");
             }
-            stream.Write(LaneFrames.Proof(session, LaneFrames.Mac(authKey, challenge.AsSpan(4), session)));
+            stream.Write(LaneFrames.Proof(session, identity.Sign(LaneFrames.Signed(challenge.AsSpan(4), session))));
             var answer = stream.ReadByte();
             if (answer != LaneFrames.Accepted)
             {

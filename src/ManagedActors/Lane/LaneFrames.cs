@@ -1,27 +1,26 @@
-using System.Security.Cryptography;
 using ManagedActors.Codec;
 using ManagedActors.Protocol;
 
 namespace ManagedActors.Lane;
 
 /// <summary>
-/// The direct lane's wire format. After the lane handshake (a challenge from the host, a proof of the session and the
-/// authkey from the client, one accept byte back) every frame is <c>[int32 length][kind byte][body]</c>, little-endian,
+/// The direct lane's wire format. After the lane handshake (a challenge from the host, a proof of the session signed by
+/// the endpoint that opened it, one accept byte back) every frame is <c>[int32 length][kind byte][body]</c>, little-endian,
 /// the length counting kind and body. Bodies reuse the protocol's encoding of calls and results; the session is the
 /// connection's, so no frame carries it.
 /// </summary>
 internal static class LaneFrames
 {
     /// <summary>"MAL" and the lane protocol's version, first on the wire in both directions.</summary>
-    public static ReadOnlySpan<byte> Magic => "MAL\u0001"u8;
+    public static ReadOnlySpan<byte> Magic => "MAL\u0002"u8;
 
-    public const int NonceLength = 32, MacLength = 32, SessionLength = 16;
+    public const int NonceLength = 32, SignatureLength = 64, SessionLength = 16;
 
     /// <summary>Bytes of the host's challenge: magic and nonce.</summary>
     public const int ChallengeLength = 4 + NonceLength;
 
-    /// <summary>Bytes of the client's proof: magic, session, MAC.</summary>
-    public const int ProofLength = 4 + SessionLength + MacLength;
+    /// <summary>Bytes of the client's proof: magic, session, signature.</summary>
+    public const int ProofLength = 4 + SessionLength + SignatureLength;
 
     /// <summary>The host's answer to a valid proof; anything else (or a closed connection) is a refusal.</summary>
     public const byte Accepted = 0xA5;
@@ -35,22 +34,28 @@ internal static class LaneFrames
     /// <summary>Bytes of framing a frame may have over the largest message: length, kind, target path, counts.</summary>
     public const int Overhead = 64 * 1024;
 
-    /// <summary>The client's proof: HMAC-SHA256 under the authkey of the nonce and the session, so a token alone opens nothing.</summary>
-    public static byte[] Mac(byte[] authKey, ReadOnlySpan<byte> nonce, Guid session)
+    /// <summary>
+    /// What the client signs with its transport identity (<see cref="Security.EndpointIdentity"/>), the one that proved the
+    /// association over which it opened the session: a label, the nonce and the session. Only that endpoint can sign it,
+    /// so neither a token nor the authkey opens a lane for another's session.
+    /// </summary>
+    public static byte[] Signed(ReadOnlySpan<byte> nonce, Guid session)
     {
-        Span<byte> message = stackalloc byte[NonceLength + SessionLength];
-        nonce.CopyTo(message);
-        session.TryWriteBytes(message[NonceLength..]);
-        return HMACSHA256.HashData(authKey, message);
+        var label = "managed-actors-lane-v2|"u8;
+        var message = new byte[label.Length + NonceLength + SessionLength];
+        label.CopyTo(message);
+        nonce.CopyTo(message.AsSpan(label.Length));
+        session.TryWriteBytes(message.AsSpan(label.Length + NonceLength));
+        return message;
     }
 
-    /// <summary>The client's answer to the challenge: magic, session, and <paramref name="mac"/> (see <see cref="Mac"/>).</summary>
-    public static byte[] Proof(Guid session, ReadOnlySpan<byte> mac)
+    /// <summary>The client's answer to the challenge: magic, session, and its <paramref name="signature"/> of <see cref="Signed"/>.</summary>
+    public static byte[] Proof(Guid session, ReadOnlySpan<byte> signature)
     {
         var proof = new byte[ProofLength];
         Magic.CopyTo(proof);
         session.TryWriteBytes(proof.AsSpan(4));
-        mac.CopyTo(proof.AsSpan(4 + SessionLength));
+        signature.CopyTo(proof.AsSpan(4 + SessionLength));
         return proof;
     }
 

@@ -8,6 +8,7 @@ using Akka.Actor;
 using Akka.Event;
 using ManagedActors.Configuration;
 using ManagedActors.Protocol;
+using ManagedActors.Security;
 using ManagedActors.Sessions;
 
 namespace ManagedActors.Lane;
@@ -23,7 +24,7 @@ internal sealed class LaneListener : IDisposable
 {
     private readonly Socket _socket;
     private readonly SessionTable _sessions;
-    private readonly byte[] _authKey;
+    private readonly AddressClaims _claims;
     private readonly X509Certificate2? _certificate;
     private readonly ILoggingAdapter _log;
     private readonly ExtendedActorSystem _system;
@@ -34,14 +35,14 @@ internal sealed class LaneListener : IDisposable
     private readonly ProofSlots _slots;
 
     private LaneListener(
-        Socket socket, SessionTable sessions, ManagerSettings settings, LaneSettings lane, string hostAddress, byte[] authKey, X509Certificate2? certificate,
+        Socket socket, SessionTable sessions, ManagerSettings settings, LaneSettings lane, string hostAddress, AddressClaims claims, X509Certificate2? certificate,
         ExtendedActorSystem system)
     {
         _socket = socket;
         _sessions = sessions;
         Settings = settings;
         Lane = lane;
-        _authKey = authKey;
+        _claims = claims;
         _certificate = certificate;
         _system = system;
         _log = Logging.GetLogger(system, typeof(LaneListener));
@@ -68,7 +69,7 @@ internal sealed class LaneListener : IDisposable
     /// when it closes, its session ends (told on the system's event stream).
     /// </summary>
     public static LaneListener Start(
-        ActorSystem system, SessionTable sessions, ManagerSettings managerSettings, LaneSettings settings, string hostAddress, byte[] authKey)
+        ActorSystem system, SessionTable sessions, ManagerSettings managerSettings, LaneSettings settings, string hostAddress)
     {
         var hostname = settings.Hostname.Length > 0 ? settings.Hostname : "127.0.0.1";
         var address = IPAddress.TryParse(hostname, out var ip) ? ip : Dns.GetHostAddresses(hostname).First();
@@ -86,7 +87,9 @@ internal sealed class LaneListener : IDisposable
             socket.Dispose();
             throw;
         }
-        var listener = new LaneListener(socket, sessions, managerSettings, settings, hostAddress, authKey, certificate, (ExtendedActorSystem)system);
+        // A system without the library's transport has no proven addresses: every proof is refused, and clients call over Akka.Remote.
+        var claims = TransportKey.Of(system)?.Claims ?? new AddressClaims();
+        var listener = new LaneListener(socket, sessions, managerSettings, settings, hostAddress, claims, certificate, (ExtendedActorSystem)system);
         new Thread(listener.AcceptLoop) { IsBackground = true, Name = "managed-actors-lane-accept" }.Start();
         return listener;
     }
@@ -150,11 +153,14 @@ internal sealed class LaneListener : IDisposable
             var proof = new byte[LaneFrames.ProofLength];
             stream.ReadExactly(proof);
             var session = new Guid(proof.AsSpan(4, LaneFrames.SessionLength));
-            var expected = LaneFrames.Mac(_authKey, nonce, session);
+            // The session's own endpoint, the one whose association opened it, must have signed: its key is the one that
+            // association proved its address with. A session token, or the authkey, is not enough.
+            var key = _sessions.ReplyToOf(session) is { } replyTo ? _claims.KeyHolding(replyTo.Path.Address) : null;
             if (!proof.AsSpan(0, 4).SequenceEqual(LaneFrames.Magic)
-                || !CryptographicOperations.FixedTimeEquals(expected, proof.AsSpan(4 + LaneFrames.SessionLength)))
+                || key is null
+                || !EndpointIdentity.Verify(key, LaneFrames.Signed(nonce, session), proof[(4 + LaneFrames.SessionLength)..]))
             {
-                _log.Warning("A direct-lane connection from {0} was refused: its proof does not match the authkey.", client.RemoteEndPoint);
+                _log.Warning("A direct-lane connection from {0} was refused: its proof is not signed by the endpoint that opened its session.", client.RemoteEndPoint);
                 stream.Dispose();
                 return;
             }

@@ -44,6 +44,15 @@ internal sealed class AddressClaims
         }
     }
 
+    /// <summary>The public key a live connection proved <paramref name="address"/> with; null when none holds it.</summary>
+    public byte[]? KeyHolding(Address address)
+    {
+        lock (_gate)
+        {
+            return _held.TryGetValue(KeyOf(address), out var held) ? held.Key : null;
+        }
+    }
+
     /// <summary>
     /// Claims <paramref name="address"/> for an association proven by <paramref name="publicKey"/>: a claim to dispose
     /// of when the association ends, or null when a live association holds the address under another key.

@@ -37,16 +37,15 @@ internal sealed class AssociationGuard : AbstractTransportAdapter, IAssociationE
             "create it with ManagedActorsSystem.Setup(config, authKey).");
         Key = Keys.Key;
         Timeout = HandshakeSettings.Create(system.Settings.Config).TransportTimeout;
-        system.RegisterOnTermination(Identity.Dispose);
     }
 
     public TransportKey Keys { get; }
 
     /// <summary>This system's own identity: the private key behind every address claim it makes.</summary>
-    public EndpointIdentity Identity { get; } = new();
+    public EndpointIdentity Identity => Keys.Identity;
 
     /// <summary>The peer addresses its live connections proved, with their keys.</summary>
-    public AddressClaims Claims { get; } = new();
+    public AddressClaims Claims => Keys.Claims;
 
     public byte[] Key { get; }
 

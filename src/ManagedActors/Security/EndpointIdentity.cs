@@ -7,7 +7,7 @@ namespace ManagedActors.Security;
 /// anywhere. The key exchange signs its transcript (both nonces, both claimed addresses, both public keys) with it, so
 /// an address is claimed by whoever holds the private key that first claimed it, not by whoever holds the authkey.
 /// </summary>
-internal sealed class EndpointIdentity : IDisposable
+internal sealed class EndpointIdentity
 {
     /// <summary>The longest public key or signature a peer may present (a P-256 key is 91 bytes, a signature 64).</summary>
     public const int MaxFieldLength = 160;
@@ -40,6 +40,4 @@ internal sealed class EndpointIdentity : IDisposable
             return false;
         }
     }
-
-    public void Dispose() => _key.Dispose();
 }

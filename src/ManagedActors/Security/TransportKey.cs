@@ -35,6 +35,12 @@ internal sealed class TransportKey : Akka.Actor.Setup.Setup
     /// <summary>The 32-byte key of the transport's HMACs.</summary>
     public byte[] Key { get; }
 
+    /// <summary>This system's own identity: the private key behind every address it claims, and behind its lanes' proofs.</summary>
+    public EndpointIdentity Identity { get; } = new();
+
+    /// <summary>The peer addresses this system's live connections proved, with their keys.</summary>
+    public AddressClaims Claims { get; } = new();
+
     /// <summary>The last connection this system dialled to <paramref name="remote"/> met a listener that does not hold the key.</summary>
     public bool ListenerLacksKey(Address remote) => _wrongKey.ContainsKey((remote.Host, remote.Port));
 

@@ -48,6 +48,9 @@ internal sealed class SessionTable
 
     public bool IsValid(Guid session) => _sessions.ContainsKey(session);
 
+    /// <summary>The reply endpoint that did <paramref name="session"/>'s handshake; null when the session is not open.</summary>
+    public IActorRef? ReplyToOf(Guid session) => _sessions.TryGetValue(session, out var replyTo) ? replyTo : null;
+
     /// <summary>
     /// Whether <paramref name="session"/> is open and <paramref name="sender"/> is the reply endpoint that did its
     /// handshake: a token is bound to its connection, so one seen elsewhere is worth nothing.

@@ -1,8 +1,8 @@
-using System.Security.Cryptography;
 using ManagedActors.Client;
 using ManagedActors.Codec;
 using ManagedActors.Lane;
 using ManagedActors.Protocol;
+using ManagedActors.Security;
 using ManagedActors.Tests.Support;
 using Xunit;
 
@@ -37,6 +37,9 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
 
     private Guid ClientSession => _client.Runtime.Connection.Session;
 
+    /// <summary>The identity of the client's transport, which proved its address to the host when it opened its session.</summary>
+    private EndpointIdentity ClientIdentity => TransportKey.Of(_client.Runtime.System)!.Identity;
+
     [Fact]
     public async Task A_connection_that_proves_nothing_is_closed_after_the_handshake_timeout()
     {
@@ -63,16 +66,16 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_proof_under_another_key_is_refused_and_leaves_the_session_without_a_lane()
+    public async Task A_proof_signed_by_another_endpoint_is_refused_and_leaves_the_session_without_a_lane()
     {
         using (var lane = RawLane.Connect(Port))
         {
             var nonce = lane.ReadChallenge();
-            lane.SendProof(ClientSession, LaneFrames.Mac(RandomNumberGenerator.GetBytes(32), nonce, ClientSession));
+            lane.SendProof(ClientSession, new EndpointIdentity().Sign(LaneFrames.Signed(nonce, ClientSession)));
             Assert.Equal(-1, lane.Stream.ReadByte());
         }
-        // The session is still free for a lane opened with the key.
-        var (proven, answer) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        // The session is still free for a lane opened by its own endpoint.
+        var (proven, answer) = RawLane.Open(Port, ClientSession, ClientIdentity);
         using (proven)
         {
             Assert.Equal(LaneFrames.Accepted, answer);
@@ -83,17 +86,17 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     [Fact]
     public void A_proof_for_an_unknown_session_or_a_replayed_one_is_refused()
     {
-        var (unknown, refused) = RawLane.Open(Port, Guid.NewGuid(), _manager.AuthKey);
+        var (unknown, refused) = RawLane.Open(Port, Guid.NewGuid(), ClientIdentity);
         using (unknown)
         {
             Assert.Equal(-1, refused);
         }
-        var (first, accepted) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        var (first, accepted) = RawLane.Open(Port, ClientSession, ClientIdentity);
         using (first)
         {
             Assert.Equal(LaneFrames.Accepted, accepted);
             // A session has one lane: a second connection presenting it (a stolen token, even with the key) is refused.
-            var (second, again) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+            var (second, again) = RawLane.Open(Port, ClientSession, ClientIdentity);
             using (second)
             {
                 Assert.Equal(-1, again);
@@ -106,7 +109,7 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     {
         var dict = await _client.DictAsync<string, int>("reachable");
         var path = ((ManagedProxy)(object)dict).Reference.ActorPath;
-        var (lane, answer) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity);
         using (lane)
         {
             Assert.Equal(LaneFrames.Accepted, answer);
@@ -135,7 +138,7 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     [InlineData("zero length")]
     public async Task A_proven_lane_that_sends_garbage_is_closed_and_the_host_serves_on(string garbage)
     {
-        var (lane, answer) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity);
         using (lane)
         {
             Assert.Equal(LaneFrames.Accepted, answer);
@@ -168,7 +171,7 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
         var dict = await _client.DictAsync<string, int>("half");
         await dict.SetAsync("k", 1);
         var path = ((ManagedProxy)(object)dict).Reference.ActorPath;
-        var (lane, answer) = RawLane.Open(Port, ClientSession, _manager.AuthKey);
+        var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity);
         Assert.Equal(LaneFrames.Accepted, answer);
         using (var w = new WireWriter())
         {

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Net;
 using ManagedActors.Codec;
 using ManagedActors.Lane;
+using ManagedActors.Security;
 using ManagedActors.Protocol;
 
 namespace ManagedActors.Tests.Support;
@@ -27,12 +28,12 @@ internal sealed class RawLane : IDisposable
         return new RawLane(socket);
     }
 
-    /// <summary>A lane that did the whole handshake for <paramref name="session"/> with <paramref name="authKey"/>; the host's accept byte.</summary>
-    public static (RawLane Lane, int Answer) Open(int port, Guid session, byte[] authKey)
+    /// <summary>A lane that did the whole handshake for <paramref name="session"/>, signed by <paramref name="identity"/>; the host's accept byte.</summary>
+    public static (RawLane Lane, int Answer) Open(int port, Guid session, EndpointIdentity identity)
     {
         var lane = Connect(port);
         var nonce = lane.ReadChallenge();
-        lane.SendProof(session, LaneFrames.Mac(authKey, nonce, session));
+        lane.SendProof(session, identity.Sign(LaneFrames.Signed(nonce, session)));
         return (lane, lane.Stream.ReadByte());
     }
 
@@ -48,9 +49,9 @@ internal sealed class RawLane : IDisposable
         return challenge[4..];
     }
 
-    public void SendProof(Guid session, byte[] mac)
+    public void SendProof(Guid session, byte[] signature)
     {
-        Stream.Write(LaneFrames.Proof(session, mac));
+        Stream.Write(LaneFrames.Proof(session, signature));
     }
 
     public void SendFrame(byte kind, ReadOnlySpan<byte> body)
