@@ -20,7 +20,8 @@ internal sealed class AssociationGuardProvider : ITransportAdapterProvider
 /// listen addresses and its public key, the listening side answers with its nonce, an HMAC-SHA256 over the transcript
 /// and its own public key and signature, the dialling side answers with its HMAC and signature; anything else closes
 /// the connection without a word. An address that a live connection proved under another key is refused, and the
-/// refusal logged (<see cref="AddressClaims"/>). Only then is the association handed up (inbound) or returned (outbound).
+/// refusal logged (<see cref="AddressClaims"/>). Only then is the association handed up (inbound) or returned (outbound),
+/// every payload on it sealed under keys from an ECDH agreement made in the same exchange (<see cref="SealedChannel"/>).
 /// </summary>
 internal sealed class AssociationGuard : AbstractTransportAdapter, IAssociationEventListener
 {

@@ -6,8 +6,9 @@ using Google.Protobuf;
 namespace ManagedActors.Security;
 
 /// <summary>
-/// A connection that proved the key and its peer's address: it passes payloads both ways, queuing what arrives before
-/// the layer above reads. Until Akka's Associate PDU has come, it checks that PDU's origin against the address the key
+/// A connection that proved the key and its peer's address: it passes payloads both ways, sealed on the wire
+/// (<see cref="SealedChannel"/>), queuing what arrives before the layer above reads. A payload that does not open
+/// closes the connection. Until Akka's Associate PDU has come, it checks that PDU's origin against the address the key
 /// exchange proved; a mismatch closes the connection before Akka binds anything to it. The
 /// peer's claim on its address (<see cref="AddressClaims"/>) is released when the connection ends.
 /// </summary>
@@ -18,14 +19,20 @@ internal sealed class GuardedHandle : AbstractTransportAdapterHandle
     private readonly AssociationGuard _guard;
     private readonly IDisposable _claim;
     private readonly Address _peer;
+    private readonly SealedChannel _channel;
+    // Akka writes from more than one actor (the endpoint writer, the protocol's heartbeats): sealing and writing are
+    // one step under this gate, so the wire's order is the nonces' order.
+    private readonly object _sendGate = new();
     // Set, under the gate, only after the early events were handed up: once seen, events go straight to it.
     private volatile IHandleEventListener? _reader;
     // Until Akka's handshake arrived from the peer; its later Associate PDUs are ignored by Akka.
     private volatile bool _originChecked;
+    // A payload failed to open: the connection is going, and what still arrives on it is dropped unread.
+    private volatile bool _broken;
 
-    public GuardedHandle(AssociationHandle raw, AssociationGuard guard, IDisposable claim, Address peer) : base(raw, AssociationGuard.Scheme)
+    public GuardedHandle(AssociationHandle raw, AssociationGuard guard, IDisposable claim, Address peer, SealedChannel channel) : base(raw, AssociationGuard.Scheme)
     {
-        (_guard, _claim, _peer) = (guard, claim, peer);
+        (_guard, _claim, _peer, _channel) = (guard, claim, peer, channel);
         ReadHandlerSource.Task.ContinueWith(t =>
         {
             lock (_gate)
@@ -46,9 +53,27 @@ internal sealed class GuardedHandle : AbstractTransportAdapterHandle
         {
             _claim.Dispose();
         }
-        else if (!_originChecked && ev is InboundPayload payload && !OriginMatches(payload.Payload))
+        else if (ev is InboundPayload payload)
         {
-            return;
+            // The driver delivers one event at a time: the receiving direction needs no gate.
+            if (_broken)
+            {
+                return;
+            }
+            if (_channel.Open(payload.Payload.Span) is not { } plain)
+            {
+                _broken = true;
+                _guard.Log.Warning("A connection from {0} was closed: a payload did not open (changed, injected or replayed on the way).", RemoteAddress);
+                _claim.Dispose();
+                WrappedHandle.Disassociate("a payload did not open", _guard.Log);
+                return;
+            }
+            var opened = UnsafeByteOperations.UnsafeWrap(plain);
+            if (!_originChecked && !OriginMatches(opened))
+            {
+                return;
+            }
+            ev = new InboundPayload(opened);
         }
         if (_reader is { } reader)
         {
@@ -68,7 +93,13 @@ internal sealed class GuardedHandle : AbstractTransportAdapterHandle
         }
     }
 
-    public override bool Write(ByteString payload) => WrappedHandle.Write(payload);
+    public override bool Write(ByteString payload)
+    {
+        lock (_sendGate)
+        {
+            return WrappedHandle.Write(UnsafeByteOperations.UnsafeWrap(_channel.Seal(payload.Span)));
+        }
+    }
 
 #pragma warning disable CS0672, CS0618
     public override void Disassociate()

@@ -13,10 +13,12 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
 {
     private const byte Hello = 1, Challenge = 2, Proof = 3;
     private const int NonceLength = 32, MaxFrame = 1024;
-    private static readonly byte[] Magic = "MAG\u0002"u8.ToArray();
+    private static readonly byte[] Magic = "MAG\u0003"u8.ToArray();
     private readonly object _gate = new();
     private volatile State _state;
-    private byte[] _nonceA = [], _nonceB = [], _addressA = [], _addressB = [], _keyA = [], _keyB = [];
+    private byte[] _nonceA = [], _nonceB = [], _addressA = [], _addressB = [], _keyA = [], _keyB = [], _ephemeralA = [], _ephemeralB = [];
+    // This connection's half of the agreement that keys its sealed channel; gone once the channel is derived.
+    private readonly ECDiffieHellman _ephemeral = ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256);
     private GuardedHandle? _open;
     private ICancelable? _timer;
 
@@ -36,7 +38,8 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
                 _addressA = Encoding.UTF8.GetBytes(guard.LocalListen!.ToString());
                 _addressB = Encoding.UTF8.GetBytes(dialled!.ToString());
                 _keyA = guard.Identity.PublicKey;
-                if (!raw.Write(Frame(Hello, _nonceA, _addressA, _addressB, _keyA)))
+                _ephemeralA = _ephemeral.ExportSubjectPublicKeyInfo();
+                if (!raw.Write(Frame(Hello, _nonceA, _addressA, _addressB, _keyA, _ephemeralA)))
                 {
                     Bad("the first write failed")();
                 }
@@ -87,20 +90,21 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
         }
         switch (_state)
         {
-            case State.AwaitHello when kind == Hello && fields is [{ Length: NonceLength } nonce, var from, var to, var key]:
-                (_nonceA, _addressA, _addressB, _keyA) = (nonce, from, to, key);
+            case State.AwaitHello when kind == Hello && fields is [{ Length: NonceLength } nonce, var from, var to, var key, var ephemeral]:
+                (_nonceA, _addressA, _addressB, _keyA, _ephemeralA) = (nonce, from, to, key, ephemeral);
                 if (!NamesThisSystem(to))
                 {
                     return Bad("the dialled address is not this system");
                 }
                 _nonceB = RandomNumberGenerator.GetBytes(NonceLength);
                 _keyB = guard.Identity.PublicKey;
+                _ephemeralB = _ephemeral.ExportSubjectPublicKeyInfo();
                 _state = State.AwaitProof;
-                return raw.Write(Frame(Challenge, _nonceB, Transcript("R", TranscriptUse.Mac), _keyB, guard.Identity.Sign(Transcript("R", TranscriptUse.Signed))))
+                return raw.Write(Frame(Challenge, _nonceB, Transcript("R", TranscriptUse.Mac), _keyB, guard.Identity.Sign(Transcript("R", TranscriptUse.Signed)), _ephemeralB))
                     ? null
                     : Bad("a write failed");
-            case State.AwaitChallenge when kind == Challenge && fields is [{ Length: NonceLength } nonce, var mac, var key, var signature]:
-                (_nonceB, _keyB) = (nonce, key);
+            case State.AwaitChallenge when kind == Challenge && fields is [{ Length: NonceLength } nonce, var mac, var key, var signature, var ephemeral]:
+                (_nonceB, _keyB, _ephemeralB) = (nonce, key, ephemeral);
                 var holdsKey = CryptographicOperations.FixedTimeEquals(mac, Transcript("R", TranscriptUse.Mac));
                 guard.Keys.Dialled(dialled!, holdsKey);
                 if (!holdsKey)
@@ -111,16 +115,22 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
                 {
                     return Bad("the listening side's signature does not match the key it presented");
                 }
+                if (Agree(_ephemeralB, dialler: true) is not { } diallerChannel)
+                {
+                    return Bad("the listening side's key agreement is not a P-256 key");
+                }
                 if (guard.Claims.TryClaim(dialled!, _keyB) is not { } listenerClaim)
                 {
+                    diallerChannel.Dispose();
                     return Bad($"the dialled address {dialled} is held by a live association under another identity");
                 }
                 if (!raw.Write(Frame(Proof, Transcript("I", TranscriptUse.Mac), guard.Identity.Sign(Transcript("I", TranscriptUse.Signed)))))
                 {
                     listenerClaim.Dispose();
+                    diallerChannel.Dispose();
                     return Bad("a write failed");
                 }
-                return Opened(listenerClaim, dialled!, handle => promise!.TrySetResult(handle));
+                return Opened(listenerClaim, dialled!, diallerChannel, handle => promise!.TrySetResult(handle));
             case State.AwaitProof when kind == Proof && fields is [var proof, var signature]:
                 if (!CryptographicOperations.FixedTimeEquals(proof, Transcript("I", TranscriptUse.Mac)))
                 {
@@ -134,19 +144,48 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
                 {
                     return Bad("the dialling side's address is not an address");
                 }
+                if (Agree(_ephemeralA, dialler: false) is not { } listenerChannel)
+                {
+                    return Bad("the dialling side's key agreement is not a P-256 key");
+                }
                 if (guard.Claims.TryClaim(claimed, _keyA) is not { } diallerClaim)
                 {
+                    listenerChannel.Dispose();
                     return Bad($"it claims the address {claimed}, which a live association holds under another identity");
                 }
-                return Opened(diallerClaim, claimed, guard.Admit);
+                return Opened(diallerClaim, claimed, listenerChannel, guard.Admit);
             default:
                 return Bad("an unexpected frame");
         }
     }
 
-    private Action Opened(IDisposable claim, Address peer, Action<GuardedHandle> release)
+    /// <summary>The sealed channel keyed by this side's ephemeral key and the peer's; null when the peer's is not a P-256 key.</summary>
+    private SealedChannel? Agree(byte[] peerEphemeral, bool dialler)
     {
-        var handle = _open = new GuardedHandle(raw, guard, claim, peer);
+        try
+        {
+            using var peer = ECDiffieHellman.Create();
+            peer.ImportSubjectPublicKeyInfo(peerEphemeral, out var read);
+            if (read != peerEphemeral.Length || peer.KeySize != 256)
+            {
+                return null;
+            }
+            var secret = _ephemeral.DeriveRawSecretAgreement(peer.PublicKey);
+            return SealedChannel.Derive(secret, guard.Key, Transcript("K", TranscriptUse.Signed), dialler);
+        }
+        catch (CryptographicException)
+        {
+            return null;
+        }
+        finally
+        {
+            _ephemeral.Dispose();
+        }
+    }
+
+    private Action Opened(IDisposable claim, Address peer, SealedChannel channel, Action<GuardedHandle> release)
+    {
+        var handle = _open = new GuardedHandle(raw, guard, claim, peer, channel);
         _state = State.Open;
         _timer?.Cancel();
         return () => release(handle);
@@ -174,6 +213,7 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
     private void Close(string why)
     {
         _timer?.Cancel();
+        _ephemeral.Dispose();
         guard.Log.Warning("A connection from {0} was refused: {1}.", raw.RemoteAddress, why);
         raw.Disassociate("the key exchange failed: " + why, guard.Log);
         promise?.TrySetException(new InvalidAssociationException("The remote system did not prove the transport key: " + why));
@@ -203,8 +243,8 @@ internal sealed class KeyExchange(AssociationGuard guard, AssociationHandle raw,
     private byte[] Transcript(string label, TranscriptUse use)
     {
         using var buffer = new MemoryStream();
-        var prefix = use == TranscriptUse.Mac ? "managed-actors-transport-v2|" : "managed-actors-identity-v2|";
-        foreach (var field in (byte[][])[Encoding.ASCII.GetBytes(prefix + label), _nonceA, _nonceB, _addressA, _addressB, _keyA, _keyB])
+        var prefix = use == TranscriptUse.Mac ? "managed-actors-transport-v3|" : "managed-actors-identity-v3|";
+        foreach (var field in (byte[][])[Encoding.ASCII.GetBytes(prefix + label), _nonceA, _nonceB, _addressA, _addressB, _keyA, _keyB, _ephemeralA, _ephemeralB])
         {
             Write(buffer, field);
         }

@@ -88,9 +88,9 @@ public sealed class AssociationGuardSpec : IAsyncLifetime
             {
                 read += await socket.ReceiveAsync(hello.AsMemory(read));
             }
-            // A challenge: its nonce, a MAC, a public key and a signature, each with a 2-byte length.
-            var frame = new List<byte>("MAG\u0002"u8.ToArray()) { 2 };
-            foreach (var field in (byte[][])[RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo(), RandomNumberGenerator.GetBytes(64)])
+            // A challenge: its nonce, a MAC, a public key, a signature and a key agreement's half, each with a 2-byte length.
+            var frame = new List<byte>("MAG\u0003"u8.ToArray()) { 2 };
+            foreach (var field in (byte[][])[RandomNumberGenerator.GetBytes(32), RandomNumberGenerator.GetBytes(32), ECDsa.Create(ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo(), RandomNumberGenerator.GetBytes(64), ECDiffieHellman.Create(ECCurve.NamedCurves.nistP256).ExportSubjectPublicKeyInfo()])
             {
                 frame.AddRange(new[] { (byte)field.Length, (byte)(field.Length >> 8) });
                 frame.AddRange(field);
