@@ -221,7 +221,14 @@ internal sealed class LaneListener : IDisposable
             _routes.Clear();
         }
         // An object that is gone resolves to a reference whose messages become dead letters, which the directory answers.
-        return _routes[path] = _system.Provider.ResolveActorRef(path);
+        // A path with no actor yet is not kept: a client of the host's previous run may name an id that a new object
+        // takes later, and a kept empty reference would send that object's calls to dead letters for good.
+        var resolved = _system.Provider.ResolveActorRef(path);
+        if (resolved is not EmptyLocalActorRef)
+        {
+            _routes[path] = resolved;
+        }
+        return resolved;
     }
 
     /// <summary>

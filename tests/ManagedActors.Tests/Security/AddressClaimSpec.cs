@@ -87,6 +87,8 @@ public sealed class AddressClaimSpec : IAsyncLifetime
             await ClusterSession.StartHostsAsync(hosts, store, _host.AuthKey, clusterKey);
             var first = hosts[0].Host.Member!;
             var second = hosts[1].Host.Member!;
+            // Each member waited for its own "up"; every member's view of the others comes with gossip.
+            await Bounded.EventuallyAsync(() => Task.FromResult(hosts.All(h => AllUp(h, 3))), "every member seeing three up");
             var refusals = Warnings(first.System);
 
             await using (var attacker = RawPeer.Start(clusterKey, $"akka.remote.dot-netty.tcp.public-port = {second.Address.Port}",
@@ -101,12 +103,7 @@ public sealed class AddressClaimSpec : IAsyncLifetime
             var watched = Task.Delay(TimeSpan.FromSeconds(3));
             do
             {
-                foreach (var host in hosts)
-                {
-                    var state = Cluster.Get(host.Host.Member!.System).State;
-                    Assert.Equal(3, state.Members.Count(m => m.Status == MemberStatus.Up));
-                    Assert.Empty(state.Unreachable);
-                }
+                Assert.All(hosts, host => Assert.True(AllUp(host, 3), "A member saw another leave or become unreachable."));
             }
             while (await Task.WhenAny(watched, Task.Delay(100)) != watched);
         }
@@ -131,6 +128,12 @@ public sealed class AddressClaimSpec : IAsyncLifetime
         {
             return false;
         }
+    }
+
+    private static bool AllUp(Manager host, int members)
+    {
+        var state = Cluster.Get(host.Host.Member!.System).State;
+        return state.Members.Count(m => m.Status == MemberStatus.Up) == members && state.Unreachable.IsEmpty;
     }
 
     /// <summary>The warnings <paramref name="system"/> logs from now on.</summary>
