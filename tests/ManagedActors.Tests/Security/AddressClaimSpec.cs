@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Akka.Actor;
 using Akka.Cluster;
-using Akka.Event;
 using ManagedActors.Clustering;
 using ManagedActors.Tests.Clustering;
 using ManagedActors.Security;
@@ -34,7 +33,7 @@ public sealed class AddressClaimSpec : IAsyncLifetime
         await held.AcquireAsync().Within();
         var waiter = (await other.LockAsync("claimed")).AcquireAsync();
         var victimAddress = ((ExtendedActorSystem)victim.Runtime.System).Provider.DefaultAddress;
-        var refusals = Warnings(_host.Host.System);
+        var refusals = LoggedWarnings.Of(_host.Host.System);
 
         await using (var attacker = RawPeer.Start(_host.AuthKey, $"akka.remote.dot-netty.tcp.public-port = {victimAddress.Port}", victimAddress.System))
         {
@@ -60,7 +59,7 @@ public sealed class AddressClaimSpec : IAsyncLifetime
         var parked = queue.GetAsync();
         var hostAddress = Address.Parse(_host.Address);
         var victimAddress = ((ExtendedActorSystem)victim.Runtime.System).Provider.DefaultAddress;
-        var refusals = Warnings(victim.Runtime.System);
+        var refusals = LoggedWarnings.Of(victim.Runtime.System);
 
         await using (var attacker = RawPeer.Start(_host.AuthKey, $"akka.remote.dot-netty.tcp.public-port = {hostAddress.Port}", hostAddress.System))
         {
@@ -89,7 +88,7 @@ public sealed class AddressClaimSpec : IAsyncLifetime
             var second = hosts[1].Host.Member!;
             // Each member waited for its own "up"; every member's view of the others comes with gossip.
             await Bounded.EventuallyAsync(() => Task.FromResult(hosts.All(h => AllUp(h, 3))), "every member seeing three up");
-            var refusals = Warnings(first.System);
+            var refusals = LoggedWarnings.Of(first.System);
 
             await using (var attacker = RawPeer.Start(clusterKey, $"akka.remote.dot-netty.tcp.public-port = {second.Address.Port}",
                              ClusterMember.SystemName, TransportKey.ClusterLabel))
@@ -136,19 +135,7 @@ public sealed class AddressClaimSpec : IAsyncLifetime
         return state.Members.Count(m => m.Status == MemberStatus.Up) == members && state.Unreachable.IsEmpty;
     }
 
-    /// <summary>The warnings <paramref name="system"/> logs from now on.</summary>
-    private static ConcurrentQueue<string> Warnings(ActorSystem system)
-    {
-        var seen = new ConcurrentQueue<string>();
-        var listener = system.ActorOf(Props.Create(() => new WarningListener(seen)));
-        system.EventStream.Subscribe(listener, typeof(Warning));
-        return seen;
-    }
 
-    private sealed class WarningListener : ReceiveActor
-    {
-        public WarningListener(ConcurrentQueue<string> seen) => Receive<Warning>(w => seen.Enqueue(w.Message?.ToString() ?? ""));
-    }
 
     private static Task Refused(ConcurrentQueue<string> log, string where) =>
         Bounded.EventuallyAsync(() => Task.FromResult(log.Any(r => r.Contains("which a live association holds under another identity"))),

@@ -1,9 +1,7 @@
-using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using Akka.Actor;
-using Akka.Event;
 using ManagedActors.Client;
 using ManagedActors.Tests.Clustering;
 using ManagedActors.Tests.Support;
@@ -60,7 +58,7 @@ public sealed class SealedTransportSpec : IAsyncLifetime, IDisposable
         await using var client = await Manager.ConnectAsync(_host.Address, _host.AuthKey, new ClientOptions { Transport = CallTransport.AkkaRemote });
         var dict = await client.DictAsync<string, int>("counted");
         await dict.SetAsync("n", 1).Within();
-        var closed = Warnings(_host.Host.System);
+        var closed = LoggedWarnings.Of(_host.Host.System);
 
         _relay.FlipNextToHost();
         _ = dict.SetAsync("n", 2);
@@ -70,17 +68,7 @@ public sealed class SealedTransportSpec : IAsyncLifetime, IDisposable
 
     private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 
-    private static ConcurrentQueue<string> Warnings(ActorSystem system)
-    {
-        var seen = new ConcurrentQueue<string>();
-        system.EventStream.Subscribe(system.ActorOf(Props.Create(() => new WarningListener(seen))), typeof(Warning));
-        return seen;
-    }
 
-    private sealed class WarningListener : ReceiveActor
-    {
-        public WarningListener(ConcurrentQueue<string> seen) => Receive<Warning>(w => seen.Enqueue(w.Message?.ToString() ?? ""));
-    }
 
     /// <summary>A TCP relay on loopback that records both directions and can change one byte going to the host.</summary>
     private sealed class Relay : IDisposable
