@@ -15,18 +15,6 @@ internal sealed class AddressClaims
     private readonly object _gate = new();
     private readonly Dictionary<string, (byte[] Key, int Live)> _held = new(StringComparer.Ordinal);
 
-    /// <summary>The addresses held now.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_gate)
-            {
-                return _held.Count;
-            }
-        }
-    }
-
     /// <summary>An address as the book keys it: system, host and port (the scheme differs between the layers).</summary>
     public static string KeyOf(Address address) => $"{address.System}@{address.Host}:{address.Port}";
 
