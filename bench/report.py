@@ -104,7 +104,8 @@ def main():
     out.append("| | p50 µs | p99 µs |")
     out.append("|---|---|---|")
     lat = {}
-    for impl, label in (("managedactors", "ManagedActors, direct lane"), ("managedactors-akka", "ManagedActors, Akka.Remote"),
+    for impl, label in (("managedactors", "ManagedActors, direct lane"), ("managedactors-sealed", "ManagedActors, direct lane sealed (`direct.seal = on`)"),
+                        ("managedactors-akka", "ManagedActors, Akka.Remote"),
                         ("socket-echo", "bare socket echo, the lane's framing"), ("akka-raw-echo", "raw Akka echo"), ("python-manager", "Python Manager")):
         workload = "sequential_latency" if impl in ("akka-raw-echo", "socket-echo") else "dict_set_sequential"
         r = by.get((impl, workload, 1))
@@ -115,6 +116,15 @@ def main():
         out.append(f"\nOver the direct lane ManagedActors' p50 is {lat['managedactors'] / lat['python-manager']:.2f}x Python's and "
                    f"{lat['managedactors'] / lat['socket-echo']:.2f}x the bare socket echo"
                    + (f"; over Akka.Remote {lat['managedactors-akka'] / lat['python-manager']:.1f}x Python's." if "managedactors-akka" in lat else "."))
+    sealed = [(c, ops("managedactors", "dict_set_get", c), ops("managedactors-sealed", "dict_set_get", c)) for c in clients]
+    if any(sl for _, _, sl in sealed):
+        out.append("\nThe lane seals its frames (AES-256-GCM) on every connection beyond loopback, and on loopback when either end sets")
+        out.append("`managed-actors.direct.seal = on` (docs/security.md). Loopback rows above are unsealed; sealed, in the same run:\n")
+        out.append("| dict set+get, clients | direct | direct, sealed | sealed / direct |")
+        out.append("|---|---|---|---|")
+        for c, ma, sl in sealed:
+            if sl:
+                out.append(f"| {c} | {fmt(ma)} | {fmt(sl)} | {ratio(sl, ma)} |")
 
     seq = [(impl, by.get((impl, "increment_sequential", 1))) for impl in ("managedactors", "managedactors-akka", "python-manager")]
     if any(r for _, r in seq):

@@ -17,6 +17,8 @@ LOADDRIVER_POSTGRES="$(bench/postgres.sh start "$pgdata")"
 export LOADDRIVER_POSTGRES
 {
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- run --seconds "$seconds" --clients "$clients"
+  # The lane sealed, as it is between machines: the latency and dict rows.
+  dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- run --seconds "$seconds" --clients "$clients" --only latency,dict --transports direct-sealed
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- recovery --events 100000
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- failover --rounds 5
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- cluster --seconds "$seconds"

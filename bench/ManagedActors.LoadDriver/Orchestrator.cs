@@ -117,7 +117,12 @@ internal static class Orchestrator
         }
     }
 
-    private static string Impl(string transport) => transport == "direct" ? "managedactors" : "managedactors-akka";
+    private static string Impl(string transport) => transport switch
+    {
+        "direct" => "managedactors",
+        "direct-sealed" => "managedactors-sealed",
+        _ => "managedactors-akka",
+    };
 
     private static async Task Workloads(
         HashSet<string> only, string transport, string address, Dictionary<string, string> environment, int[] clientCounts, int inFlight, double seconds, byte[] key)

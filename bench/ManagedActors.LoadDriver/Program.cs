@@ -26,7 +26,7 @@ return command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]\n       ManagedActors.LoadDriver failover [--rounds 5]\n       ManagedActors.LoadDriver cluster [--seconds 3] [--clients 4]");
+    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,direct-sealed,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]\n       ManagedActors.LoadDriver failover [--rounds 5]\n       ManagedActors.LoadDriver cluster [--seconds 3] [--clients 4]");
     return 2;
 }
 

@@ -31,6 +31,8 @@ internal static class Roles
         {
             CallTimeout = TimeSpan.FromSeconds(60),
             Transport = options.Get("transport", "direct") == "akka-remote" ? CallTransport.AkkaRemote : CallTransport.Direct,
+            // "direct-sealed": the lane with every frame sealed, as it is by default between machines (docs/security.md).
+            Config = options.Get("transport", "direct") == "direct-sealed" ? "managed-actors.direct.seal = on" : null,
         });
         var workload = options.Get("workload", "dict");
         var inFlight = options.Int("inflight", 64);

@@ -91,14 +91,21 @@ internal sealed class HostAdmission(ActorSystem system, IActorRef replyTo, Guid 
             WarnOnce(host, $"The host at {host} offers no direct lane (managed-actors.direct.enabled is off there); calls go over Akka.Remote.");
             return new Admission(welcome.Session, welcome.Incarnation);
         }
-        if (TransportKey.Of(system)?.Identity is not { } identity)
+        if (TransportKey.Of(system) is not { } transport)
         {
             WarnOnce(host, $"This client's ActorSystem has no transport identity to prove its session to the data port of {host} with; calls go over Akka.Remote.");
             return new Admission(welcome.Session, welcome.Incarnation);
         }
+        if (transport.Claims.KeyHolding(host) is not { } hostKey)
+        {
+            // The association that brought the welcome is gone already: the next connection attempt starts over.
+            WarnOnce(host, $"The association with {host} ended before the direct lane was opened; calls go over Akka.Remote.");
+            return new Admission(welcome.Session, welcome.Incarnation);
+        }
         try
         {
-            var channel = await LaneChannel.ConnectAsync(host.Host ?? "127.0.0.1", welcome.LanePort, welcome.LaneTls, welcome.Session, identity, lane, cancellationToken)
+            var credentials = new LaneCredentials(welcome.Session, transport.Identity, hostKey, transport.Key);
+            var channel = await LaneChannel.ConnectAsync(host.Host ?? "127.0.0.1", welcome.LanePort, welcome.LaneTls, credentials, lane, cancellationToken)
                 .ConfigureAwait(false);
             return new Admission(welcome.Session, welcome.Incarnation, channel);
         }

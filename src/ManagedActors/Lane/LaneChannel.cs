@@ -4,7 +4,6 @@ using System.Security.Cryptography;
 using ManagedActors.Codec;
 using ManagedActors.Configuration;
 using ManagedActors.Protocol;
-using ManagedActors.Security;
 
 namespace ManagedActors.Lane;
 
@@ -52,20 +51,19 @@ internal sealed class LaneChannel : ICallLane, IDisposable
     }
 
     /// <summary>
-    /// Connects to the host's data port and proves the session: reads the host's nonce, answers with the session and
-    /// the HMAC of both under the authkey, and waits for the host's accept byte.
+    /// Connects to the host's data port and proves the session: checks the host's signed challenge, answers with the
+    /// session and an ephemeral key signed by this endpoint's identity, waits for the host's accept byte, and seals
+    /// everything after it under the keys the two agreed (<see cref="LaneHandshake"/>).
     /// </summary>
-    /// <exception cref="AuthenticationException">The host refused the proof.</exception>
-    /// <exception cref="IOException">The port could not be reached or the connection broke.</exception>
     public static async Task<LaneChannel> ConnectAsync(
-        string host, int port, bool tls, Guid session, EndpointIdentity identity, LaneEnds ends, CancellationToken cancellationToken)
+        string host, int port, bool tls, LaneCredentials credentials, LaneEnds ends, CancellationToken cancellationToken)
     {
         var settings = ends.Lane;
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         // Blocking calls only, on a pool thread: a socket that saw one asynchronous operation stays in non-blocking mode
         // for good, and every later blocking read would be relayed through the runtime's event thread, a hop per reply.
         // The timeout closes the socket, which ends a connect or read still waiting.
-        var connect = Task.Run(() => Handshake(socket, host, port, tls, session, identity, ends), CancellationToken.None);
+        var connect = Task.Run(() => Handshake(socket, host, port, tls, credentials, ends), CancellationToken.None);
         try
         {
             return await connect.WaitAsync(settings.ConnectTimeout, cancellationToken).ConfigureAwait(false);
@@ -82,7 +80,7 @@ internal sealed class LaneChannel : ICallLane, IDisposable
         }
     }
 
-    private static LaneChannel Handshake(Socket socket, string host, int port, bool tls, Guid session, EndpointIdentity identity, LaneEnds ends)
+    private static LaneChannel Handshake(Socket socket, string host, int port, bool tls, LaneCredentials credentials, LaneEnds ends)
     {
         var settings = ends.Lane;
         Stream? stream = null;
@@ -103,27 +101,16 @@ internal sealed class LaneChannel : ICallLane, IDisposable
                         : errors == SslPolicyErrors.None,
                 });
             }
-            var challenge = new byte[LaneFrames.ChallengeLength];
-            stream.ReadExactly(challenge);
-            if (!challenge.AsSpan(0, 4).SequenceEqual(LaneFrames.Magic))
-            {
-                throw new IOException("The data port does not speak the ManagedActors lane protocol.");
-            }
-            stream.Write(LaneFrames.Proof(session, identity.Sign(LaneFrames.Signed(challenge.AsSpan(4), session))));
-            var answer = stream.ReadByte();
-            if (answer != LaneFrames.Accepted)
-            {
-                throw new AuthenticationException($"The host's data port at {host}:{port} refused the session.");
-            }
+            stream = LaneHandshake.Prove(stream, credentials, LaneHandshake.Seals(settings, socket.RemoteEndPoint), $"{host}:{port}");
             socket.ReceiveTimeout = 0;
             socket.SendTimeout = (int)ends.Settings.CallTimeout.TotalMilliseconds;
-            var channel = new LaneChannel(stream, ends);
-            lock (channel._readerGate)
+            var lane = new LaneChannel(stream, ends);
+            lock (lane._readerGate)
             {
-                channel._reader = channel.StartReader();
+                lane._reader = lane.StartReader();
             }
-            ends.Watchdog.Watch(channel);
-            return channel;
+            ends.Watchdog.Watch(lane);
+            return lane;
         }
         catch
         {

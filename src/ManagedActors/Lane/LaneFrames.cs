@@ -4,23 +4,23 @@ using ManagedActors.Protocol;
 namespace ManagedActors.Lane;
 
 /// <summary>
-/// The direct lane's wire format. After the lane handshake (a challenge from the host, a proof of the session signed by
-/// the endpoint that opened it, one accept byte back) every frame is <c>[int32 length][kind byte][body]</c>, little-endian,
-/// the length counting kind and body. Bodies reuse the protocol's encoding of calls and results; the session is the
-/// connection's, so no frame carries it.
+/// The direct lane's wire format. The lane handshake (<see cref="LaneHandshake"/>) goes in the clear: the host's challenge,
+/// the client's proof of its session, one accept byte back. Everything after it is sealed (<see cref="Security.SealedStream"/>)
+/// when either side asked for it, and inside the seal (or without one) every frame is <c>[int32 length][kind byte][body]</c>, little-endian, the length counting kind and
+/// body. Bodies reuse the protocol's encoding of calls and results; the session is the connection's, so no frame carries it.
 /// </summary>
 internal static class LaneFrames
 {
     /// <summary>"MAL" and the lane protocol's version, first on the wire in both directions.</summary>
-    public static ReadOnlySpan<byte> Magic => "MAL\u0002"u8;
+    public static ReadOnlySpan<byte> Magic => "MAL\u0003"u8;
 
     public const int NonceLength = 32, SignatureLength = 64, SessionLength = 16;
 
-    /// <summary>Bytes of the host's challenge: magic and nonce.</summary>
-    public const int ChallengeLength = 4 + NonceLength;
+    /// <summary>Bytes of the host's challenge: magic, nonce, whether it seals, ephemeral key, signature.</summary>
+    public const int ChallengeLength = 4 + NonceLength + 1 + LaneHandshake.EphemeralLength + SignatureLength;
 
-    /// <summary>Bytes of the client's proof: magic, session, signature.</summary>
-    public const int ProofLength = 4 + SessionLength + SignatureLength;
+    /// <summary>Bytes of the client's proof: magic, session, whether it seals, ephemeral key, signature.</summary>
+    public const int ProofLength = 4 + SessionLength + 1 + LaneHandshake.EphemeralLength + SignatureLength;
 
     /// <summary>The host's answer to a valid proof; anything else (or a closed connection) is a refusal.</summary>
     public const byte Accepted = 0xA5;
@@ -33,31 +33,6 @@ internal static class LaneFrames
 
     /// <summary>Bytes of framing a frame may have over the largest message: length, kind, target path, counts.</summary>
     public const int Overhead = 64 * 1024;
-
-    /// <summary>
-    /// What the client signs with its transport identity (<see cref="Security.EndpointIdentity"/>), the one that proved the
-    /// association over which it opened the session: a label, the nonce and the session. Only that endpoint can sign it,
-    /// so neither a token nor the authkey opens a lane for another's session.
-    /// </summary>
-    public static byte[] Signed(ReadOnlySpan<byte> nonce, Guid session)
-    {
-        var label = "managed-actors-lane-v2|"u8;
-        var message = new byte[label.Length + NonceLength + SessionLength];
-        label.CopyTo(message);
-        nonce.CopyTo(message.AsSpan(label.Length));
-        session.TryWriteBytes(message.AsSpan(label.Length + NonceLength));
-        return message;
-    }
-
-    /// <summary>The client's answer to the challenge: magic, session, and its <paramref name="signature"/> of <see cref="Signed"/>.</summary>
-    public static byte[] Proof(Guid session, ReadOnlySpan<byte> signature)
-    {
-        var proof = new byte[ProofLength];
-        Magic.CopyTo(proof);
-        session.TryWriteBytes(proof.AsSpan(4));
-        signature.CopyTo(proof.AsSpan(4 + SessionLength));
-        return proof;
-    }
 
     /// <summary>Appends a frame of calls to the object at <paramref name="target"/> (its actor path); a resend frame when <paramref name="resent"/>.</summary>
     public static void WriteCalls(WireWriter w, string target, IReadOnlyList<CallRequest> calls, int from, int count, bool resent = false)

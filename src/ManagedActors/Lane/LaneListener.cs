@@ -14,9 +14,9 @@ using ManagedActors.Sessions;
 namespace ManagedActors.Lane;
 
 /// <summary>
-/// The host's data port for the direct lane. A connection is hostile until its proof is checked: the host sends a
-/// nonce, the client answers with a session it was given by the Akka handshake and an HMAC of nonce and session under
-/// the authkey, and only then are frames read. An unproven connection has one deadline for its whole proof
+/// The host's data port for the direct lane. A connection is hostile until its proof is checked: the host sends a signed
+/// challenge, the client answers with a session it was given by the Akka handshake, signed by the endpoint that opened
+/// that session (<see cref="LaneHandshake"/>), and only then are frames read, sealed under the keys the two agreed. An unproven connection has one deadline for its whole proof
 /// (<c>direct.proof-timeout</c>) and holds one of a few slots, limited in total and per source address
 /// (<see cref="ProofSlots"/>); connections beyond them are closed as they arrive.
 /// </summary>
@@ -24,7 +24,7 @@ internal sealed class LaneListener : IDisposable
 {
     private readonly Socket _socket;
     private readonly SessionTable _sessions;
-    private readonly AddressClaims _claims;
+    private readonly TransportKey? _transport;
     private readonly X509Certificate2? _certificate;
     private readonly ILoggingAdapter _log;
     private readonly ExtendedActorSystem _system;
@@ -35,14 +35,14 @@ internal sealed class LaneListener : IDisposable
     private readonly ProofSlots _slots;
 
     private LaneListener(
-        Socket socket, SessionTable sessions, ManagerSettings settings, LaneSettings lane, string hostAddress, AddressClaims claims, X509Certificate2? certificate,
+        Socket socket, SessionTable sessions, ManagerSettings settings, LaneSettings lane, string hostAddress, TransportKey? transport, X509Certificate2? certificate,
         ExtendedActorSystem system)
     {
         _socket = socket;
         _sessions = sessions;
         Settings = settings;
         Lane = lane;
-        _claims = claims;
+        _transport = transport;
         _certificate = certificate;
         _system = system;
         _log = Logging.GetLogger(system, typeof(LaneListener));
@@ -57,8 +57,11 @@ internal sealed class LaneListener : IDisposable
     /// <summary>The lane's own settings.</summary>
     public LaneSettings Lane { get; }
 
-    /// <summary>The port clients connect to.</summary>
+    /// <summary>The port the data port is bound to.</summary>
     public int Port { get; }
+
+    /// <summary>The port clients are told to connect to: <c>direct.public-port</c>, or the bound one.</summary>
+    public int PublicPort => Lane.PublicPort > 0 ? Lane.PublicPort : Port;
 
     /// <summary>Whether connections are wrapped in TLS.</summary>
     public bool Tls => _certificate is not null;
@@ -87,9 +90,7 @@ internal sealed class LaneListener : IDisposable
             socket.Dispose();
             throw;
         }
-        // A system without the library's transport has no proven addresses: every proof is refused, and clients call over Akka.Remote.
-        var claims = TransportKey.Of(system)?.Claims ?? new AddressClaims();
-        var listener = new LaneListener(socket, sessions, managerSettings, settings, hostAddress, claims, certificate, (ExtendedActorSystem)system);
+        var listener = new LaneListener(socket, sessions, managerSettings, settings, hostAddress, TransportKey.Of(system), certificate, (ExtendedActorSystem)system);
         new Thread(listener.AcceptLoop) { IsBackground = true, Name = "managed-actors-lane-accept" }.Start();
         return listener;
     }
@@ -148,17 +149,31 @@ internal sealed class LaneListener : IDisposable
                 stream = tls;
                 tls.AuthenticateAsServer(new SslServerAuthenticationOptions { ServerCertificate = _certificate });
             }
+            if (_transport is null)
+            {
+                // A system without the library's transport has no proven addresses and no identity: every proof is refused.
+                throw new IOException("This host's ActorSystem has no transport identity.");
+            }
+            using var keys = new LaneHandshake();
             var nonce = RandomNumberGenerator.GetBytes(LaneFrames.NonceLength);
-            stream.Write([.. LaneFrames.Magic, .. nonce]);
+            var hostSeals = LaneHandshake.Seals(Lane, client.RemoteEndPoint);
+            stream.Write(keys.Challenge(nonce, hostSeals, _transport.Identity));
             var proof = new byte[LaneFrames.ProofLength];
             stream.ReadExactly(proof);
+            const int ephemeralAt = 4 + LaneFrames.SessionLength + 1, signatureAt = ephemeralAt + LaneHandshake.EphemeralLength;
             var session = new Guid(proof.AsSpan(4, LaneFrames.SessionLength));
+            var clientSeals = LaneHandshake.ReadSeals(proof[ephemeralAt - 1]);
+            var clientEphemeral = proof[ephemeralAt..signatureAt];
             // The session's own endpoint, the one whose association opened it, must have signed: its key is the one that
             // association proved its address with. A session token, or the authkey, is not enough.
-            var key = _sessions.ReplyToOf(session) is { } replyTo ? _claims.KeyHolding(replyTo.Path.Address) : null;
-            if (!proof.AsSpan(0, 4).SequenceEqual(LaneFrames.Magic)
-                || key is null
-                || !EndpointIdentity.Verify(key, LaneFrames.Signed(nonce, session), proof[(4 + LaneFrames.SessionLength)..]))
+            var key = _sessions.ReplyToOf(session) is { } replyTo ? _transport.Claims.KeyHolding(replyTo.Path.Address) : null;
+            var channel = proof.AsSpan(0, 4).SequenceEqual(LaneFrames.Magic)
+                && clientSeals is { } seals
+                && key is not null
+                && EndpointIdentity.Verify(key, LaneHandshake.ClientSigned(nonce, session, hostSeals, seals, keys.EphemeralKey, clientEphemeral), proof[signatureAt..])
+                    ? keys.Agree(nonce, session, keys.EphemeralKey, clientEphemeral, _transport.Key, client: false)
+                    : null;
+            if (channel is null)
             {
                 _log.Warning("A direct-lane connection from {0} was refused: its proof is not signed by the endpoint that opened its session.", client.RemoteEndPoint);
                 stream.Dispose();
@@ -166,7 +181,17 @@ internal sealed class LaneListener : IDisposable
             }
             if (!deadline.InTime())
             {
+                channel.Dispose();
                 throw new IOException($"The proof did not complete within {Lane.ProofTimeout.TotalSeconds:0.#} s.");
+            }
+            var clear = stream;
+            if (hostSeals || clientSeals == true)
+            {
+                stream = new SealedStream(clear, channel);
+            }
+            else
+            {
+                channel.Dispose();
             }
             var candidate = new LaneConnection(this, stream, session, _system.Provider);
             if (!_sessions.BindLane(session, candidate.ReplyTarget))
@@ -177,7 +202,7 @@ internal sealed class LaneListener : IDisposable
             }
             connection = candidate;
             _connections[connection] = 0;
-            stream.Write([LaneFrames.Accepted]);
+            clear.Write([LaneFrames.Accepted]);
             client.ReceiveTimeout = 0;
             proven = true;
         }
@@ -261,7 +286,7 @@ internal sealed class LaneListener : IDisposable
         {
             return;
         }
-        if (cause is MalformedFrameException)
+        if (cause is MalformedFrameException or SealedRecordException)
         {
             _log.Warning("A direct-lane connection was closed: {0}", cause.Message);
         }

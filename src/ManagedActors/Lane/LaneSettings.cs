@@ -8,7 +8,9 @@ namespace ManagedActors.Lane;
 /// <param name="Listen">A host listens on a data port.</param>
 /// <param name="Hostname">The address a host binds its data port to: <c>direct.hostname</c>, or remoting's hostname when that is empty.</param>
 /// <param name="Port">The data port; 0 for a free one.</param>
+/// <param name="PublicPort">The port clients are told to reach the data port on (a forwarded or proxied port); 0 for the bound one.</param>
 /// <param name="MaxQueuedBytes">Answers queued for one connection past which a host stops reading its calls.</param>
+/// <param name="SealAlways">Frames are sealed on every connection (<c>direct.seal = on</c>), not only on those beyond loopback (<c>auto</c>).</param>
 /// <param name="ProofTimeout">How long a connection to a host's data port has for its whole proof.</param>
 /// <param name="MaxUnproven">Connections a host's data port lets prove themselves at once.</param>
 /// <param name="MaxUnprovenPerAddress">Connections from one source address a host's data port lets prove themselves at once.</param>
@@ -24,7 +26,9 @@ internal sealed record LaneSettings(
     bool Listen,
     string Hostname,
     int Port,
+    int PublicPort,
     long MaxQueuedBytes,
+    bool SealAlways,
     TimeSpan ProofTimeout,
     int MaxUnproven,
     int MaxUnprovenPerAddress,
@@ -55,7 +59,14 @@ internal sealed record LaneSettings(
             section.Bool("enabled"),
             section.String("hostname") is { Length: > 0 } hostname ? hostname : config.GetString("akka.remote.dot-netty.tcp.hostname") ?? "",
             section.Int("port"),
+            section.Int("public-port"),
             section.Bytes("max-queued-bytes"),
+            section.String("seal") switch
+            {
+                "on" => true,
+                "auto" => false,
+                var other => throw new ConfigurationException($"managed-actors.direct.seal is '{other}'; it must be 'auto' or 'on'."),
+            },
             section.TimeSpan("proof-timeout"),
             section.Positive("max-unproven"),
             section.Positive("max-unproven-per-address"),

@@ -39,10 +39,16 @@ internal sealed class SealedChannel : IDisposable
     public byte[] Seal(ReadOnlySpan<byte> plain)
     {
         var output = new byte[plain.Length + Overhead];
+        Seal(plain, output);
+        return output;
+    }
+
+    /// <summary>Seals the next outgoing payload into <paramref name="output"/>, which takes <see cref="Overhead"/> bytes more than it.</summary>
+    public void Seal(ReadOnlySpan<byte> plain, Span<byte> output)
+    {
         Span<byte> nonce = stackalloc byte[12];
         BinaryPrimitives.WriteUInt64LittleEndian(nonce[4..], _sent++);
-        _send.Encrypt(nonce, plain, output.AsSpan(0, plain.Length), output.AsSpan(plain.Length));
-        return output;
+        _send.Encrypt(nonce, plain, output[..plain.Length], output.Slice(plain.Length, Overhead));
     }
 
     /// <summary>Opens the next incoming payload; null when it was not sealed by the other side as the next one.</summary>
@@ -53,18 +59,32 @@ internal sealed class SealedChannel : IDisposable
             return null;
         }
         var plain = new byte[sealedPayload.Length - Overhead];
+        return Open(sealedPayload, plain) ? plain : null;
+    }
+
+    /// <summary>
+    /// Opens the next incoming payload into <paramref name="plain"/> (<see cref="Overhead"/> bytes shorter than it); false
+    /// when it was not sealed by the other side as the next one, and then <paramref name="plain"/> holds nothing of it.
+    /// </summary>
+    public bool Open(ReadOnlySpan<byte> sealedPayload, Span<byte> plain)
+    {
+        var length = sealedPayload.Length - Overhead;
+        if (length < 0 || plain.Length < length)
+        {
+            return false;
+        }
         Span<byte> nonce = stackalloc byte[12];
         BinaryPrimitives.WriteUInt64LittleEndian(nonce[4..], _received);
         try
         {
-            _receive.Decrypt(nonce, sealedPayload[..plain.Length], sealedPayload[plain.Length..], plain);
+            _receive.Decrypt(nonce, sealedPayload[..length], sealedPayload[length..], plain[..length]);
         }
         catch (CryptographicException)
         {
-            return null;
+            return false;
         }
         _received++;
-        return plain;
+        return true;
     }
 
     public void Dispose()

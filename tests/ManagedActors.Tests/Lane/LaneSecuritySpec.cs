@@ -40,6 +40,9 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     /// <summary>The identity of the client's transport, which proved its address to the host when it opened its session.</summary>
     private EndpointIdentity ClientIdentity => TransportKey.Of(_client.Runtime.System)!.Identity;
 
+    /// <summary>The transport key (from the authkey) that salts the lane's keys.</summary>
+    private byte[] ClientKey => TransportKey.Of(_client.Runtime.System)!.Key;
+
     [Fact]
     public async Task A_connection_that_proves_nothing_is_closed_after_the_handshake_timeout()
     {
@@ -70,12 +73,11 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     {
         using (var lane = RawLane.Connect(Port))
         {
-            var nonce = lane.ReadChallenge();
-            lane.SendProof(ClientSession, new EndpointIdentity().Sign(LaneFrames.Signed(nonce, ClientSession)));
-            Assert.Equal(-1, lane.Stream.ReadByte());
+            lane.SendProof(ClientSession, new EndpointIdentity(), lane.ReadChallenge());
+            Assert.Equal(-1, lane.Clear.ReadByte());
         }
         // The session is still free for a lane opened by its own endpoint.
-        var (proven, answer) = RawLane.Open(Port, ClientSession, ClientIdentity);
+        var (proven, answer) = RawLane.Open(Port, ClientSession, ClientIdentity, ClientKey);
         using (proven)
         {
             Assert.Equal(LaneFrames.Accepted, answer);
@@ -86,17 +88,17 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     [Fact]
     public void A_proof_for_an_unknown_session_or_a_replayed_one_is_refused()
     {
-        var (unknown, refused) = RawLane.Open(Port, Guid.NewGuid(), ClientIdentity);
+        var (unknown, refused) = RawLane.Open(Port, Guid.NewGuid(), ClientIdentity, ClientKey);
         using (unknown)
         {
             Assert.Equal(-1, refused);
         }
-        var (first, accepted) = RawLane.Open(Port, ClientSession, ClientIdentity);
+        var (first, accepted) = RawLane.Open(Port, ClientSession, ClientIdentity, ClientKey);
         using (first)
         {
             Assert.Equal(LaneFrames.Accepted, accepted);
             // A session has one lane: a second connection presenting it (a stolen token, even with the key) is refused.
-            var (second, again) = RawLane.Open(Port, ClientSession, ClientIdentity);
+            var (second, again) = RawLane.Open(Port, ClientSession, ClientIdentity, ClientKey);
             using (second)
             {
                 Assert.Equal(-1, again);
@@ -109,7 +111,7 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     {
         var dict = await _client.DictAsync<string, int>("reachable");
         var path = ((ManagedProxy)(object)dict).Reference.ActorPath;
-        var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity);
+        var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity, ClientKey);
         using (lane)
         {
             Assert.Equal(LaneFrames.Accepted, answer);
@@ -136,9 +138,11 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     [InlineData("truncated calls")]
     [InlineData("oversized length")]
     [InlineData("zero length")]
+    [InlineData("unsealed bytes")]
+    [InlineData("an oversized record")]
     public async Task A_proven_lane_that_sends_garbage_is_closed_and_the_host_serves_on(string garbage)
     {
-        var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity);
+        var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity, ClientKey);
         using (lane)
         {
             Assert.Equal(LaneFrames.Accepted, answer);
@@ -156,8 +160,15 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
                 case "oversized length":
                     lane.Stream.Write([0xFF, 0xFF, 0xFF, 0x7F, LaneFrames.CallsKind]);
                     break;
-                default:
+                case "zero length":
                     lane.Stream.Write([0, 0, 0, 0]);
+                    break;
+                case "unsealed bytes":
+                    // A well-formed calls frame written beside the seal, as a writer on the path would inject it.
+                    lane.Clear.Write([40, 0, 0, 0, .. new byte[40]]);
+                    break;
+                default:
+                    lane.Clear.Write([0xFF, 0xFF, 0xFF, 0x7F, 1, 2, 3]);
                     break;
             }
             Assert.True(lane.IsClosedByHost(), $"The host kept a lane open after {garbage}.");
@@ -171,7 +182,7 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
         var dict = await _client.DictAsync<string, int>("half");
         await dict.SetAsync("k", 1);
         var path = ((ManagedProxy)(object)dict).Reference.ActorPath;
-        var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity);
+        var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity, ClientKey);
         Assert.Equal(LaneFrames.Accepted, answer);
         using (var w = new WireWriter())
         {

@@ -39,15 +39,16 @@ public sealed class LaneAdoptionSpec : IAsyncLifetime
         await using var attacker = RawPeer.Start(_host.AuthKey);
         var own = await attacker.HandshakeAsync(_host.Address, _host.AuthKey);
         var attackerIdentity = TransportKey.Of(attacker.System)!.Identity;
+        var key = TransportKey.Of(attacker.System)!.Key;
 
         // Its own identity opens a lane for its own session (the control)...
-        var (ownLane, ownAnswer) = RawLane.Open(port, own, attackerIdentity);
+        var (ownLane, ownAnswer) = RawLane.Open(port, own, attackerIdentity, key);
         using (ownLane)
         {
             Assert.Equal(LaneFrames.Accepted, ownAnswer);
         }
         // ...but not for the victim's: the host wants the signature of the endpoint whose association opened that session.
-        var (stolen, answer) = RawLane.Open(port, victimSession, attackerIdentity);
+        var (stolen, answer) = RawLane.Open(port, victimSession, attackerIdentity, key);
         using (stolen)
         {
             Assert.Equal(-1, answer);
@@ -56,7 +57,7 @@ public sealed class LaneAdoptionSpec : IAsyncLifetime
         // The victim's session is still its own, and still free for a lane of its own endpoint.
         await stock.SetAsync("apples", 2).Within();
         Assert.Equal(2, await stock.GetAsync("apples").Within());
-        var (victimLane, victimAnswer) = RawLane.Open(port, victimSession, TransportKey.Of(_victim.Runtime.System)!.Identity);
+        var (victimLane, victimAnswer) = RawLane.Open(port, victimSession, TransportKey.Of(_victim.Runtime.System)!.Identity, key);
         using (victimLane)
         {
             Assert.Equal(LaneFrames.Accepted, victimAnswer);

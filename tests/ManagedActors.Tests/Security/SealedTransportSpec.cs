@@ -10,30 +10,42 @@ using Xunit;
 namespace ManagedActors.Tests.Security;
 
 /// <summary>
-/// Without TLS, the path between a client and its host is read, and written, by a relay on loopback that the host's
-/// advertised port points at. Every payload is sealed under keys from the key exchange's own agreement: the relay sees
-/// neither the session token nor a value, and a byte it changes closes the connection.
+/// Without TLS, the paths between a client and its host are read, and written, by relays on loopback that the host's
+/// advertised ports point at: one before the Akka.Remote port, one before the data port. Every Akka.Remote payload is
+/// sealed under keys from the key exchange's own agreement, and every lane frame under keys from the lane handshake's:
+/// the relays see neither the session token nor a value, and a byte they change closes the connection.
 /// </summary>
 [Collection(ProcessHeavy.Name)]
 public sealed class SealedTransportSpec : IAsyncLifetime, IDisposable
 {
     private readonly Relay _relay = new();
+    private readonly Relay _laneRelay = new();
     private Manager _host = null!;
 
     public async Task InitializeAsync()
     {
         // The host binds one port and advertises the relay's, so its clients dial the relay.
         _relay.Target = HostProcess.FreePort();
+        _laneRelay.Target = HostProcess.FreePort();
         _host = await Manager.StartAsync(SessionFixture.Options with
         {
             Port = _relay.Target,
-            Config = SessionFixture.TestHocon + $"\nakka.remote.dot-netty.tcp.public-port = {_relay.Port}",
+            Config = SessionFixture.TestHocon + $"""
+
+                akka.remote.dot-netty.tcp.public-port = {_relay.Port}
+                managed-actors.direct.port = {_laneRelay.Target}
+                managed-actors.direct.public-port = {_laneRelay.Port}
+                """,
         });
     }
 
     public async Task DisposeAsync() => await _host.DisposeAsync();
 
-    public void Dispose() => _relay.Dispose();
+    public void Dispose()
+    {
+        _relay.Dispose();
+        _laneRelay.Dispose();
+    }
 
     [Fact]
     public async Task A_reader_of_the_path_sees_no_token_and_no_value()
@@ -66,85 +78,53 @@ public sealed class SealedTransportSpec : IAsyncLifetime, IDisposable
             "the host closing the connection whose payload was changed");
     }
 
-    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
-
-
-
-    /// <summary>A TCP relay on loopback that records both directions and can change one byte going to the host.</summary>
-    private sealed class Relay : IDisposable
+    [Fact]
+    public async Task A_reader_of_the_lane_sees_no_value_and_no_object()
     {
-        private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
-        private readonly MemoryStream _recorded = new();
-        private readonly CancellationTokenSource _stop = new();
-        private int _flip;
+        await using var client = await Manager.ConnectAsync(_host.Address, _host.AuthKey, SealingClient);
+        Assert.NotNull(client.Runtime.Connection.Lane);
+        var dict = await client.DictAsync<string, string>("lane-secrets");
+        var path = ((ManagedProxy)(object)dict).Reference.ActorPath;
+        await dict.SetAsync("password", "correct-horse-battery-staple").Within();
+        Assert.Equal("correct-horse-battery-staple", await dict.GetAsync("password").Within());
 
-        public Relay()
-        {
-            _listener.Start();
-            Port = ((IPEndPoint)_listener.LocalEndpoint).Port;
-            _ = AcceptAsync();
-        }
-
-        public int Port { get; }
-
-        public int Target { get; set; }
-
-        public void FlipNextToHost() => Interlocked.Exchange(ref _flip, 1);
-
-        public byte[] Recorded()
-        {
-            lock (_recorded)
-            {
-                return _recorded.ToArray();
-            }
-        }
-
-        private async Task AcceptAsync()
-        {
-            while (!_stop.IsCancellationRequested)
-            {
-                var inbound = await _listener.AcceptTcpClientAsync(_stop.Token);
-                var outbound = new TcpClient();
-                await outbound.ConnectAsync(IPAddress.Loopback, Target, _stop.Token);
-                _ = PumpAsync(inbound.GetStream(), outbound.GetStream(), toHost: true);
-                _ = PumpAsync(outbound.GetStream(), inbound.GetStream(), toHost: false);
-            }
-        }
-
-        private async Task PumpAsync(NetworkStream from, NetworkStream to, bool toHost)
-        {
-            var buffer = new byte[64 * 1024];
-            try
-            {
-                int read;
-                while ((read = await from.ReadAsync(buffer, _stop.Token)) > 0)
-                {
-                    if (toHost && Interlocked.Exchange(ref _flip, 0) == 1)
-                    {
-                        buffer[read - 1] ^= 0x01;
-                    }
-                    lock (_recorded)
-                    {
-                        _recorded.Write(buffer, 0, read);
-                    }
-                    await to.WriteAsync(buffer.AsMemory(0, read), _stop.Token);
-                }
-            }
-            catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-            {
-                // One side closed.
-            }
-            finally
-            {
-                from.Close();
-                to.Close();
-            }
-        }
-
-        public void Dispose()
-        {
-            _stop.Cancel();
-            _listener.Stop();
-        }
+        var seen = _laneRelay.Recorded();
+        // The lane relay carried the calls: the handshake's magic crosses in the clear, and then some sealed frames...
+        Assert.True(Contains(seen, "MAL"u8.ToArray()), "The lane's calls did not cross the relay.");
+        // ...in which neither the value, nor the object's name, nor its path can be read.
+        Assert.False(Contains(seen, Encoding.UTF8.GetBytes("correct-horse-battery-staple")), "The value crossed the lane in the clear.");
+        Assert.False(Contains(seen, Encoding.UTF8.GetBytes("lane-secrets")), "The object's name crossed the lane in the clear.");
+        Assert.False(Contains(seen, Encoding.UTF8.GetBytes(path)), "The object's path crossed the lane in the clear.");
     }
+
+    [Fact]
+    public async Task A_byte_changed_on_the_lane_closes_it()
+    {
+        await using var client = await Manager.ConnectAsync(_host.Address, _host.AuthKey, SealingClient);
+        Assert.NotNull(client.Runtime.Connection.Lane);
+        var dict = await client.DictAsync<string, int>("lane-counted");
+        await dict.SetAsync("n", 1).Within();
+        var closed = LoggedWarnings.Of(_host.Host.System);
+
+        _laneRelay.FlipNextToHost();
+        _ = dict.SetAsync("n", 2);
+        await Bounded.EventuallyAsync(() => Task.FromResult(closed.Any(w => w.Contains("did not open"))),
+            "the host closing the lane whose frame was changed");
+    }
+
+    [Fact]
+    public async Task On_loopback_a_lane_is_sealed_only_when_one_end_asks()
+    {
+        // Both ends on "auto" see loopback and leave the frames clear: the kernel's own path, at the socket's speed.
+        await using var client = await Manager.ConnectAsync(_host.Address, _host.AuthKey);
+        Assert.NotNull(client.Runtime.Connection.Lane);
+        var dict = await client.DictAsync<string, string>("lane-clear");
+        await dict.SetAsync("k", "plainly-visible-value").Within();
+        Assert.True(Contains(_laneRelay.Recorded(), Encoding.UTF8.GetBytes("plainly-visible-value")), "A loopback lane was sealed with neither end asking.");
+    }
+
+    /// <summary>A client that asks for sealed frames even on loopback, as a host beyond it does by default.</summary>
+    private static ClientOptions SealingClient => new() { Config = "managed-actors.direct.seal = on" };
+
+    private static bool Contains(byte[] haystack, byte[] needle) => haystack.AsSpan().IndexOf(needle) >= 0;
 }

@@ -14,12 +14,16 @@ internal sealed class RawLane : IDisposable
     private RawLane(Socket socket)
     {
         Socket = socket;
-        Stream = new NetworkStream(socket, ownsSocket: true);
+        Stream = Clear = new NetworkStream(socket, ownsSocket: true);
     }
 
     public Socket Socket { get; }
 
-    public NetworkStream Stream { get; }
+    /// <summary>The connection's bytes as they cross the socket.</summary>
+    public NetworkStream Clear { get; }
+
+    /// <summary>What frames are written to and read from: <see cref="Clear"/> until the host accepts a proof, sealed after it.</summary>
+    public Stream Stream { get; private set; }
 
     public static RawLane Connect(int port)
     {
@@ -28,31 +32,48 @@ internal sealed class RawLane : IDisposable
         return new RawLane(socket);
     }
 
-    /// <summary>A lane that did the whole handshake for <paramref name="session"/>, signed by <paramref name="identity"/>; the host's accept byte.</summary>
-    public static (RawLane Lane, int Answer) Open(int port, Guid session, EndpointIdentity identity)
+    /// <summary>
+    /// A lane that did the whole handshake for <paramref name="session"/>, signed by <paramref name="identity"/>, with its
+    /// keys salted by <paramref name="transportKey"/>, asking for sealed frames unless <paramref name="seal"/> is false; the
+    /// host's accept byte. Once accepted, <see cref="Stream"/> is sealed when either side asked.
+    /// </summary>
+    public static (RawLane Lane, int Answer) Open(int port, Guid session, EndpointIdentity identity, byte[] transportKey, bool seal = true)
     {
         var lane = Connect(port);
-        var nonce = lane.ReadChallenge();
-        lane.SendProof(session, identity.Sign(LaneFrames.Signed(nonce, session)));
-        return (lane, lane.Stream.ReadByte());
+        var challenge = lane.ReadChallenge();
+        using var keys = new LaneHandshake();
+        var channel = keys.Agree(challenge.Nonce, session, challenge.HostEphemeral, keys.EphemeralKey, transportKey, client: true)!;
+        lane.Clear.Write(keys.Proof(challenge.Nonce, session, challenge.HostSeals, seal, challenge.HostEphemeral, identity));
+        var answer = lane.Clear.ReadByte();
+        if (answer == LaneFrames.Accepted && (seal || challenge.HostSeals))
+        {
+            lane.Stream = new SealedStream(lane.Clear, channel);
+        }
+        return (lane, answer);
     }
 
-    /// <summary>The host's nonce, after checking the magic that comes first.</summary>
-    public byte[] ReadChallenge()
+    /// <summary>The host's challenge, after checking the magic that comes first.</summary>
+    public Challenge ReadChallenge()
     {
         var challenge = new byte[LaneFrames.ChallengeLength];
-        Stream.ReadExactly(challenge);
+        Clear.ReadExactly(challenge);
         if (!challenge.AsSpan(0, 4).SequenceEqual(LaneFrames.Magic))
         {
             throw new InvalidDataException("The data port did not send the lane's magic.");
         }
-        return challenge[4..];
+        const int ephemeralAt = 4 + LaneFrames.NonceLength + 1;
+        return new Challenge(challenge[4..(ephemeralAt - 1)], challenge[ephemeralAt - 1] == 1, challenge[ephemeralAt..(ephemeralAt + LaneHandshake.EphemeralLength)]);
     }
 
-    public void SendProof(Guid session, byte[] signature)
+    /// <summary>Answers <paramref name="challenge"/> with a sealed proof for <paramref name="session"/> signed by <paramref name="identity"/>.</summary>
+    public void SendProof(Guid session, EndpointIdentity identity, Challenge challenge)
     {
-        Stream.Write(LaneFrames.Proof(session, signature));
+        using var keys = new LaneHandshake();
+        Clear.Write(keys.Proof(challenge.Nonce, session, challenge.HostSeals, true, challenge.HostEphemeral, identity));
     }
+
+    /// <summary>What the host's challenge holds: its nonce, whether it seals, its ephemeral key.</summary>
+    public readonly record struct Challenge(byte[] Nonce, bool HostSeals, byte[] HostEphemeral);
 
     public void SendFrame(byte kind, ReadOnlySpan<byte> body)
     {
@@ -105,5 +126,9 @@ internal sealed class RawLane : IDisposable
         }
     }
 
-    public void Dispose() => Stream.Dispose();
+    public void Dispose()
+    {
+        Stream.Dispose();
+        Clear.Dispose();
+    }
 }
