@@ -27,11 +27,24 @@ public sealed class HostUnavailableException : ManagedActorsException
     }
 }
 
-/// <summary>The client did not prove that it holds the manager's authkey, or its session is not known to the host.</summary>
+/// <summary>The client did not prove that it holds the manager's authkey (the key does not match, or the host refused it).</summary>
 public sealed class AuthenticationException : ManagedActorsException
 {
     /// <summary>Creates the exception.</summary>
     public AuthenticationException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>
+/// The host no longer knows the client's session, so it ran none of the calls this answers: the host restarted, or it
+/// ended the session (its connection was lost, or it was presented over another connection than the one that made it).
+/// The client runs the handshake again on its next call; what the session held (locks, anonymous objects) is released.
+/// </summary>
+public sealed class SessionLostException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public SessionLostException(string message) : base(message)
     {
     }
 }
@@ -50,6 +63,20 @@ public sealed class ObjectNotFoundException : ManagedActorsException
 {
     /// <summary>Creates the exception.</summary>
     public ObjectNotFoundException(string message) : base(message)
+    {
+    }
+}
+
+/// <summary>
+/// The object a proxy stood for is gone, and the object its name leads to now is another one: its host restarted
+/// without a journal, or its client failed over to a host of its cluster, and the object was not durable. The proxy
+/// never reaches the other object; opening the name again (<c>DictAsync</c>, <c>LockAsync</c>...) gets or creates the one
+/// that is there now, with none of the lost object's state (a lock opened again is not held).
+/// </summary>
+public sealed class ObjectLostException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public ObjectLostException(string message) : base(message)
     {
     }
 }

@@ -10,4 +10,16 @@ namespace ManagedActors;
 /// <param name="InterfaceType">The proxy interface, as a type name.</param>
 /// <param name="Incarnation">The id of the host's run that created the object; a restarted host has another.</param>
 /// <param name="Name">The object's name, or null for an anonymous object.</param>
-public sealed record ObjectReference(string ActorPath, string ObjectId, string Kind, string InterfaceType, Guid Incarnation, string? Name);
+/// <param name="ObjectIncarnation">
+/// Which object of that name this is: a new id each time an object is created, except for a durable one, whose id
+/// follows its journal (the same on every host and after every restart). A proxy that must find its object again (its
+/// host restarted, or its client failed over) takes only the object with this id, and fails with
+/// <see cref="ObjectLostException"/> rather than reach another object of the same name. Empty in a reference written
+/// before objects had one: such a proxy takes whatever object of its name it finds.
+/// </param>
+public sealed record ObjectReference(string ActorPath, string ObjectId, string Kind, string InterfaceType, Guid Incarnation, string? Name, Guid ObjectIncarnation = default)
+{
+    /// <summary>The incarnation of the durable object that <paramref name="persistenceId"/> journals: the same wherever and whenever it runs.</summary>
+    internal static Guid DurableIncarnation(string persistenceId) =>
+        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("managed-actors durable object|" + persistenceId)).AsSpan(0, 16));
+}

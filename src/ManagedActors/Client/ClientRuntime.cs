@@ -151,8 +151,8 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
 
     /// <summary>
     /// The slow path after the host was lost: run the handshake again (once, for every caller waiting), then point the
-    /// proxy at its object on the host it talks to now. A named object found there again is used; one that did not
-    /// survive the restart (every object, unless durable) is <see cref="ObjectNotFoundException"/>.
+    /// proxy at its object on the host it talks to now. The same object found there again is used (a durable one); one
+    /// that did not survive is <see cref="ObjectLostException"/> (<see cref="ObjectNotFoundException"/> for an anonymous one).
     /// </summary>
     private async Task SendAfterReconnectAsync(IPendingCall pending, ManagedProxy proxy, ClientMethod method, object?[] args, Guid owner, CancellationToken cancellationToken)
     {
@@ -189,7 +189,8 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
 
     /// <summary>Finds a named object on the host again, for a proxy made before its host restarted (or on another host).</summary>
     private async Task<ManagedProxy?> FindAsync(ObjectReference reference, CancellationToken cancellationToken) =>
-        await Directory.FindAsync(reference.Name!, reference.Kind, reference.InterfaceType, cancellationToken).ConfigureAwait(false) as ManagedProxy;
+        await Directory.ReattachAsync(reference.Name!, reference.Kind, reference.InterfaceType, reference.ObjectIncarnation, cancellationToken).ConfigureAwait(false)
+            as ManagedProxy;
 
     /// <summary>
     /// The client moved to another host of its cluster: its directory answers from now on. The same proxy is pointed

@@ -121,9 +121,10 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
         proxy.Reference.Incarnation != Incarnation && proxy.Reference.Kind != HostPaths.DirectoryKind;
 
     /// <summary>
-    /// Points <paramref name="proxy"/> at its object found again on the host it talks to now: a named object found there
-    /// is used; false for one that did not survive (every object, unless durable).
+    /// Points <paramref name="proxy"/> at its object found again on the host it talks to now: the same object (a durable
+    /// one) is used; false for an anonymous one, or a name that leads to nothing.
     /// </summary>
+    /// <exception cref="ObjectLostException">The name leads to another object, or the object was not durable.</exception>
     public async Task<bool> TryReattachAsync(ManagedProxy proxy, CancellationToken cancellationToken)
     {
         var reference = proxy.Reference;
@@ -315,11 +316,13 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
             {
                 continue;
             }
-            if (NeedsReattach(proxy) && !await TryReattachQuietlyAsync(proxy).ConfigureAwait(false))
+            if (NeedsReattach(proxy) && await TryReattachQuietlyAsync(proxy).ConfigureAwait(false) is { } lost)
             {
                 var reference = proxy.Reference;
-                call.TrySetError(new ObjectNotFoundException(
-                    $"{what} before {call.Method.Contract} was answered, and the {reference.Kind} '{reference.Name ?? reference.ObjectId}' did not survive the restart of its host: the call may or may not have taken effect."));
+                call.TrySetError(lost is ObjectLostException
+                    ? new ObjectLostException($"{what} before {call.Method.Contract} was answered, and the call may or may not have taken effect. {lost.Message}")
+                    : new ObjectNotFoundException(
+                        $"{what} before {call.Method.Contract} was answered, and the {reference.Kind} '{reference.Name ?? reference.ObjectId}' did not survive the restart of its host: the call may or may not have taken effect."));
                 continue;
             }
             call.Resending(proxy.Outbox);
@@ -327,15 +330,16 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
         }
     }
 
-    private async Task<bool> TryReattachQuietlyAsync(ManagedProxy proxy)
+    /// <summary>Null when <paramref name="proxy"/> found its object again; otherwise why not.</summary>
+    private async Task<Exception?> TryReattachQuietlyAsync(ManagedProxy proxy)
     {
         try
         {
-            return await TryReattachAsync(proxy, CancellationToken.None).ConfigureAwait(false);
+            return await TryReattachAsync(proxy, CancellationToken.None).ConfigureAwait(false) ? null : new ObjectNotFoundException("not found");
         }
-        catch (ManagedActorsException)
+        catch (ManagedActorsException e)
         {
-            return false;
+            return e;
         }
     }
 

@@ -72,7 +72,7 @@ internal sealed class PendingCalls : IDisposable
             if (item.IsFault)
             {
                 var error = Fault(item.Payload);
-                sessionUnknown |= error is AuthenticationException;
+                sessionUnknown |= error is SessionLostException;
                 if (error is OperationCanceledException && call.CancelRequested)
                 {
                     call.TrySetCancelled();

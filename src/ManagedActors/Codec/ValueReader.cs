@@ -88,9 +88,9 @@ internal sealed class ValueReader(
                 var ticks = r.ReadVarInt();
                 return new DateTimeOffset(ticks, TimeSpan.FromMinutes(r.ReadVarInt()));
             }
-            case ValueTags.Reference:
+            case ValueTags.Reference or ValueTags.IdentifiedReference:
             {
-                var reference = ReadReference(ref r);
+                var reference = ReadReference(ref r, identified: tag == ValueTags.IdentifiedReference);
                 if (materializer is not null)
                 {
                     return materializer.Materialize(reference);
@@ -247,7 +247,7 @@ internal sealed class ValueReader(
         }
     }
 
-    private static ObjectReference ReadReference(ref WireReader r) => new(
+    private static ObjectReference ReadReference(ref WireReader r, bool identified) => new(
         r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(), r.ReadRequiredString(), r.ReadGuid(),
-        r.ReadString());
+        r.ReadString(), identified ? r.ReadGuid() : Guid.Empty);
 }

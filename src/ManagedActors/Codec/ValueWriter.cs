@@ -30,8 +30,8 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
             case string s: w.WriteByte(ValueTags.String); w.WriteString(s); return;
             case double d: w.WriteByte(ValueTags.Double); w.WriteDouble(d); return;
             case byte[] bytes: w.WriteByte(ValueTags.Bytes); w.WriteBytes(bytes); return;
-            case IManagedProxy proxy: w.WriteByte(ValueTags.Reference); WriteReference(w, proxy.Reference); return;
-            case ObjectReference reference: w.WriteByte(ValueTags.Reference); WriteReference(w, reference); return;
+            case IManagedProxy proxy: WriteReference(w, proxy.Reference); return;
+            case ObjectReference reference: WriteReference(w, reference); return;
             case float f: w.WriteByte(ValueTags.Single); w.WriteSingle(f); return;
             case decimal m: w.WriteByte(ValueTags.Decimal); w.WriteDecimal(m); return;
             case Guid g: w.WriteByte(ValueTags.Guid); w.WriteGuid(g); return;
@@ -185,13 +185,19 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
         }
     }
 
+    /// <summary>A reference with its object's incarnation (tag 41); one without (tag 40) is read as it was written before there was one.</summary>
     private static void WriteReference(WireWriter w, ObjectReference reference)
     {
+        w.WriteByte(reference.ObjectIncarnation == Guid.Empty ? ValueTags.Reference : ValueTags.IdentifiedReference);
         w.WriteString(reference.ActorPath);
         w.WriteString(reference.ObjectId);
         w.WriteString(reference.Kind);
         w.WriteString(reference.InterfaceType);
         w.WriteGuid(reference.Incarnation);
         w.WriteString(reference.Name);
+        if (reference.ObjectIncarnation != Guid.Empty)
+        {
+            w.WriteGuid(reference.ObjectIncarnation);
+        }
     }
 }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Security.Cryptography;
 using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Configuration;
 using ManagedActors.Clustering;
 using ManagedActors.Codec;
@@ -128,6 +129,15 @@ internal sealed class ManagerHost : IAsyncDisposable
         if (CryptographicOperations.FixedTimeEquals(clusterKey, AuthKey))
         {
             throw new ArgumentException("The cluster key must differ from the authkey: clients hold the authkey, and a member can down any other.", nameof(clusterKey));
+        }
+        if (_durability.HasDurableStore && _durability.IsSqlite)
+        {
+            // SQLite takes one writer at a time, by a lock in the file: a member that stops (SIGSTOP, a pause) while it
+            // holds the lock stops every member's durable writes until it resumes or dies.
+            Logging.GetLogger(System, typeof(ManagerHost)).Warning(
+                "This clustered host journals to a SQLite file. Every member's durable writes go through one lock in that " +
+                "file: a member that freezes while it holds the lock holds up every other member's durable objects until " +
+                "it resumes or dies. Journal a cluster that spans processes to PostgreSQL (--durable \"Host=...;Database=...\").");
         }
         var member = ClusterMember.Start(hostname, port, clusterKey, Context.HostAddress, user);
         ObjectShards shards;

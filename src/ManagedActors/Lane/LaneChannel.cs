@@ -29,6 +29,7 @@ internal sealed class LaneChannel : ICallLane, IDisposable
     private readonly FrameReader _frames;
     private Thread? _reader;
     private long _completingSince;
+    private readonly Heartbeat _heartbeat;
 
     /// <summary>
     /// How long a caller continuing on the reader thread may hold it before reading moves to a new thread. Long enough
@@ -45,6 +46,7 @@ internal sealed class LaneChannel : ICallLane, IDisposable
         var settings = ends.Settings;
         _frames = new FrameReader(stream, settings.MaxMessageSize + LaneFrames.Overhead);
         _maxOutstanding = Math.Max(1, ends.Lane.MaxOutstandingCalls);
+        _heartbeat = new Heartbeat(ends.Lane.HeartbeatInterval, ends.Lane.HeartbeatTimeout);
         var maxCalls = settings.MaxCallsPerMessage;
         var maxBytes = settings.MaxMessageSize;
         _writer = new FrameWriter<LaneItem>(stream, (w, items) => Encode(w, items, maxCalls, maxBytes), static item => item.Size, long.MaxValue, e => Close(e));
@@ -217,8 +219,11 @@ internal sealed class LaneChannel : ICallLane, IDisposable
         {
             while (_frames.TryRead(out var frame))
             {
+                _heartbeat.Heard();
                 switch (frame.Kind)
                 {
+                    case LaneFrames.PongKind:
+                        break;
                     case LaneFrames.ResultsKind:
                         var results = LaneFrames.ReadResults(frame.Buffer, frame.Offset, frame.Count);
                         Release(results.Items.Length);
@@ -282,6 +287,20 @@ internal sealed class LaneChannel : ICallLane, IDisposable
         _writer.Uncork();
     }
 
+    /// <summary>Called by the <see cref="LaneWatchdog"/>: pings a host it heard nothing from for a while, and gives up on one that stays silent.</summary>
+    public void CheckHeartbeat(long now, bool late)
+    {
+        switch (_heartbeat.Check(now, late))
+        {
+            case Heartbeat.Beat.Ping:
+                _writer.Write(LaneItem.Ping);
+                break;
+            case Heartbeat.Beat.Silent:
+                Close(new IOException($"The host sent nothing on the direct lane for {_heartbeat.Timeout.TotalSeconds:0.#} s, not even an answer to a ping (direct.heartbeat-timeout): it is stopped or frozen."));
+                break;
+        }
+    }
+
     private Thread StartReader()
     {
         var thread = new Thread(ReadLoop) { IsBackground = true, Name = "managed-actors-lane-client" };
@@ -323,7 +342,14 @@ internal sealed class LaneChannel : ICallLane, IDisposable
             }
             if (item.Call is null)
             {
-                LaneFrames.WriteCancel(w, item.Target, item.CancelId);
+                if (ReferenceEquals(item.Target, LaneItem.Ping.Target))
+                {
+                    LaneFrames.WritePing(w);
+                }
+                else
+                {
+                    LaneFrames.WriteCancel(w, item.Target, item.CancelId);
+                }
                 continue;
             }
             target = item.Target;
@@ -353,6 +379,9 @@ internal sealed class LaneChannel : ICallLane, IDisposable
     /// <summary>A call to send (<see cref="Resent"/>: again, after a lost connection), or (with no call) a cancel of <see cref="CancelId"/>.</summary>
     private readonly record struct LaneItem(string Target, CallRequest? Call, long CancelId, bool Resent = false)
     {
+        /// <summary>A ping: no call, and a target string no cancel has (compared by reference).</summary>
+        public static readonly LaneItem Ping = new(new string('\0', 1), null, 0);
+
         public int Size => (Call?.Args.Length ?? 0) + 16;
     }
 }

@@ -85,6 +85,10 @@ internal sealed class LaneConnection : IDisposable
                 _listener.Route(target)?.Tell(new CancelCall(Session, callId), ReplyTarget);
                 break;
             }
+            case LaneFrames.PingKind when frame.Count == 0:
+                // Answered from this thread, past any object: the client learns that the host reads its connection.
+                _writer.Write(LaneFrames.Pong);
+                break;
             default:
                 throw new MalformedFrameException("lane", new FormatException($"Frame kind {frame.Kind} is not one a client sends."));
         }

@@ -25,11 +25,17 @@ internal static class LaneFrames
     /// <summary>The host's answer to a valid proof; anything else (or a closed connection) is a refusal.</summary>
     public const byte Accepted = 0xA5;
 
-    /// <summary>Frame kinds. A resend frame is a calls frame whose calls went out before on a lost connection (<see cref="Calls.Resent"/>).</summary>
-    public const byte CallsKind = 1, CancelKind = 2, ResultsKind = 3, ShutdownKind = 4, ResendKind = 5;
+    /// <summary>
+    /// Frame kinds. A resend frame is a calls frame whose calls went out before on a lost connection (<see cref="Calls.Resent"/>).
+    /// A client that heard nothing for a while sends a ping (empty), and the host answers it with a pong (empty) at once.
+    /// </summary>
+    public const byte CallsKind = 1, CancelKind = 2, ResultsKind = 3, ShutdownKind = 4, ResendKind = 5, PingKind = 6, PongKind = 7;
 
     /// <summary>Queued on a host's lane after its last results: the host is shutting down in order (an empty frame of kind 4).</summary>
     public static readonly Results Shutdown = new([]);
+
+    /// <summary>Queued on a host's lane to answer a ping (an empty frame of kind 7).</summary>
+    public static readonly Results Pong = new([]);
 
     /// <summary>Bytes of framing a frame may have over the largest message: length, kind, target path, counts.</summary>
     public const int Overhead = 64 * 1024;
@@ -43,6 +49,9 @@ internal static class LaneFrames
         End(w, start);
     }
 
+    /// <summary>Appends a ping: the client asks whether the host is still there.</summary>
+    public static void WritePing(WireWriter w) => End(w, Begin(w, PingKind));
+
     public static void WriteCancel(WireWriter w, string target, long callId)
     {
         var start = Begin(w, CancelKind);
@@ -53,9 +62,9 @@ internal static class LaneFrames
 
     public static void WriteResults(WireWriter w, Results frame)
     {
-        if (ReferenceEquals(frame, Shutdown))
+        if (ReferenceEquals(frame, Shutdown) || ReferenceEquals(frame, Pong))
         {
-            End(w, Begin(w, ShutdownKind));
+            End(w, Begin(w, ReferenceEquals(frame, Pong) ? PongKind : ShutdownKind));
             return;
         }
         var start = Begin(w, ResultsKind);

@@ -15,6 +15,8 @@ namespace ManagedActors.Lane;
 /// <param name="MaxUnproven">Connections a host's data port lets prove themselves at once.</param>
 /// <param name="MaxUnprovenPerAddress">Connections from one source address a host's data port lets prove themselves at once.</param>
 /// <param name="MaxOutstandingCalls">Calls in flight on a client's connection past which a caller waits.</param>
+/// <param name="HeartbeatInterval">How long a client's lane may hear nothing from its host before it sends a ping.</param>
+/// <param name="HeartbeatTimeout">How long a client's lane may hear nothing from its host before it is given up as lost.</param>
 /// <param name="ConnectTimeout">How long opening the lane may take before a client falls back to Akka.Remote.</param>
 /// <param name="CertificatePath">A host's PKCS#12 certificate; the lane speaks TLS when set.</param>
 /// <param name="CertificatePassword">The certificate file's password.</param>
@@ -33,6 +35,8 @@ internal sealed record LaneSettings(
     int MaxUnproven,
     int MaxUnprovenPerAddress,
     int MaxOutstandingCalls,
+    TimeSpan HeartbeatInterval,
+    TimeSpan HeartbeatTimeout,
     TimeSpan ConnectTimeout,
     string CertificatePath,
     string CertificatePassword,
@@ -71,6 +75,8 @@ internal sealed record LaneSettings(
             section.Positive("max-unproven"),
             section.Positive("max-unproven-per-address"),
             section.Positive("max-outstanding-calls"),
+            section.TimeSpan("heartbeat-interval"),
+            section.TimeSpan("heartbeat-timeout"),
             section.TimeSpan("connect-timeout"),
             tls.String("certificate-path"),
             tls.String("certificate-password"),

@@ -1,8 +1,8 @@
 namespace ManagedActors.Lane;
 
 /// <summary>
-/// Looks at a client's open lanes every 50 ms and moves the reading of a lane whose caller holds its reader thread to a
-/// new thread. It has a thread of its own, not a timer on the thread pool: a caller that blocks the reader often blocks
+/// Looks at a client's open lanes every 50 ms: moves the reading of a lane whose caller holds its reader thread to a
+/// new thread, and keeps each lane's heartbeat (<see cref="Heartbeat"/>). It has a thread of its own, not a timer on the thread pool: a caller that blocks the reader often blocks
 /// pool threads too, and the rescue must not wait for the pool. The thread runs while some lane is open. Each client has
 /// its own, so clients in one process never wait on each other's rescue.
 /// </summary>
@@ -38,6 +38,7 @@ internal sealed class LaneWatchdog
     private void Run()
     {
         var lanes = new List<LaneChannel>();
+        var last = Environment.TickCount64;
         while (true)
         {
             lock (_gate)
@@ -52,9 +53,14 @@ internal sealed class LaneWatchdog
                 lanes.Clear();
                 lanes.AddRange(_lanes);
             }
+            // A tick a second late means this process stood still: the heartbeats judge nothing this time.
+            var now = Environment.TickCount64;
+            var late = now - last > 1000;
+            last = now;
             foreach (var lane in lanes)
             {
                 lane.CheckReader();
+                lane.CheckHeartbeat(now, late);
             }
         }
     }

@@ -92,7 +92,7 @@ internal sealed class DirectoryActor : UntypedActor, IRunnerHost
             case DeadLetter { Message: Calls calls } dead when !dead.Sender.IsNobody():
                 dead.Sender.Tell(Results.AllFailed(calls, _host.Sessions.IsValid(calls.Session)
                     ? new ObjectNotFoundException($"The object at {dead.Recipient.Path} does not exist on this host (it was deleted, or the host restarted).")
-                    : new AuthenticationException("The session is not known to this host (it restarted); connect again.")));
+                    : new SessionLostException("This host does not know the session (it restarted, or ended the session): the call did not run; the client connects again on its next call.")));
                 return true;
             case DeadLetter:
                 return true;

@@ -93,6 +93,38 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
         return entry.ReferenceAs(interfaceType);
     }
 
+    /// <summary>
+    /// The object a proxy of <paramref name="objectIncarnation"/> stands for, found again by name: the one of that
+    /// incarnation here, or a durable one brought back from its journal. A name that now leads to another object, or an
+    /// object that was not durable, is lost, and nothing is started for it.
+    /// </summary>
+    /// <exception cref="ObjectLostException">The object is not here, and cannot come back.</exception>
+    public ObjectReference? Reattach(string name, string kind, string interfaceType, Guid objectIncarnation)
+    {
+        if (objectIncarnation == Guid.Empty)
+        {
+            return Find(name, kind, interfaceType);
+        }
+        if (_byName.TryGetValue(name, out var entry))
+        {
+            if (entry.Kind.Name == kind && entry.Reference.ObjectIncarnation == objectIncarnation)
+            {
+                entry.Kind.CheckInterface(interfaceType);
+                return entry.ReferenceAs(interfaceType);
+            }
+            throw Lost(kind, name, $"the {entry.Kind.Name} of that name at {_host.HostAddress} is another object");
+        }
+        if (objectIncarnation == ObjectReference.DurableIncarnation(PersistenceIds.Of(kind, name, name)) && Reopen(name, kind, interfaceType) is { } reopened)
+        {
+            return reopened;
+        }
+        throw Lost(kind, name, $"it was not durable, and {_host.HostAddress} has no object of that name");
+    }
+
+    private static ObjectLostException Lost(string kind, string name, string why) => new(
+        $"The {kind} '{name}' was lost with the host that ran it: {why}. Open '{name}' again to use the object there now, " +
+        "which has none of the lost object's state.");
+
     public bool Delete(string name)
     {
         if (!_byName.TryGetValue(name, out var entry))
@@ -177,7 +209,9 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
         var path = RouterOf(gauge.Durability).Start(kind, target, new Spawn(
             "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, kind.DeclaredArguments(interfaceType, _host.Codec.AllowList),
             holds, gauge, journal, createArgs, interfaceType));
-        var entry = new DirectoryEntry(kind, new ObjectReference(path, id, kind.Name, interfaceType, _host.Incarnation, name), gauge);
+        // A durable object is the same object wherever its journal is read; any other is a new one each time it is made.
+        var incarnation = journal is { Durability: Durability.Durable } ? ObjectReference.DurableIncarnation(journal.PersistenceId) : Guid.NewGuid();
+        var entry = new DirectoryEntry(kind, new ObjectReference(path, id, kind.Name, interfaceType, _host.Incarnation, name, incarnation), gauge);
         if (name is not null)
         {
             _byName[name] = entry;

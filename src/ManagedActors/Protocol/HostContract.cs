@@ -53,6 +53,14 @@ internal interface IDirectory : IManagedObject
     [ReadOnlyCall]
     Task<IManagedObject?> FindAsync(string name, string kind, string interfaceType, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// The named object for a proxy that must find its object again: the one whose incarnation is
+    /// <paramref name="objectIncarnation"/> (any, when empty), or null when the name leads to nothing.
+    /// </summary>
+    /// <exception cref="ObjectLostException">The name leads to another object, or the lost object was not durable.</exception>
+    [ReadOnlyCall]
+    Task<IManagedObject?> ReattachAsync(string name, string kind, string interfaceType, Guid objectIncarnation, CancellationToken cancellationToken = default);
+
     [ReadOnlyCall]
     Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default);
 

@@ -339,7 +339,7 @@ internal sealed class ObjectRunner
         var child = _actor.SpawnChild(ObjectActor.PropsFor(new CustomObject(instance), kind.Binding, _host, fatal: kind.Fatal),
             "c" + (++_children).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new ObjectReference(Akka.Serialization.Serialization.SerializedActorPath(child), Guid.NewGuid().ToString("N"), kind.Name,
-            TypeNames.Of(resultInterface), _host.Incarnation, null);
+            TypeNames.Of(resultInterface), _host.Incarnation, null, Guid.NewGuid());
     }
 
     /// <summary>A parked call's value: its references are held for the caller first (after a batch, what the object stores too).</summary>

@@ -15,8 +15,8 @@ internal static class ReplyFrames
 
     /// <summary>Refuses a batch whose session is unknown, ended, or presented by another endpoint than the one that did the handshake.</summary>
     public static void RefuseSession(IActorRef replyTo, Calls calls, int maxMessageSize) =>
-        Send(replyTo, Results.AllFailed(calls, new AuthenticationException(
-            "The session is not known to this host for this connection; connect with the manager's authkey.")).Items, maxMessageSize);
+        Send(replyTo, Results.AllFailed(calls, new SessionLostException(
+            "This host does not know the session for this connection (it restarted, or ended the session): the call did not run; the client connects again on its next call.")).Items, maxMessageSize);
 
     public static void Send(IActorRef replyTo, IReadOnlyList<CallResult> results, int maxMessageSize)
     {

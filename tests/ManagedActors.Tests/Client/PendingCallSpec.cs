@@ -156,7 +156,9 @@ public sealed class PendingCallSpec : IDisposable
         Assert.Equal(5, await (Task<int>)ok.Task);
         Assert.Equal("No 'x'.", (await Assert.ThrowsAsync<KeyNotFoundException>(() => failed.Task)).Message);
         Assert.Equal(0, _calls.Count);
-        Assert.True(_calls.Complete(new Results([new CallResult(Started().CallId, true, FaultInfo.From(new AuthenticationException("Unknown session.")).Encode())]), codec));
+        Assert.True(_calls.Complete(new Results([new CallResult(Started().CallId, true, FaultInfo.From(new SessionLostException("Unknown session.")).Encode())]), codec));
+        // A wrong key is not a lost session: the client does not start over on its account.
+        Assert.False(_calls.Complete(new Results([new CallResult(Started().CallId, true, FaultInfo.From(new AuthenticationException("Wrong key.")).Encode())]), codec));
     }
 
     /// <summary>A connection that sends nothing anywhere (the calls here are completed by hand).</summary>

@@ -53,6 +53,9 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         var seedPort = HostProcess.FreePort();
         await using var seed = await HostAsync(seedPort, seedPort, journal);
         Assert.Contains($"cluster member at akka.mauth.tcp://managed-actors-cluster@127.0.0.1:{seedPort}", seed.Output);
+        // A clustered host on a SQLite file says at start what that risks; on PostgreSQL it has nothing to say.
+        var sqlite = journal.EndsWith(".db", StringComparison.Ordinal);
+        Assert.Equal(sqlite, seed.Output.Contains("journals to a SQLite file", StringComparison.Ordinal));
         await using var second = await HostAsync(0, seedPort, journal);
         await using var third = await HostAsync(0, seedPort, journal);
         await using var fourth = await HostAsync(0, seedPort, journal);
@@ -141,6 +144,15 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         // Opens are answered once the member each object went to journaled its creation: then the host dies.
         await Task.WhenAll(Enumerable.Range(0, 8).Select(i => client.DictAsync([KeyValuePair.Create("made", i)], $"fresh-{i}")))
             .Within(TimeSpan.FromSeconds(30), "creating the fresh objects");
+        // Objects that are not durable live on the host that made them. The client holds a lock and fills a dict there;
+        // another client, on a host that survives, has objects of the same names on it: other objects.
+        var door = await client.LockAsync("door").Within();
+        await door.AcquireAsync().Within();
+        var scratch = await client.DictAsync<string, int>("scratch", Durability.None).Within();
+        await scratch.SetAsync("mine", 1).Within();
+        await using var other = await Manager.ConnectAsync(seed.Address, AuthKey);
+        Assert.True(await (await other.LockAsync("door")).TryAcquireAsync().Within());
+        await (await other.DictAsync<string, int>("scratch", Durability.None)).SetAsync("theirs", 2).Within();
         var killed = Stopwatch.StartNew();
         await doomed.KillAsync();
         await Task.WhenAll(callers).Within(TimeSpan.FromSeconds(90), "every caller after the kill");
@@ -152,6 +164,17 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
             Assert.Equal(Enumerable.Range(1, PerCaller), answers[c]);
             Assert.Equal(PerCaller, await counters[c].GetAsync("hits").Within());
         }
+        // The lock and the dict died with their host: their proxies say so, and never reach another object of their name
+        // (before, the lock's proxy reported the other client's lock, and two clients believed they held one lock).
+        var lost = await Assert.ThrowsAsync<ObjectLostException>(() => door.IsLockedAsync()).Within(TimeSpan.FromSeconds(30), "the lost lock");
+        Assert.Contains("'door'", lost.Message);
+        await Assert.ThrowsAsync<ObjectLostException>(() => door.ReleaseAsync()).Within();
+        await Assert.ThrowsAsync<ObjectLostException>(() => scratch.GetAsync("theirs")).Within();
+        // Opening the names again gets the objects there now, and no host lists a phantom of them.
+        await (await client.DictAsync<string, int>("scratch", Durability.None).Within()).SetAsync("again", 3).Within();
+        await (await client.LockAsync("door").Within()).IsLockedAsync().Within();
+        var status = await client.StatusAsync().Within();
+        Assert.DoesNotContain(status.Objects, o => o.Name is "door" or "scratch" && o.Durability != Durability.None);
         // Get-or-create with other contents finds every object whose creation was answered, as it was made.
         for (var i = 0; i < 8; i++)
         {

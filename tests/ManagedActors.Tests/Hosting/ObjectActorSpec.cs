@@ -58,7 +58,7 @@ public sealed class ObjectActorSpec : TestKit
         var actor = Spawn(list, typeof(IManagedList<>));
         actor.Tell(new Calls(Guid.NewGuid(), [new CallRequest(1, Id(typeof(IManagedList<>), "AppendAsync"), Args("x"))]));
         var fault = Fault(ExpectMsg<Results>().Items.Single());
-        Assert.Equal(typeof(AuthenticationException).FullName, fault.TypeName);
+        Assert.Equal(typeof(SessionLostException).FullName, fault.TypeName);
         Assert.Equal(0, list.Size);
     }
 

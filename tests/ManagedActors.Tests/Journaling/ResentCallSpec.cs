@@ -177,7 +177,7 @@ public sealed class ResentCallSpec
     });
 
     [Fact]
-    public Task After_a_host_restart_a_proxy_finds_its_durable_object_and_one_that_was_not_durable_is_gone() => WithKillableHostAsync(async (client, killAndRestart) =>
+    public Task After_a_host_restart_a_proxy_finds_its_durable_object_and_one_that_was_not_durable_is_lost() => WithKillableHostAsync(async (client, killAndRestart) =>
     {
         var kept = await client.DictAsync<string, int>("kept");
         var lost = await client.DictAsync<string, int>("lost", Durability.None);
@@ -188,12 +188,17 @@ public sealed class ResentCallSpec
 
         // The proxies made before the restart: the durable dict comes back from its journal on the first call.
         Assert.Equal(1, await kept.GetAsync("a").Within(Limit, "the durable dict after the restart"));
-        await Assert.ThrowsAsync<ObjectNotFoundException>(() => lost.GetAsync("a")).Within(Limit, "the plain dict after the restart");
-        // Its name is free again: opening it makes a new, empty dict.
+        var lostError = await Assert.ThrowsAsync<ObjectLostException>(() => lost.GetAsync("a")).Within(Limit, "the plain dict after the restart");
+        Assert.Contains("'lost'", lostError.Message);
+        // Its name is free again: opening it makes a new, empty dict...
         var again = await client.DictAsync<string, int>("lost", Durability.None);
         Assert.Equal(0, await again.CountAsync());
+        await again.SetAsync("b", 2);
+        // ...which the old proxy never reaches: it stands for the lost dict, not for the name.
+        await Assert.ThrowsAsync<ObjectLostException>(() => lost.GetAsync("b")).Within(Limit, "the old proxy after the name was opened again");
         var status = await client.StatusAsync();
         Assert.Equal(Durability.Durable, Assert.Single(status.Objects, o => o.Name == "kept").Durability);
+        Assert.Equal(Durability.None, Assert.Single(status.Objects, o => o.Name == "lost").Durability);
     });
 
     /// <summary>

@@ -157,7 +157,7 @@ public sealed class WireFirewallSpec : IAsyncLifetime
         await items.AppendAsync("mine");
         var append = Wire.MethodId(typeof(Lists.IManagedList<>), "AppendAsync");
         var answers = await _attacker.CallAsync(Wire.PathOf(items), [new CallRequest(1, append, Wire.Args("stolen"))], session: victim.Runtime.Connection.Session);
-        Assert.Equal(typeof(AuthenticationException).FullName, Wire.Fault(answers[1]).TypeName);
+        Assert.Equal(typeof(SessionLostException).FullName, Wire.Fault(answers[1]).TypeName);
         Assert.Equal(["mine"], await items.SnapshotAsync());
     }
 

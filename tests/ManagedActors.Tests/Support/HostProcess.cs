@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
+using Xunit;
 
 namespace ManagedActors.Tests.Support;
 
@@ -129,6 +130,14 @@ public sealed class HostProcess : IAsyncDisposable
         }
         await _process.WaitForExitAsync().WaitAsync(limit);
         return _process.ExitCode;
+    }
+
+    /// <summary>Sends <paramref name="signal"/> (<c>STOP</c> freezes the host with its sockets open, <c>CONT</c> resumes it).</summary>
+    public async Task SignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
     }
 
     /// <summary>Kills the host the hard way, as a crash would: no shutdown notice reaches the clients.</summary>
