@@ -7,7 +7,12 @@ namespace ManagedActors.Synchronization;
 /// </summary>
 public interface IManagedLock : IManagedObject
 {
-    /// <summary>Acquires the lock, waiting up to <paramref name="timeout"/> (null: as long as needed); a fencing token that rises with every grant.</summary>
+    /// <summary>
+    /// Acquires the lock, waiting up to <paramref name="timeout"/> (null: as long as needed). The grant's fencing token:
+    /// it rises with every grant of the lock, and a grant made after a lock of this name was lost with its host (and the
+    /// name opened again) is above every token the lost lock gave. A resource that keeps the highest token it has seen
+    /// and refuses lower ones cannot be written by a holder that lost its hold (<c>docs/fencing.md</c>).
+    /// </summary>
     /// <exception cref="TimeoutException">The lock stayed held; the message names the holder and the waiters.</exception>
     [BlockingCall]
     Task<long> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
@@ -52,10 +57,13 @@ public interface IManagedRLock : IManagedObject
 /// <summary>A counting semaphore (Python's <c>manager.Semaphore(value)</c>); a dead client's permits come back.</summary>
 public interface IManagedSemaphore : IManagedObject
 {
-    /// <summary>Takes a permit, waiting up to <paramref name="timeout"/> (null: as long as needed). Waiters are served in order.</summary>
+    /// <summary>
+    /// Takes a permit, waiting up to <paramref name="timeout"/> (null: as long as needed); waiters are served in order.
+    /// The grant's fencing token, which rises with every grant of the semaphore (see <see cref="IManagedLock.AcquireAsync"/>).
+    /// </summary>
     /// <exception cref="TimeoutException">No permit came in time.</exception>
     [BlockingCall]
-    Task AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+    Task<long> AcquireAsync(TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>Takes a permit if one is free now.</summary>
     Task<bool> TryAcquireAsync(CancellationToken cancellationToken = default);

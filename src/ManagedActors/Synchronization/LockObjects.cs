@@ -13,7 +13,7 @@ internal class LockObject : ManagedObject, ISessionAware
     private Guid? _holder;
     private Guid _holderSession;
     private int _depth;
-    private long _fence;
+    private FencingTokens _fence;
 
     public LockObject(bool reentrant) => _reentrant = reentrant;
 
@@ -119,7 +119,7 @@ internal class LockObject : ManagedObject, ISessionAware
         _holder = call.Owner;
         _holderSession = call.Session;
         _depth = _reentrant ? _depth + depth : 1;
-        return ++_fence;
+        return _fence.Next();
     }
 
 }

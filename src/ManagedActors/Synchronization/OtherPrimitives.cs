@@ -10,6 +10,7 @@ internal class SemaphoreObject : ManagedObject, ISessionAware
     private readonly int _initial;
     private readonly bool _bounded;
     private int _value;
+    private FencingTokens _fence;
 
     public SemaphoreObject(int value, bool bounded)
     {
@@ -26,8 +27,7 @@ internal class SemaphoreObject : ManagedObject, ISessionAware
     {
         if (_value > 0)
         {
-            Grant(call.Session);
-            return null;
+            return Grant(call.Session);
         }
         if (timeout is { } t && t <= TimeSpan.Zero)
         {
@@ -79,10 +79,12 @@ internal class SemaphoreObject : ManagedObject, ISessionAware
         }
     }
 
-    private void Grant(Guid session)
+    /// <summary>Takes a permit for <paramref name="session"/>; the grant's fencing token.</summary>
+    private long Grant(Guid session)
     {
         _value--;
         _held[session] = _held.GetValueOrDefault(session) + 1;
+        return _fence.Next();
     }
 
     private void Return(int count)
@@ -90,8 +92,7 @@ internal class SemaphoreObject : ManagedObject, ISessionAware
         _value += count;
         while (_value > 0 && _waiters.TryDequeue(out var waiter, out _))
         {
-            Grant(waiter.Session);
-            waiter.Reply(null);
+            waiter.Reply(Grant(waiter.Session));
         }
     }
 

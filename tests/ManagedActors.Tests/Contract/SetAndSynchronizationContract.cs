@@ -190,13 +190,18 @@ public abstract class SetAndSynchronizationContract<TFixture>(TFixture fixture) 
     [Fact]
     public async Task Semaphore_counts_permits_and_bounded_refuses_over_release()
     {
+        var before = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 20;
         var semaphore = await Session.SemaphoreAsync(2);
-        await semaphore.AcquireAsync();
+        var first = await semaphore.AcquireAsync();
+        // A token is never below the wall clock's milliseconds times 2^20 at its grant (docs/fencing.md).
+        Assert.True(first >= before, $"token {first} below the clock's floor {before}");
         Assert.True(await semaphore.TryAcquireAsync());
         Assert.False(await semaphore.TryAcquireAsync());
         await Assert.ThrowsAsync<TimeoutException>(() => semaphore.AcquireAsync(Short)).Within();
         await semaphore.ReleaseAsync(2);
-        await semaphore.ReleaseAsync();
+        // Every grant's token is above the last: the try's took one between these two.
+        Assert.True(await semaphore.AcquireAsync() > first + 1);
+        await semaphore.ReleaseAsync(2);
         Assert.Equal(3, await semaphore.ValueAsync());
         var bounded = await Session.BoundedSemaphoreAsync(1);
         await bounded.AcquireAsync();
@@ -216,8 +221,11 @@ public abstract class SetAndSynchronizationContract<TFixture>(TFixture fixture) 
         await cancel.CancelAsync();
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled).Within();
         await semaphore.ReleaseAsync();
-        await waiting.Within(what: "the waiting acquire");
+        var parked = await waiting.Within(what: "the waiting acquire");
         Assert.Equal(0, await semaphore.ValueAsync());
+        // A permit handed to a parked acquire comes with its token too, above any given before.
+        await semaphore.ReleaseAsync();
+        Assert.True(await semaphore.AcquireAsync() > parked);
     }
 
     [Fact]

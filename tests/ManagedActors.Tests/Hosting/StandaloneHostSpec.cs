@@ -82,6 +82,8 @@ public sealed class StandaloneHostSpec
         });
         var inventory = await client.DictAsync<string, int>("inventory");
         await inventory.SetAsync("apples", 5);
+        var gate = await client.LockAsync("gate");
+        var lastToken = await gate.AcquireAsync();
 
         await host.KillAsync();
         await host.DisposeAsync();
@@ -98,6 +100,10 @@ public sealed class StandaloneHostSpec
         await reopened.SetAsync("apples", 7);
         Assert.Equal(7, await reopened.GetAsync("apples"));
         await Assert.ThrowsAsync<ObjectLostException>(() => inventory.GetAsync("apples")).Within();
+        // The lock died with the host, its hold with it; the lock of that name now grants tokens above every one the
+        // lost lock gave, so a resource fenced by them refuses the old holder.
+        var newGate = await client.LockAsync("gate");
+        Assert.True(await newGate.AcquireAsync() > lastToken);
 
         await using var fresh = await Manager.ConnectAsync(restarted.Address, key);
         Assert.Equal(7, await (await fresh.DictAsync<string, int>("inventory")).GetAsync("apples"));
