@@ -182,6 +182,15 @@ def main():
         out.append(f"until every object answered again with its value, median of 5 rounds): SIGKILL {kill['wall_ms'] / 1000:.1f} s "
                    f"(target 10 s; Akka's defaults take about 45 s), SIGTERM {term['wall_ms'] / 1000:.1f} s (target 3 s).")
 
+    try:
+        soak = [json.loads(line) for line in open("bench/results/soak.jsonl") if line.startswith("{")]
+    except OSError:
+        soak = []
+    if soak:
+        out.append(f"\nFalse-down soak (`bench/soak.sh`: three host processes, one SQLite journal, two processes spinning on the")
+        out.append(f"cores, a client writing through all three at {soak[-1]['ops_per_sec']:.0f} writes/s; membership read every 2 s):")
+        out.append(f"{soak[-1]['lost']} reads with a member unreachable or missing, with nothing killed.")
+
     spread = {r["workload"]: r for r in rows if r["impl"] == "managedactors" and r["workload"].startswith("cluster_dict_set_get_")}
     one, three = spread.get("cluster_dict_set_get_1_hosts"), spread.get("cluster_dict_set_get_3_hosts")
     if one and three:

@@ -21,12 +21,14 @@ return command switch
     "failover" => await Failover.RunAsync(options),
     "cluster-host" => await Failover.HostAsync(options),
     "cluster" => await ClusterThroughput.RunAsync(options),
+    "soak" => await Soak.RunAsync(options),
+    "spin" => Soak.Spin(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,direct-sealed,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]\n       ManagedActors.LoadDriver failover [--rounds 5]\n       ManagedActors.LoadDriver cluster [--seconds 3] [--clients 4]");
+    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,direct-sealed,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]\n       ManagedActors.LoadDriver failover [--rounds 5]\n       ManagedActors.LoadDriver cluster [--seconds 3] [--clients 4]\n       ManagedActors.LoadDriver soak [--minutes 10] [--busy 2]");
     return 2;
 }
 
