@@ -1,9 +1,10 @@
 namespace ManagedActors.Lane;
 
 /// <summary>
-/// The client's side of a lane's heartbeat. Every frame the host sends counts as a beat; a lane that heard nothing for
-/// <c>direct.heartbeat-interval</c> sends a ping, which the host's reader answers at once, and a lane that heard nothing
-/// for <c>direct.heartbeat-timeout</c> is given up, as a lost connection: its calls go again through the next host (a
+/// The client's side of a lane's heartbeat. Every frame the host sends counts as a beat, and the host sends one on every
+/// connection each <c>direct.heartbeat-interval</c> from a thread of its own (so a reader busy with a long call still
+/// beats); a lane that heard nothing for the interval also pings, which the host's reader answers when it reads it. A lane
+/// that heard nothing for <c>direct.heartbeat-timeout</c> is given up, as a lost connection: its calls go again through the next host (a
 /// host stopped or frozen keeps its sockets open, so without this its clients would wait out every call's timeout). A
 /// check that comes late (this process itself stood still: a pause, a starved machine) judges nothing and starts the
 /// window again, so a client's own stall never reads as its host's.

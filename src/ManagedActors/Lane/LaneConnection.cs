@@ -94,6 +94,9 @@ internal sealed class LaneConnection : IDisposable
         }
     }
 
+    /// <summary>A heartbeat: an empty frame that tells the client the host is there, whatever its reader is doing.</summary>
+    public void Beat() => _writer.Write(LaneFrames.Pong);
+
     /// <summary>The host shuts down in order: the client hears it on the lane after its last answers, then the connection closes.</summary>
     public void Shutdown()
     {

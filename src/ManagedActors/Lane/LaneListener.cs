@@ -92,7 +92,24 @@ internal sealed class LaneListener : IDisposable
         }
         var listener = new LaneListener(socket, sessions, managerSettings, settings, hostAddress, TransportKey.Of(system), certificate, (ExtendedActorSystem)system);
         new Thread(listener.AcceptLoop) { IsBackground = true, Name = "managed-actors-lane-accept" }.Start();
+        new Thread(listener.BeatLoop) { IsBackground = true, Name = "managed-actors-lane-beat" }.Start();
         return listener;
+    }
+
+    /// <summary>
+    /// Every proven connection hears from the host each <c>direct.heartbeat-interval</c>, from this thread of its own: a
+    /// reader busy with a long call (an idle object's call runs on it) still beats, and only a host that stands still
+    /// falls silent to its clients (<see cref="Heartbeat"/>).
+    /// </summary>
+    private void BeatLoop()
+    {
+        while (!_stopping.Token.WaitHandle.WaitOne(Lane.HeartbeatInterval))
+        {
+            foreach (var connection in _connections.Keys)
+            {
+                connection.Beat();
+            }
+        }
     }
 
     /// <summary>Accepts on its own thread with blocking calls: an accepted socket then starts in the kernel's blocking mode.</summary>

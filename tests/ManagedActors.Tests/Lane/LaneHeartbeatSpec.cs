@@ -6,6 +6,22 @@ using Xunit.Abstractions;
 
 namespace ManagedActors.Tests.Lane;
 
+/// <summary>An object whose one method takes as long as it is told: a long computation, or a blocking read.</summary>
+public interface ISlowWork : IManagedObject
+{
+    Task<int> WorkAsync(int milliseconds, CancellationToken cancellationToken = default);
+}
+
+public sealed class SlowWork
+{
+    public int Work(int milliseconds)
+    {
+        // The object's own workload (standing in for a long computation), not a wait for anything.
+        Thread.Sleep(milliseconds);
+        return milliseconds;
+    }
+}
+
 /// <summary>
 /// A host process frozen with SIGSTOP keeps its sockets open, so nothing tells its clients it is gone. The lane's
 /// heartbeat does: a client that hears nothing pings, and gives its lane up when the ping stays unanswered.
@@ -13,6 +29,35 @@ namespace ManagedActors.Tests.Lane;
 [Collection(ProcessHeavy.Name)]
 public sealed class LaneHeartbeatSpec(ITestOutputHelper output)
 {
+    [Fact]
+    public async Task A_call_that_outlasts_the_heartbeat_timeout_keeps_its_lane_and_its_session()
+    {
+        // An idle object's call runs on the lane's reader: the host's beats come from a thread of their own.
+        await using var host = await Manager.StartAsync((SessionFixture.Options with
+        {
+            Config = SessionFixture.TestHocon + "\nmanaged-actors.direct.heartbeat-interval = 250ms",
+        }).Register<ISlowWork, SlowWork>("SlowWork", () => new SlowWork()));
+        await using var client = await Manager.ConnectAsync(host.Address, host.AuthKey, new ClientOptions
+        {
+            Config = "managed-actors.direct.heartbeat-interval = 250ms\nmanaged-actors.direct.heartbeat-timeout = 2s",
+        });
+        var lane = client.Runtime.Connection.Lane;
+        Assert.NotNull(lane);
+        var session = client.Runtime.Connection.Session;
+        var held = await client.LockAsync("held-through");
+        await held.AcquireAsync().Within();
+        var work = await client.CreateAsync<ISlowWork>("SlowWork");
+
+        Assert.Equal(4000, await work.WorkAsync(4000).Within(TimeSpan.FromSeconds(30), "the long call"));
+
+        // The same lane and session throughout, so the lock is still this client's.
+        Assert.Same(lane, client.Runtime.Connection.Lane);
+        Assert.Equal(session, client.Runtime.Connection.Session);
+        Assert.True(host.Host.Context.Sessions.IsValid(session));
+        Assert.True(await held.IsLockedAsync().Within());
+        await held.ReleaseAsync().Within();
+    }
+
     [Fact]
     public async Task A_client_whose_host_freezes_notices_within_the_heartbeat_timeout_and_goes_on_once_it_resumes()
     {
