@@ -223,6 +223,12 @@ internal sealed class LaneChannel : ICallLane, IDisposable
                 switch (frame.Kind)
                 {
                     case LaneFrames.PongKind:
+                        // A beat between two results frames: the calls corked behind the first must not wait for the
+                        // next results, which may never come without them.
+                        if (!_frames.HasBufferedFrame)
+                        {
+                            _writer.Uncork();
+                        }
                         break;
                     case LaneFrames.ResultsKind:
                         var results = LaneFrames.ReadResults(frame.Buffer, frame.Offset, frame.Count);
