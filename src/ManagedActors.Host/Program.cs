@@ -201,7 +201,8 @@ internal sealed class ManagerService(ManagerOptions options, IHostApplicationLif
         // A manager that stops on its own (its cluster member was downed) ends the process, with code 1, for its supervisor.
         _ = _manager.Stopped.ContinueWith(_ =>
         {
-            if (!Volatile.Read(ref _stopping))
+            // A stop asked for (SIGTERM) may end the member before StopAsync runs: that is the normal stop, code 0.
+            if (!Volatile.Read(ref _stopping) && !lifetime.ApplicationStopping.IsCancellationRequested)
             {
                 Console.WriteLine("ManagedActors host stopped: its cluster member stopped");
                 Environment.ExitCode = 1;

@@ -9,8 +9,8 @@ namespace ManagedActors;
 /// call is the event) before it answers any call of that batch, so an acknowledged write is in the journal, and its
 /// state is rebuilt by replaying those calls: the methods of a registered type must therefore be deterministic (no
 /// clock, no random numbers, no I/O). Read-only calls are not journaled. Locks, semaphores, events, conditions,
-/// barriers and queues hold waiting callers, which belong to one run of the host: they are never journaled, and asking
-/// for more than <see cref="None"/> for one of them is an <see cref="ArgumentException"/>.
+/// barriers and queues journal their waiting callers and holds as well, by client: a client that lost its host comes
+/// back to them, and a client no host has seen for <c>managed-actors.hold-lease</c> loses them.
 /// </remarks>
 public enum Durability
 {

@@ -14,8 +14,10 @@ namespace ManagedActors;
 /// <summary>
 /// A connection to a manager's host through which objects are created and found: the embedded
 /// <see cref="Manager"/> and a remote <see cref="ManagerClient"/> alike. A named object is get-or-create:
-/// every process asking for the same name gets the same object. The data factories take a <see cref="Durability"/>
-/// (the host's default when null); an existing object keeps the durability it was created with.
+/// every process asking for the same name gets the same object. Every factory takes a <see cref="Durability"/> (the
+/// host's default when null); an existing object keeps the durability it was created with. A journaled lock,
+/// semaphore, condition, barrier or queue keeps what it holds for a client (a lock, permits, a parked call) across a
+/// restart of its host while the client lives (<c>managed-actors.hold-lease</c>).
 /// </summary>
 public abstract class ManagerSession : IAsyncDisposable
 {
@@ -55,12 +57,12 @@ public abstract class ManagerSession : IAsyncDisposable
         OpenAsync<IManagedNamespace>(KindNames.Namespace, name, [], durability, cancellationToken);
 
     /// <summary>A FIFO queue (Python's <c>manager.Queue(maxsize)</c>); <paramref name="maxSize"/> 0 is unbounded.</summary>
-    public Task<IManagedQueue<T>> QueueAsync<T>(string? name = null, int maxSize = 0, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedQueue<T>>(KindNames.Queue, name, [maxSize], null, cancellationToken);
+    public Task<IManagedQueue<T>> QueueAsync<T>(string? name = null, int maxSize = 0, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedQueue<T>>(KindNames.Queue, name, [maxSize], durability, cancellationToken);
 
     /// <summary>A queue with task tracking (Python's <c>manager.JoinableQueue(maxsize)</c>).</summary>
-    public Task<IManagedJoinableQueue<T>> JoinableQueueAsync<T>(string? name = null, int maxSize = 0, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedJoinableQueue<T>>(KindNames.JoinableQueue, name, [maxSize], null, cancellationToken);
+    public Task<IManagedJoinableQueue<T>> JoinableQueueAsync<T>(string? name = null, int maxSize = 0, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedJoinableQueue<T>>(KindNames.JoinableQueue, name, [maxSize], durability, cancellationToken);
 
     /// <summary>A single value (Python's <c>manager.Value(typecode, value)</c>).</summary>
     public Task<IManagedValue<T>> ValueAsync<T>(T initial, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
@@ -86,32 +88,32 @@ public abstract class ManagerSession : IAsyncDisposable
         OpenAsync<IManagedSet<T>>(KindNames.Set, name, [Materialize(items)], durability, cancellationToken);
 
     /// <summary>A lock (Python's <c>manager.Lock()</c>).</summary>
-    public Task<IManagedLock> LockAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedLock>(KindNames.Lock, name, [], null, cancellationToken);
+    public Task<IManagedLock> LockAsync(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedLock>(KindNames.Lock, name, [], durability, cancellationToken);
 
     /// <summary>A reentrant lock (Python's <c>manager.RLock()</c>).</summary>
-    public Task<IManagedRLock> RLockAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedRLock>(KindNames.RLock, name, [], null, cancellationToken);
+    public Task<IManagedRLock> RLockAsync(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedRLock>(KindNames.RLock, name, [], durability, cancellationToken);
 
     /// <summary>A semaphore with <paramref name="value"/> permits (Python's <c>manager.Semaphore(value)</c>).</summary>
-    public Task<IManagedSemaphore> SemaphoreAsync(int value = 1, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedSemaphore>(KindNames.Semaphore, name, [value], null, cancellationToken);
+    public Task<IManagedSemaphore> SemaphoreAsync(int value = 1, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedSemaphore>(KindNames.Semaphore, name, [value], durability, cancellationToken);
 
     /// <summary>A bounded semaphore with <paramref name="value"/> permits (Python's <c>manager.BoundedSemaphore(value)</c>).</summary>
-    public Task<IManagedBoundedSemaphore> BoundedSemaphoreAsync(int value = 1, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedBoundedSemaphore>(KindNames.BoundedSemaphore, name, [value], null, cancellationToken);
+    public Task<IManagedBoundedSemaphore> BoundedSemaphoreAsync(int value = 1, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedBoundedSemaphore>(KindNames.BoundedSemaphore, name, [value], durability, cancellationToken);
 
     /// <summary>An event (Python's <c>manager.Event()</c>).</summary>
-    public Task<IManagedEvent> EventAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedEvent>(KindNames.Event, name, [], null, cancellationToken);
+    public Task<IManagedEvent> EventAsync(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedEvent>(KindNames.Event, name, [], durability, cancellationToken);
 
     /// <summary>A condition variable (Python's <c>manager.Condition()</c>).</summary>
-    public Task<IManagedCondition> ConditionAsync(string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedCondition>(KindNames.Condition, name, [], null, cancellationToken);
+    public Task<IManagedCondition> ConditionAsync(string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedCondition>(KindNames.Condition, name, [], durability, cancellationToken);
 
     /// <summary>A barrier for <paramref name="parties"/> parties (Python's <c>manager.Barrier(parties)</c>).</summary>
-    public Task<IManagedBarrier> BarrierAsync(int parties, string? name = null, CancellationToken cancellationToken = default) =>
-        OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties], null, cancellationToken);
+    public Task<IManagedBarrier> BarrierAsync(int parties, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default) =>
+        OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties], durability, cancellationToken);
 
     /// <summary>
     /// A barrier with an action and a default timeout (Python's <c>manager.Barrier(parties, action, timeout)</c>).
@@ -124,14 +126,14 @@ public abstract class ManagerSession : IAsyncDisposable
     /// </summary>
     /// <exception cref="ArgumentException">The action captures variables of this process.</exception>
     /// <exception cref="ManagedTypeNotLoadedException">The host does not have the action's assembly.</exception>
-    public Task<IManagedBarrier> BarrierAsync(int parties, Action? action, TimeSpan? timeout = null, string? name = null, CancellationToken cancellationToken = default)
+    public Task<IManagedBarrier> BarrierAsync(int parties, Action? action, TimeSpan? timeout = null, string? name = null, Durability? durability = null, CancellationToken cancellationToken = default)
     {
         if (timeout is { } t)
         {
             ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(t, TimeSpan.Zero, nameof(timeout));
         }
         var named = action is null ? [null, null, null] : ActionName.Of(action);
-        return OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties, named[0], named[1], named[2], timeout], null, cancellationToken);
+        return OpenAsync<IManagedBarrier>(KindNames.Barrier, name, [parties, named[0], named[1], named[2], timeout], durability, cancellationToken);
     }
 
     /// <summary>

@@ -21,5 +21,23 @@ public sealed record ObjectReference(string ActorPath, string ObjectId, string K
 {
     /// <summary>The incarnation of the durable object that <paramref name="persistenceId"/> journals: the same wherever and whenever it runs.</summary>
     internal static Guid DurableIncarnation(string persistenceId) =>
-        new(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("managed-actors durable object|" + persistenceId)).AsSpan(0, 16));
+        Journaled(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("managed-actors durable object|" + persistenceId)).AsSpan(0, 16));
+
+    /// <summary>The incarnation of a new object journaled in the host's memory: random, marked as journaled.</summary>
+    internal static Guid MemoryIncarnation() => Journaled(Guid.NewGuid().ToByteArray());
+
+    /// <summary>
+    /// Whether the object is journaled (its incarnation is marked so, as an RFC 9562 version 8 id): it keeps a call
+    /// parked in it across a lost connection, so a client sends a blocking call again rather than fail it.
+    /// </summary>
+    internal bool IsJournaled => ObjectIncarnation.Version == 8;
+
+    private static Guid Journaled(ReadOnlySpan<byte> bytes)
+    {
+        Span<byte> id = stackalloc byte[16];
+        bytes[..16].CopyTo(id);
+        id[7] = (byte)((id[7] & 0x0F) | 0x80);
+        id[8] = (byte)((id[8] & 0x3F) | 0x80);
+        return new Guid(id);
+    }
 }

@@ -137,11 +137,12 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         var calls = Connection.Calls;
         pending.Start(calls.NextId(), CallArguments.Deadline(method, args, proxy.Timeout, Settings), method, proxy, calls, cancellationToken);
         var request = new CallRequest(pending.CallId, method.Id, payload);
-        if ((Connection.FailsOver || !method.Contract.IsReadOnly) && !method.IsBlocking && Connection.Reconnects)
+        if ((Connection.FailsOver || !method.Contract.IsReadOnly) && (!method.IsBlocking || proxy.Reference.IsJournaled) && Connection.Reconnects)
         {
             // A changing call is kept as sent: if the connection is lost before its answer, it goes again with its id.
             // A client of a cluster keeps its reads too: they go again through the next host, where the caller would
-            // otherwise see its host's death in a read the cluster can still answer.
+            // otherwise see its host's death in a read the cluster can still answer. A blocking call goes again only
+            // to a journaled object, which keeps it parked for its client (a plain object dropped it with the session).
             pending.Request = request;
         }
         pending.Sending(proxy.Outbox);

@@ -22,6 +22,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
     private readonly HostAdmission? _admission;
     private readonly Func<ObjectReference, CancellationToken, Task<ManagedProxy?>> _find;
     private readonly Action<Address> _moved;
+    private readonly Resends _resends;
     private readonly object _reconnectGate = new();
     private Task? _reconnecting;
     private LaneChannel? _lane;
@@ -52,6 +53,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
         _find = find;
         _moved = moved;
         _hostAddress = host;
+        _resends = new Resends(this, settings);
         Calls = new PendingCalls(settings.DeadlineCheckInterval, TimedOut, CancelBlocking);
         // The name is a secret: clients run in untrusted mode, so only a peer that knows the full path (the host, told it
         // in the handshake) can deliver a reply.
@@ -220,7 +222,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
             // Claimed already when the lost connection's calls were collected: that resend sends it.
             if (pending.ClaimResend())
             {
-                _ = ResendAsync([pending], "The connection to the host was lost");
+                _ = _resends.ResendAsync([pending], "The connection to the host was lost");
             }
             return;
         }
@@ -284,62 +286,11 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
         var resend = Calls.Lost(() => new HostUnavailableException(what + "."));
         if (resend.Count > 0)
         {
-            _ = ResendAsync(resend, what);
+            _ = _resends.ResendAsync(resend, what);
         }
-    }
-
-    /// <summary>Connects again (once for every caller) and sends the calls again; a call that cannot go fails with its reason.</summary>
-    private async Task ResendAsync(List<IPendingCall> calls, string what)
-    {
-        try
+        else if (Reconnects)
         {
-            // Connected again already (by another caller), the calls go on the new connection: a second handshake would
-            // replace it, and lose what is in flight there.
-            if (IsHostGone || (UsesLane && Lane is null))
-            {
-                await EnsureConnectedAsync(CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e)
-        {
-            foreach (var call in calls)
-            {
-                call.TrySetError(new HostUnavailableException(
-                    $"{what} before {call.Method.Contract} was answered, and connecting again failed ({e.Message}): the call may or may not have taken effect.", e));
-            }
-            return;
-        }
-        foreach (var call in calls.OrderBy(c => c.CallId))
-        {
-            // A call that timed out or was cancelled meanwhile does not go again.
-            if (call.IsCompleted || call.Proxy is not { } proxy)
-            {
-                continue;
-            }
-            if (NeedsReattach(proxy) && await TryReattachQuietlyAsync(proxy).ConfigureAwait(false) is { } lost)
-            {
-                var reference = proxy.Reference;
-                call.TrySetError(lost is ObjectLostException
-                    ? new ObjectLostException($"{what} before {call.Method.Contract} was answered, and the call may or may not have taken effect. {lost.Message}")
-                    : new ObjectNotFoundException(
-                        $"{what} before {call.Method.Contract} was answered, and the {reference.Kind} '{reference.Name ?? reference.ObjectId}' did not survive the restart of its host: the call may or may not have taken effect."));
-                continue;
-            }
-            call.Resending(proxy.Outbox);
-            proxy.Outbox.Resend(call.Request!, proxy.Timeout ?? _settings.CallTimeout);
-        }
-    }
-
-    /// <summary>Null when <paramref name="proxy"/> found its object again; otherwise why not.</summary>
-    private async Task<Exception?> TryReattachQuietlyAsync(ManagedProxy proxy)
-    {
-        try
-        {
-            return await TryReattachAsync(proxy, CancellationToken.None).ConfigureAwait(false) ? null : new ObjectNotFoundException("not found");
-        }
-        catch (ManagedActorsException e)
-        {
-            return e;
+            _ = _resends.ReconnectQuietlyAsync();
         }
     }
 

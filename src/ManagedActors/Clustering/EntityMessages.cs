@@ -23,6 +23,18 @@ internal sealed record EntityOpen(string EntityId, string InterfaceType, byte[] 
 /// </summary>
 internal sealed record EntityCalls(string EntityId, Guid Client, long ReplyKey, Calls Calls, EntityOpen? Open = null) : IEntityMessage;
 
+/// <summary>A client withdrew a call parked in a sharded object (a cancelled lock acquire, say).</summary>
+internal sealed record EntityCancel(string EntityId, Guid Client, long CallId) : IEntityMessage;
+
+/// <summary>
+/// Asks a member which of <paramref name="Clients"/> have a session open on its host: a sharded object keeps what it
+/// holds for a client while some host has it connected.
+/// </summary>
+internal sealed record PresenceQuery(Guid[] Clients);
+
+/// <summary>The clients of a <see cref="PresenceQuery"/> that have a session open on the answering member's host.</summary>
+internal sealed record PresenceReply(Guid[] Connected);
+
 /// <summary>A sharded object exists (it was created, or already was): the host that asked stops asking.</summary>
 internal sealed record EntityOpened(string EntityId);
 

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using ManagedActors.Journaling;
 using ManagedActors.Protocol;
@@ -88,8 +89,27 @@ internal sealed class EntityObjectActor : JournaledObjectActor
                 return true;
             case CreationOverdue:
                 return true;
+            case EntityCancel cancel when HasObject:
+                Withdraw(cancel.Client, cancel.CallId);
+                return true;
+            case PresenceReply reply:
+                foreach (var client in reply.Connected)
+                {
+                    Seen(client);
+                }
+                return true;
             default:
                 return false;
+        }
+    }
+
+    /// <summary>Asks every member's host whether it has these clients connected; each that has one says so.</summary>
+    protected override void AskAbout(IReadOnlyList<Guid> clients)
+    {
+        var query = new PresenceQuery([.. clients]);
+        foreach (var member in Cluster.Get(Context.System).State.Members.Where(m => m.Status == MemberStatus.Up))
+        {
+            Context.ActorSelection(new RootActorPath(member.Address) / "user" / ClientPresence.Name).Tell(query, Self);
         }
     }
 

@@ -22,6 +22,14 @@ internal sealed class EntitySerializer : ManifestSerializer
             ProtocolSerializer.WriteResultItems(w, results.Results.Items);
         }, static (ref WireReader r) => new RelayedResults(r.ReadVarInt(), ProtocolSerializer.ReadResultItems(ref r)));
         Add<EntityOpened>("EA", static (w, opened) => w.WriteString(opened.EntityId), static (ref WireReader r) => new EntityOpened(r.ReadRequiredString()));
+        Add<EntityCancel>("EX", static (w, cancel) =>
+        {
+            w.WriteString(cancel.EntityId);
+            w.WriteGuid(cancel.Client);
+            w.WriteVarInt(cancel.CallId);
+        }, static (ref WireReader r) => new EntityCancel(r.ReadRequiredString(), r.ReadGuid(), r.ReadVarInt()));
+        Add<PresenceQuery>("PQ", static (w, query) => WriteGuids(w, query.Clients), static (ref WireReader r) => new PresenceQuery(ReadGuids(ref r)));
+        Add<PresenceReply>("PR", static (w, reply) => WriteGuids(w, reply.Connected), static (ref WireReader r) => new PresenceReply(ReadGuids(ref r)));
         Add<ShardStatusQuery>("SQ", static (_, _) => { }, static (ref WireReader _) => ShardStatusQuery.Instance);
         Add<ShardStatusReport>("SR", WriteReport, static (ref WireReader r) => ReadReport(ref r));
     }
@@ -51,6 +59,25 @@ internal sealed class EntitySerializer : ManifestSerializer
         var resent = r.ReadByte() != 0;
         var open = r.ReadByte() != 0 ? new EntityOpen(entityId, r.ReadRequiredString(), r.ReadBytes()) : null;
         return new EntityCalls(entityId, client, replyKey, new Calls(session, ProtocolSerializer.ReadCallItems(ref r), resent), open);
+    }
+
+    private static void WriteGuids(WireWriter w, Guid[] ids)
+    {
+        w.WriteVarUInt((ulong)ids.Length);
+        foreach (var id in ids)
+        {
+            w.WriteGuid(id);
+        }
+    }
+
+    private static Guid[] ReadGuids(ref WireReader r)
+    {
+        var ids = new Guid[r.ReadCount()];
+        for (var i = 0; i < ids.Length; i++)
+        {
+            ids[i] = r.ReadGuid();
+        }
+        return ids;
     }
 
     private static void WriteReport(WireWriter w, ShardStatusReport report)

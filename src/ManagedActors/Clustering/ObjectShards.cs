@@ -43,7 +43,7 @@ internal sealed class ObjectShards
     public static async Task<ObjectShards> StartAsync(
         ActorSystem members, HostContext host, DurabilitySettings durability, ClusterSettings cluster, IActorRef directory)
     {
-        var replies = new ReplyBook();
+        var replies = new ReplyBook(host.Sessions.IsValid);
         var status = new ShardStatus();
         var sharding = ClusterSharding.Get(members);
         var settings = ClusterShardingSettings.Create(members);
@@ -57,6 +57,7 @@ internal sealed class ObjectShards
         var relay = members.ActorOf(ReplyRelay.PropsFor(replies, directory, region, cluster.ResendAfter,
             host.Settings.CallTimeout + host.Settings.BlockingCallMargin), ReplyRelay.Name);
         status.Start(members, region, host.HostAddress);
+        members.ActorOf(ClientPresence.PropsFor(host.Sessions), ClientPresence.Name);
         return new ObjectShards(region, relay, replies, status);
     }
 
@@ -66,7 +67,7 @@ internal sealed class ObjectShards
 
     private static Props EntityProps(string entityId, HostContext host, DurabilitySettings durability, ShardStatus status)
     {
-        if (host.Kinds.All.FirstOrDefault(k => PersistenceIds.IsOfKind(entityId, k.Name)) is not { Journalable: true } kind)
+        if (host.Kinds.All.FirstOrDefault(k => PersistenceIds.IsOfKind(entityId, k.Name)) is not { } kind)
         {
             return Props.Create(() => new UnknownEntity(entityId));
         }

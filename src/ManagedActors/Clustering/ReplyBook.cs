@@ -9,10 +9,12 @@ namespace ManagedActors.Clustering;
 /// reach a client (clients hold the authkey, members prove the cluster key) nor this host's client-facing system, so it
 /// answers this host's relay in the members' system, under a key that names the caller's reply target here. The book
 /// also keeps each relayed call and creation until it is answered, so what a dying member took with it is sent again.
-/// Everything in it is bounded in time: calls and creations older than their callers' timeout go, and so do the keys
-/// of reply targets idle that long (a client that left).
+/// Everything in it is bounded in time: calls and creations older than their callers' timeout go (a call parked in
+/// its object, a lock's acquire, say, stays while its session is open), and so do the keys of reply targets idle that
+/// long (a client that left).
 /// </summary>
-internal sealed class ReplyBook
+/// <param name="sessionOpen">Whether a session of this host is open: its calls are kept, however long they wait.</param>
+internal sealed class ReplyBook(Func<Guid, bool> sessionOpen)
 {
     private readonly ConcurrentDictionary<IActorRef, Key> _keys = new();
     private readonly ConcurrentDictionary<long, IActorRef> _targets = new();
@@ -97,7 +99,7 @@ internal sealed class ReplyBook
         var due = new List<(long ReplyKey, Relayed Call)>();
         foreach (var (key, call) in _pending)
         {
-            if (now - call.FirstSent > giveUp.TotalMilliseconds)
+            if (now - call.FirstSent > giveUp.TotalMilliseconds && !sessionOpen(call.Session))
             {
                 _pending.TryRemove(key, out _);
             }

@@ -6,7 +6,8 @@ namespace ManagedActors.Clustering;
 
 /// <summary>
 /// A client-facing host's stand-in for one sharded object, at the path its references carry: it checks the caller's
-/// session as an object would, then relays the calls into the shard region with the caller's client id.
+/// session as an object would, then relays the calls (and the withdrawal of a parked one) into the shard region with
+/// the caller's client id.
 /// </summary>
 internal sealed class ShardForwarder(string entityId, ObjectShards shards, HostContext host) : UntypedActor
 {
@@ -25,6 +26,9 @@ internal sealed class ShardForwarder(string entityId, ObjectShards shards, HostC
                     shards.Replies.OpenOf(entityId));
                 shards.Replies.Track(relayed);
                 shards.Region.Tell(relayed, shards.Relay);
+                break;
+            case CancelCall cancel when host.Sessions.IsValidFor(cancel.Session, Sender):
+                shards.Region.Tell(new EntityCancel(entityId, host.Sessions.ClientOf(cancel.Session), cancel.CallId), shards.Relay);
                 break;
             case EntityOpen open:
                 shards.Replies.Track(open);

@@ -18,6 +18,7 @@ namespace ManagedActors.Journaling;
 /// <param name="ClientsRemembered">How many clients a journaled object remembers calls of.</param>
 /// <param name="MinBackoff">How long a journaled object that stopped waits before it starts again.</param>
 /// <param name="MaxBackoff">The longest wait between restarts of a journaled object.</param>
+/// <param name="HoldLease">How long a journaled object keeps what it holds for a client no host has seen connected.</param>
 internal sealed record DurabilitySettings(
     Durability Default,
     string Provider,
@@ -27,7 +28,8 @@ internal sealed record DurabilitySettings(
     int RepliesPerClient,
     int ClientsRemembered,
     TimeSpan MinBackoff,
-    TimeSpan MaxBackoff)
+    TimeSpan MaxBackoff,
+    TimeSpan HoldLease)
 {
     public const string MemoryJournal = "akka.persistence.journal.inmem";
     public const string MemorySnapshots = "akka.persistence.snapshot-store.inmem";
@@ -66,7 +68,8 @@ internal sealed record DurabilitySettings(
             resent.Positive("replies-per-client"),
             resent.Positive("clients"),
             restart.TimeSpan("min-backoff"),
-            restart.TimeSpan("max-backoff"));
+            restart.TimeSpan("max-backoff"),
+            section.TimeSpan("hold-lease"));
         if (durability == Durability.Durable && !settings.HasDurableStore)
         {
             throw new ConfigurationException(

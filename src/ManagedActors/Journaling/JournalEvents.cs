@@ -1,4 +1,5 @@
 using ManagedActors.Protocol;
+using ManagedActors.Runtime;
 
 namespace ManagedActors.Journaling;
 
@@ -12,10 +13,17 @@ internal sealed record ObjectCreated(byte[] Args) : IJournalEvent;
 internal sealed record ObjectSnapshot(byte[] Args, byte[] Ledger) : IJournalEvent;
 
 /// <summary>
-/// The calls of one batch that may have changed a journaled object, in the order they ran (command sourcing), and the
-/// client that made them: a call's client and id name it across reconnections.
+/// The calls of one batch that may have changed a journaled object, in the order they ran (command sourcing), the
+/// client that made them (a call's client and id name it across reconnections), and when they ran (Unix milliseconds;
+/// 0 in an event written before it was kept), which the object's clock shows again when they are replayed.
 /// </summary>
-internal sealed record JournaledCalls(Guid Client, CallRequest[] Items) : IJournalEvent;
+internal sealed record JournaledCalls(Guid Client, CallRequest[] Items, long At = 0) : IJournalEvent;
+
+/// <summary>
+/// What a journaled object did outside its calls (parked calls timed out or withdrawn, clients' holds let go), and
+/// when, so a replay does it again between the same calls.
+/// </summary>
+internal sealed record JournaledWaits(long At, WaitEnd[] Ends) : IJournalEvent;
 
 /// <summary>What a journaled object writes to its journal.</summary>
 internal interface IJournalEvent;

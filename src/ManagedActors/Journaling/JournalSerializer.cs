@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ManagedActors.Codec;
 using ManagedActors.Protocol;
+using ManagedActors.Runtime;
 
 namespace ManagedActors.Journaling;
 
@@ -17,11 +18,39 @@ internal sealed class JournalSerializer : ManifestSerializer
         {
             w.WriteGuid(calls.Client);
             ProtocolSerializer.WriteCallItems(w, calls.Items, 0, calls.Items.Length);
-        }, static (ref WireReader r) => new JournaledCalls(r.ReadGuid(), ProtocolSerializer.ReadCallItems(ref r)));
+            w.WriteVarInt(calls.At);
+        }, static (ref WireReader r) => new JournaledCalls(r.ReadGuid(), ProtocolSerializer.ReadCallItems(ref r), r.AtEnd ? 0 : r.ReadVarInt()));
+        Add<JournaledWaits>("JW", static (w, waits) =>
+        {
+            w.WriteVarInt(waits.At);
+            w.WriteVarUInt((ulong)waits.Ends.Length);
+            foreach (var end in waits.Ends)
+            {
+                w.WriteByte((byte)end.Kind);
+                w.WriteGuid(end.Client);
+                w.WriteVarInt(end.CallId);
+            }
+        }, static (ref WireReader r) => ReadWaits(ref r));
         Add<ObjectSnapshot>("OS", static (w, snapshot) =>
         {
             w.WriteBytes(snapshot.Args);
             w.WriteBytes(snapshot.Ledger);
         }, static (ref WireReader r) => new ObjectSnapshot(r.ReadBytes(), r.AtEnd ? [] : r.ReadBytes()));
+    }
+
+    private static JournaledWaits ReadWaits(ref WireReader r)
+    {
+        var at = r.ReadVarInt();
+        var ends = new WaitEnd[r.ReadCount()];
+        for (var i = 0; i < ends.Length; i++)
+        {
+            var kind = (WaitEndKind)r.ReadByte();
+            if (!Enum.IsDefined(kind))
+            {
+                throw new FormatException($"Unknown wait end {(byte)kind}.");
+            }
+            ends[i] = new WaitEnd(kind, r.ReadGuid(), r.ReadVarInt());
+        }
+        return new JournaledWaits(at, ends);
     }
 }

@@ -4,6 +4,7 @@ using Akka.Persistence;
 using ManagedActors.Objects;
 using ManagedActors.Protocol;
 using ManagedActors.Runtime;
+using ManagedActors.Sessions;
 
 namespace ManagedActors.Journaling;
 
@@ -26,6 +27,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
     private ObjectRunner? _runner;
     private RequestLedger? _ledger;
     private BatchOutcome? _persisting;
+    private HolderLeases? _leases;
 
     public JournaledObjectActor(
         ObjectKind kind, HostContext host, DurabilitySettings durability, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge)
@@ -39,6 +41,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
         // Encoded once: every start builds its object from its own decoded copy, never from an instance a run changed.
         _createArgs = spec.CreateArgs is { } args ? Host.Codec.EncodeAll(args) : null;
         PersistenceId = spec.PersistenceId;
+        _leases = kind.HoldsCallers ? new HolderLeases(durability.HoldLease) : null;
         (JournalPluginId, SnapshotPluginId) = DurabilitySettings.PluginsFor(spec.Durability);
         gauge?.Started();
     }
@@ -79,7 +82,10 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
                 }
                 break;
             case JournaledCalls calls:
-                Runner.Replay(calls.Client, calls.Items);
+                Runner.Replay(calls.Client, calls.Items, calls.At);
+                break;
+            case JournaledWaits waits:
+                WaitBatches.Replay(Runner, waits.Ends, waits.At);
                 break;
             case RecoveryCompleted when _runner is null && _createArgs is null:
                 NothingRecovered();
@@ -91,7 +97,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
                     Build(Kind.Create(Host.Codec.DecodeAll(_createArgs!), Host));
                     Persist(new ObjectCreated(_createArgs!), static _ => { });
                 }
-                _runner!.Recovered();
+                Started();
                 break;
         }
     }
@@ -136,7 +142,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
         {
             RunCalls(calls, Sender, relayedClient: null);
         }
-        else if (!RunnerMessages.Handle(Runner, message, Sender))
+        else if (!HandleWaits(message) && !RunnerMessages.Handle(Runner, message, Sender))
         {
             Unhandled(message);
         }
@@ -152,7 +158,101 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
         _declared = declared;
         Build(Kind.Create(Host.Codec.DecodeAll(createArgs), Host));
         Persist(new ObjectCreated(createArgs), _ => journaled());
+        Started();
+    }
+
+    /// <summary>The client is alive now (a host has it connected): what the object holds for it stays.</summary>
+    protected void Seen(Guid client) => _leases?.Seen(client);
+
+    /// <summary>
+    /// Asks the cluster whether <paramref name="clients"/>, whose leases are half gone, are connected to some host (a
+    /// sharded entity); the answers come as calls to <see cref="Seen"/>. A single host's object has asked its own host.
+    /// </summary>
+    protected virtual void AskAbout(IReadOnlyList<Guid> clients)
+    {
+    }
+
+    /// <summary>A parked call withdrawn by its client.</summary>
+    protected void Withdraw(Guid client, long callId) => PersistWaits(WaitBatches.Cancel(Runner, client, callId));
+
+    /// <summary>The object is ready: a call replayed and still parked waits for its client to send it again.</summary>
+    private void Started()
+    {
         _runner!.Recovered();
+        if (_leases is not null)
+        {
+            WaitBatches.OrphanAll(_runner, Journaling.HoldLease);
+            Timers.StartPeriodicTimer(nameof(CheckLeases), CheckLeases.Instance, _leases.CheckEvery);
+        }
+    }
+
+    /// <summary>What happens to parked calls and holds outside the calls: each change is journaled before it is answered.</summary>
+    private bool HandleWaits(object message)
+    {
+        if (_leases is null)
+        {
+            return false;
+        }
+        switch (message)
+        {
+            case SweepDeadlines:
+                PersistWaits(WaitBatches.Sweep(Runner));
+                return true;
+            case CancelCall cancel:
+                if (Host.Sessions.IsValidFor(cancel.Session, Sender))
+                {
+                    Withdraw(Host.Sessions.ClientOf(cancel.Session), cancel.CallId);
+                }
+                return true;
+            case SessionsEnded ended:
+                // Their calls wait for their clients to send them again; their holds stay until the leases run out.
+                WaitBatches.Orphan(Runner, ended.Sessions.ToHashSet(), Journaling.HoldLease);
+                return true;
+            case CheckLeases:
+                var (stale, expired) = _leases.Check(WaitBatches.Holders(Runner));
+                foreach (var client in stale.Where(Host.Sessions.HasClient))
+                {
+                    _leases.Seen(client);
+                }
+                if (stale.Where(c => !Host.Sessions.HasClient(c)).ToList() is { Count: > 0 } unknown)
+                {
+                    AskAbout(unknown);
+                }
+                if (expired.Where(c => !_leases.IsLive(c)).ToList() is { Count: > 0 } gone)
+                {
+                    Context.GetLogger().Info("{0}: no host has seen client(s) {1} for {2}; what it held for them is let go.",
+                        PersistenceId, string.Join(", ", gone), Journaling.HoldLease);
+                    PersistWaits(WaitBatches.Release(Runner, gone));
+                }
+                return true;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Journals what a batch outside the calls did, then sends its answers.</summary>
+    private void PersistWaits(BatchOutcome? batch)
+    {
+        if (batch is null)
+        {
+            return;
+        }
+        if (batch.Ends is not { Count: > 0 } ends)
+        {
+            Runner.Deliver(batch);
+            return;
+        }
+        _persisting = batch;
+        Persist(new JournaledWaits(batch.Clock, [.. ends]), _ =>
+        {
+            _persisting = null;
+            Runner.Deliver(batch);
+        });
+    }
+
+    private sealed class CheckLeases
+    {
+        public static readonly CheckLeases Instance = new();
     }
 
     /// <summary>Runs a batch; its answers go once the changes it made are journaled.</summary>
@@ -169,7 +269,8 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
             return;
         }
         _persisting = batch;
-        Persist(new JournaledCalls(batch.Client, [.. batch.Mutations]), _ =>
+        _leases?.Seen(batch.Client);
+        Persist(new JournaledCalls(batch.Client, [.. batch.Mutations], batch.Clock), _ =>
         {
             _persisting = null;
             Runner.Deliver(batch);

@@ -25,12 +25,32 @@ internal sealed class RequestLedger(int perClient, int maxClients) : IAnswerLedg
         var next = 0;
         foreach (var result in results)
         {
+            // A changing call that parked has no answer yet (it is recorded when answered): the others keep their order.
+            while (next < mutations.Count && result.CallId != mutations[next].CallId && !Answers(results, mutations[next].CallId))
+            {
+                next++;
+            }
             if (next < mutations.Count && result.CallId == mutations[next].CallId)
             {
                 calls.Add(result);
                 next++;
             }
         }
+    }
+
+    /// <inheritdoc />
+    public void Record(Guid client, CallResult result) => For(client).Add(result);
+
+    private static bool Answers(List<CallResult> results, long callId)
+    {
+        foreach (var result in results)
+        {
+            if (result.CallId == callId)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     /// <summary>

@@ -64,7 +64,7 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
                 return _sharded is null ? found : _creations.AnswerWhenConfirmed(PersistenceIds.Of(kind, name, name), found, call, created: false);
             }
         }
-        var kept = DurabilityOf(objectKind, durability);
+        var kept = DurabilityOf(durability);
         var target = objectKind.Create(createArgs, _host);
         var id = name ?? Guid.NewGuid().ToString("N");
         var journal = kept == Durability.None ? null : new JournalSpec(kept, PersistenceIds.Of(kind, name, id), createArgs);
@@ -151,6 +151,9 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
 
     public void SessionEnded(Guid session) => _lifetimes.SessionEnded(session);
 
+    /// <summary>The directory is never journaled: it ends a session's holds at once.</summary>
+    public IEnumerable<Guid> Holders => [];
+
     /// <summary>An object reported what it stores and what it handed to callers.</summary>
     public void Holds(ObjectHolds report) => _lifetimes.Holds(report, _host.Sessions.IsValid);
 
@@ -193,7 +196,7 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
     /// </summary>
     private ObjectReference? Reopen(string name, string kind, string interfaceType)
     {
-        if (!_durability.HasDurableStore || _host.Kinds.Find(kind) is not { Journalable: true } objectKind)
+        if (!_durability.HasDurableStore || _host.Kinds.Find(kind) is not { } objectKind)
         {
             return null;
         }
@@ -210,7 +213,12 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
             "o" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture), id, kind.DeclaredArguments(interfaceType, _host.Codec.AllowList),
             holds, gauge, journal, createArgs, interfaceType));
         // A durable object is the same object wherever its journal is read; any other is a new one each time it is made.
-        var incarnation = journal is { Durability: Durability.Durable } ? ObjectReference.DurableIncarnation(journal.PersistenceId) : Guid.NewGuid();
+        var incarnation = journal switch
+        {
+            { Durability: Durability.Durable } => ObjectReference.DurableIncarnation(journal.PersistenceId),
+            not null => ObjectReference.MemoryIncarnation(),
+            _ => Guid.NewGuid(),
+        };
         var entry = new DirectoryEntry(kind, new ObjectReference(path, id, kind.Name, interfaceType, _host.Incarnation, name, incarnation), gauge);
         if (name is not null)
         {
@@ -239,24 +247,19 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
     }
 
     /// <summary>
-    /// The durability an object gets: the one asked for (-1 asks for the host's default, which kinds that cannot be
-    /// journaled do not take), refused with a reason when the kind cannot be journaled or no durable store is configured.
+    /// The durability an object gets: the one asked for (-1 asks for the host's default), refused with a reason when no
+    /// durable store is configured.
     /// </summary>
-    private Durability DurabilityOf(ObjectKind kind, int asked)
+    private Durability DurabilityOf(int asked)
     {
         if (asked < 0)
         {
-            return kind.Journalable ? _durability.Default : Durability.None;
+            return _durability.Default;
         }
         var durability = (Durability)asked;
         if (!Enum.IsDefined(durability))
         {
             throw new ArgumentOutOfRangeException(nameof(asked), asked, "The durability must be None, Memory or Durable.");
-        }
-        if (durability != Durability.None && !kind.Journalable)
-        {
-            throw new ArgumentException(
-                $"A '{kind.Name}' cannot be {durability}: it holds waiting callers, which belong to one run of the host, so only None is possible.");
         }
         if (durability == Durability.Durable && !_durability.HasDurableStore)
         {

@@ -34,6 +34,15 @@ internal abstract class Call
     /// <summary>When a parked call times out (<see cref="Environment.TickCount64"/>), or long.MaxValue.</summary>
     public long Deadline { get; set; } = long.MaxValue;
 
+    /// <summary>The timeout the call parked with (null: none).</summary>
+    public TimeSpan? Timeout { get; private set; }
+
+    /// <summary>
+    /// Whether the caller is gone from this parked call (a journaled object's call replayed, or whose connection ended):
+    /// it waits for its client to send it again, and is withdrawn when its deadline passes first.
+    /// </summary>
+    public bool Orphaned { get; set; }
+
     /// <summary>
     /// Parks the call until the object answers it. <paramref name="onTimeout"/> runs when the timeout passes first
     /// (the object removes its waiter and names the fault); <paramref name="onCancel"/> when the client withdraws it.
@@ -49,6 +58,7 @@ internal abstract class Call
     {
         _onTimeout = onTimeout;
         _onCancel = onCancel;
+        Timeout = timeout;
         OnParked(timeout);
         return Deferred;
     }

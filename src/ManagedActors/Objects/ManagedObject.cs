@@ -13,6 +13,12 @@ internal abstract class ManagedObject
     /// <summary>The instance whose methods serve the calls: the object itself, or a registered type's instance.</summary>
     public virtual object Instance => this;
 
+    /// <summary>
+    /// The time of the call being run, in Unix milliseconds: the wall clock when it runs, the time it first ran when a
+    /// journaled object replays it, so what an object derives from it (a fencing token) comes out the same.
+    /// </summary>
+    public long Clock { get; set; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+
     /// <summary>The number of items the object holds, for status reports.</summary>
     public virtual int Size => 0;
 
@@ -37,6 +43,12 @@ internal interface ISessionAware
 {
     /// <summary>The session's client died or disconnected: release what it held.</summary>
     void SessionEnded(Guid session);
+
+    /// <summary>
+    /// The sessions the object holds something for now (a lock, permits); a journaled object, whose calls name clients
+    /// instead, keeps these alive only while their clients are (<c>Runtime.HolderLeases</c>).
+    /// </summary>
+    IEnumerable<Guid> Holders { get; }
 }
 
 /// <summary>The little an object may ask of its host: enough to name a client in an error message.</summary>

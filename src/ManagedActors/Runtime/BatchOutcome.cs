@@ -18,6 +18,12 @@ internal sealed record BatchOutcome(
     IActorRef ReplyTo, Guid Session, Guid Client, List<CallResult> Results, Dictionary<IActorRef, List<CallResult>>? Deferred, List<CallRequest>? Mutations,
     Exception? Fatal = null)
 {
+    /// <summary>When the batch ran (Unix milliseconds), which its journal event keeps for the replay.</summary>
+    public long Clock { get; init; }
+
+    /// <summary>What a batch outside the calls did to parked calls and holds; null for a batch of calls.</summary>
+    public IReadOnlyList<WaitEnd>? Ends { get; init; }
+
     /// <summary>Sends the batch's answers, and those of parked calls the batch answered (one message per client).</summary>
     public void Deliver(int maxMessageSize)
     {

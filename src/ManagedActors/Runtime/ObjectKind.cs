@@ -29,10 +29,10 @@ internal sealed record ObjectKind(string Name, Type Interface, Type Implementati
     public ObjectBinding Binding { get; } = ObjectBinding.For(Interface, Implementation);
 
     /// <summary>
-    /// Whether its state can be rebuilt by replaying its calls: no method parks a caller and the object does not
-    /// follow sessions (both belong to one run of the host).
+    /// Whether its objects park callers or hold something for them (a lock, permits): journaled, such an object keeps
+    /// its parked calls and holds across a restart of its host, for clients whose leases have not run out.
     /// </summary>
-    public bool Journalable => Binding.Methods.All(m => !m.TakesCall) && !typeof(ISessionAware).IsAssignableFrom(Implementation);
+    public bool HoldsCallers => Binding.Methods.Any(m => m.TakesCall) || typeof(ISessionAware).IsAssignableFrom(Implementation);
 
     /// <summary>The interfaces an object of this kind may be opened through: its own and those it extends, by definition name.</summary>
     private HashSet<string> Views { get; } = new(

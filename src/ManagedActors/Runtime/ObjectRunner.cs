@@ -1,5 +1,4 @@
 using Akka.Actor;
-using ManagedActors.Codec;
 using ManagedActors.Objects;
 using ManagedActors.Protocol;
 
@@ -26,7 +25,7 @@ internal sealed class ObjectRunner
     private List<CallRequest>? _mutations;
     private bool _replaying;
     private Exception? _fatal;
-    private long _children;
+    private readonly ReturnedObjects _returned;
 
     /// <param name="target">The object.</param>
     /// <param name="binding">Its interface bound to its implementation.</param>
@@ -52,6 +51,7 @@ internal sealed class ObjectRunner
         _held = held;
         _replies = new ReplyBuffer(host.Settings.MaxMessageSize);
         Parked = new ParkedCalls(actor);
+        _returned = new ReturnedObjects(host, actor);
         target.Host = host;
     }
 
@@ -66,6 +66,9 @@ internal sealed class ObjectRunner
 
     /// <summary>A journaled object's memory of the calls it ran, which answers calls resent after a lost connection; null for a plain one.</summary>
     public IAnswerLedger? Ledger { get; }
+
+    /// <summary>Whether the runner replays journaled calls (a parked call's timeout does not run yet).</summary>
+    public bool Replaying => _replaying;
 
     private string Name => Binding.Contract.Definition.Name;
 
@@ -95,10 +98,17 @@ internal sealed class ObjectRunner
         _replies.Open(calls.Items.Length);
         _changed = false;
         var client = relayedClient ?? (Ledger is not null ? _host.Sessions.ClientOf(calls.Session) : Guid.Empty);
+        Target.Clock = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         try
         {
             foreach (var item in calls.Items)
             {
+                if (Ledger is not null && Parked.Find(client, item.CallId) is RunnerCall waiting)
+                {
+                    // Sent again after its connection was lost (a failover): it waits on, and answers the new connection.
+                    WaitBatches.Adopt(this, waiting, sender, calls.Session);
+                    continue;
+                }
                 if ((calls.Resent || Ledger is not null) && Answered(client, item, calls.Resent) is { } first)
                 {
                     _replies.Add(first);
@@ -112,7 +122,7 @@ internal sealed class ObjectRunner
                 }
                 try
                 {
-                    Execute(calls.Session, item, sender);
+                    Execute(calls.Session, Ledger is not null ? client : calls.Session, item, sender);
                 }
                 catch (Exception e)
                 {
@@ -127,7 +137,7 @@ internal sealed class ObjectRunner
                 Ledger?.Record(client, _replies.Results, _mutations);
             }
             var (results, deferred) = _replies.Close();
-            return new BatchOutcome(sender, calls.Session, client, results, deferred, _mutations, _fatal);
+            return new BatchOutcome(sender, calls.Session, client, results, deferred, _mutations, _fatal) { Clock = Target.Clock };
         }
         finally
         {
@@ -148,10 +158,14 @@ internal sealed class ObjectRunner
     /// Runs journaled calls again while the object recovers: the same checks and the same code, no answers (their
     /// callers were answered when the calls first ran).
     /// </summary>
-    public void Replay(Guid client, IReadOnlyList<CallRequest> items)
+    public void Replay(Guid client, IReadOnlyList<CallRequest> items, long clock)
     {
         _replies.Open(items.Count);
         _replaying = true;
+        if (clock > 0)
+        {
+            Target.Clock = clock;
+        }
         try
         {
             // A call that failed when it first ran fails the same way now (its fault is dropped with the answers), and
@@ -159,7 +173,7 @@ internal sealed class ObjectRunner
             // escaping here means this host is not the one that wrote the journal: recovery fails.
             foreach (var item in items)
             {
-                Execute(client, item, ActorRefs.Nobody);
+                Execute(client, client, item, ActorRefs.Nobody);
             }
             // The answers are those the callers got: a call resent later gets the same one.
             Ledger?.Record(client, _replies.Results, items);
@@ -238,7 +252,33 @@ internal sealed class ObjectRunner
         }
     }
 
-    private void Execute(Guid session, CallRequest item, IActorRef sender)
+    /// <summary>
+    /// Runs <paramref name="work"/>, which ends waits outside any call (a timeout, a withdrawal, a client's holds let
+    /// go), as a batch of its own: the answers it makes are held, and what it did (the ends it adds) is journaled first.
+    /// Replaying (<paramref name="replay"/>), the ends are those of the journal, at its <paramref name="clock"/>.
+    /// </summary>
+    public BatchOutcome RunOutsideCalls(Action<List<WaitEnd>> work, long clock = 0, bool replay = false)
+    {
+        _replies.Open(0);
+        _replaying = replay;
+        Target.Clock = clock > 0 ? clock : DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var ends = new List<WaitEnd>();
+        try
+        {
+            work(ends);
+            _held?.Report(Target.StoredState, changed: true);
+            var (results, deferred) = _replies.Close();
+            return new BatchOutcome(ActorRefs.Nobody, Guid.Empty, Guid.Empty, results, deferred, null) { Clock = Target.Clock, Ends = ends };
+        }
+        finally
+        {
+            _replaying = false;
+            _replies.Close();
+            _gauge?.Update(Target);
+        }
+    }
+
+    private void Execute(Guid session, Guid caller, CallRequest item, IActorRef sender)
     {
         if (!Binding.TryFind(item.MethodId, out var method))
         {
@@ -280,14 +320,16 @@ internal sealed class ObjectRunner
                 (_mutations ??= []).Add(item);
             }
         }
-        var call = method.TakesCall ? new RunnerCall(this, sender, session, item.CallId, owner) : null;
+        var call = method.TakesCall
+            ? new RunnerCall(this, sender, session, caller, item.CallId, owner, remembered: Ledger is not null && !method.Contract.IsReadOnly)
+            : null;
         object? result;
         try
         {
             result = method.Invoke(Target.Instance, args, call);
             if (method.ResultInterface is not null && result is not null && result is not ObjectReference && !ReferenceEquals(result, Call.Deferred))
             {
-                result = Adopt(result, method.ResultInterface);
+                result = _returned.Adopt(result, method.ResultInterface);
             }
         }
         catch (Exception e) when (!_replaying && FatalTypes.Any(t => t.IsInstanceOfType(e)))
@@ -328,31 +370,26 @@ internal sealed class ObjectRunner
         }
     }
 
-    /// <summary>
-    /// A method returned an instance of a registered type (Python's <c>method_to_typeid</c>): it becomes a managed
-    /// object of its own, a child of this one, and the caller gets a live proxy to it.
-    /// </summary>
-    private ObjectReference Adopt(object instance, Type resultInterface)
-    {
-        var kind = _host.Kinds.FindByInterface(resultInterface)
-            ?? throw new InvalidOperationException($"{resultInterface.Name} is not registered on this host, so a method cannot return one.");
-        var child = _actor.SpawnChild(ObjectActor.PropsFor(new CustomObject(instance), kind.Binding, _host, fatal: kind.Fatal),
-            "c" + (++_children).ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return new ObjectReference(Akka.Serialization.Serialization.SerializedActorPath(child), Guid.NewGuid().ToString("N"), kind.Name,
-            TypeNames.Of(resultInterface), _host.Incarnation, null, Guid.NewGuid());
-    }
-
     /// <summary>A parked call's value: its references are held for the caller first (after a batch, what the object stores too).</summary>
     internal void SendReply(RunnerCall call, object? value)
     {
-        _held?.Replying(value, call.Session);
+        _held?.Replying(value, call.ReplySession);
         if (!_replies.IsOpen)
         {
             _held?.Report(Target.StoredState, changed: true);
         }
-        _replies.Send(call.ReplyTo, Answer(call.CallId, value));
+        SendResult(call, Answer(call.CallId, value));
     }
 
-    internal void SendFault(RunnerCall call, Exception error) =>
-        _replies.Send(call.ReplyTo, new CallResult(call.CallId, true, FaultInfo.From(error).Encode()));
+    internal void SendFault(RunnerCall call, Exception error) => SendResult(call, new CallResult(call.CallId, true, FaultInfo.From(error).Encode()));
+
+    /// <summary>A parked call's answer; a journaled object remembers it first, for the call sent again after a failover.</summary>
+    private void SendResult(RunnerCall call, CallResult result)
+    {
+        if (call.Remembered)
+        {
+            Ledger!.Record(call.Session, result);
+        }
+        _replies.Send(call.ReplyTo, result);
+    }
 }

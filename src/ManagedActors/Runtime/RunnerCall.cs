@@ -3,12 +3,31 @@ using ManagedActors.Objects;
 
 namespace ManagedActors.Runtime;
 
-/// <summary>A call served by an <see cref="ObjectRunner"/>: it parks in the runner and answers the client's reply target.</summary>
-internal sealed class RunnerCall(ObjectRunner runner, IActorRef replyTo, Guid session, long callId, Guid? owner) : Call(session, callId, owner)
+/// <summary>
+/// A call served by an <see cref="ObjectRunner"/>: it parks in the runner and answers the client's reply target. A
+/// journaled object's call is named by its client (<paramref name="caller"/>), and a parked one takes the reply target
+/// of the same call sent again after its connection was lost.
+/// </summary>
+internal sealed class RunnerCall(ObjectRunner runner, IActorRef replyTo, Guid session, Guid caller, long callId, Guid? owner, bool remembered)
+    : Call(caller, callId, owner)
 {
-    public IActorRef ReplyTo { get; } = replyTo;
+    public IActorRef ReplyTo { get; private set; } = replyTo;
 
-    protected override void OnParked(TimeSpan? timeout) => runner.Parked.Park(this, timeout);
+    /// <summary>The session whose connection the answer goes to now.</summary>
+    public Guid ReplySession { get; private set; } = session;
+
+    /// <summary>Whether the answer is remembered for a call sent again (a journaled object's changing call).</summary>
+    public bool Remembered { get; } = remembered;
+
+    /// <summary>The same call came again on another connection (a client that failed over): the answer goes there.</summary>
+    public void Rebind(IActorRef replyTo, Guid session)
+    {
+        ReplyTo = replyTo;
+        ReplySession = session;
+        Orphaned = false;
+    }
+
+    protected override void OnParked(TimeSpan? timeout) => runner.Parked.Park(this, timeout, timed: !runner.Replaying);
 
     protected override void OnCompleted() => runner.Parked.Unpark(this);
 

@@ -48,6 +48,9 @@ internal sealed class SessionTable
 
     public bool IsValid(Guid session) => _sessions.ContainsKey(session);
 
+    /// <summary>Whether the client <paramref name="client"/> has a session open here.</summary>
+    public bool HasClient(Guid client) => _clients.Values.Contains(client);
+
     /// <summary>The reply endpoint that did <paramref name="session"/>'s handshake; null when the session is not open.</summary>
     public IActorRef? ReplyToOf(Guid session) => _sessions.TryGetValue(session, out var replyTo) ? replyTo : null;
 

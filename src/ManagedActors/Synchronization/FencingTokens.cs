@@ -11,10 +11,13 @@ internal struct FencingTokens
 {
     private long _last;
 
-    /// <summary>The token of a grant made now.</summary>
-    public long Next()
+    /// <summary>
+    /// The token of a grant made at <paramref name="clock"/> (Unix milliseconds: the object's <c>Clock</c>, which a
+    /// journaled object replays as it was, so a recovered object gives the tokens it gave).
+    /// </summary>
+    public long Next(long clock)
     {
-        var floor = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() << 20;
+        var floor = clock << 20;
         _last = Math.Max(_last + 1, floor);
         return _last;
     }

@@ -53,6 +53,8 @@ internal class LockObject : ManagedObject, ISessionAware
 
     public bool IsLocked() => _holder is not null;
 
+    public virtual IEnumerable<Guid> Holders => _holder is null ? [] : [_holderSession];
+
     public virtual void SessionEnded(Guid session)
     {
         RemoveWaiters(session);
@@ -119,7 +121,7 @@ internal class LockObject : ManagedObject, ISessionAware
         _holder = call.Owner;
         _holderSession = call.Session;
         _depth = _reentrant ? _depth + depth : 1;
-        return _fence.Next();
+        return _fence.Next(Clock);
     }
 
 }

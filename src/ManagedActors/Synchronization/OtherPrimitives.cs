@@ -70,6 +70,8 @@ internal class SemaphoreObject : ManagedObject, ISessionAware
 
     public int Value() => _value;
 
+    public IEnumerable<Guid> Holders => _held.Keys;
+
     public void SessionEnded(Guid session)
     {
         _waiters.RemoveSession(session);
@@ -84,7 +86,7 @@ internal class SemaphoreObject : ManagedObject, ISessionAware
     {
         _value--;
         _held[session] = _held.GetValueOrDefault(session) + 1;
-        return _fence.Next();
+        return _fence.Next(Clock);
     }
 
     private void Return(int count)
@@ -214,6 +216,9 @@ internal sealed class BarrierObject : ManagedObject, ISessionAware
     public int WaitingCount() => _arrived.Count;
 
     public bool IsBroken() => _broken;
+
+    /// <summary>A barrier holds nothing: its waiting parties are parked calls, which their runner knows.</summary>
+    public IEnumerable<Guid> Holders => [];
 
     public void SessionEnded(Guid session)
     {

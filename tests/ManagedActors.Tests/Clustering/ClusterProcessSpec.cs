@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using ManagedActors.Dicts;
+using ManagedActors.Synchronization;
 using ManagedActors.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -79,7 +80,8 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         // SIGTERM: the host leaves the cluster before it exits, handing its objects off; the others drop it without
         // waiting to detect it, and its objects answer from them.
         var terminated = Stopwatch.StartNew();
-        Assert.Equal(0, await fourth.TerminateAsync(TimeSpan.FromSeconds(30)));
+        var exitCode = await fourth.TerminateAsync(TimeSpan.FromSeconds(30));
+        Assert.True(exitCode == 0, $"The terminated host exited {exitCode}:\n{fourth.Output}");
         Assert.Contains("shutting down", fourth.Output);
         var afterTerm = await EveryObjectAnswersAsync(terminated, "SIGTERM");
         await UntilMembersAsync(client, 3, TimeSpan.FromSeconds(10));
@@ -123,6 +125,26 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         }
         output.WriteLine($"objects created after {placing.Elapsed.TotalSeconds:0.0} s");
 
+        // Durable locks (the hosts' default) held by this client, spread over the hosts: some die with the host, and
+        // come back on another with their holder; another client waits on each, through the failover.
+        var vaults = new List<IManagedLock>();
+        var vaultTokens = new List<long>();
+        for (var i = 0; i < 4; i++)
+        {
+            vaults.Add(await client.LockAsync($"vault-{i}").Within(TimeSpan.FromSeconds(30), "creating the durable locks"));
+            vaultTokens.Add(await vaults[i].AcquireAsync().Within());
+        }
+        var outbox = await client.QueueAsync<int>("outbox").Within(TimeSpan.FromSeconds(30), "creating the durable queue");
+        for (var i = 0; i < 5; i++)
+        {
+            await outbox.PutAsync(i).Within();
+        }
+        await using var rival = await Manager.ConnectAsync(second.Address, AuthKey);
+        var rivalAcquires = new List<Task<long>>();
+        for (var i = 0; i < vaults.Count; i++)
+        {
+            rivalAcquires.Add((await rival.LockAsync($"vault-{i}").Within()).AcquireAsync(TimeSpan.FromSeconds(90)));
+        }
         const int PerCaller = 80;
         var answers = counters.Select(_ => new List<int>()).ToArray();
         var halfway = new TaskCompletionSource();
@@ -146,7 +168,7 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
             .Within(TimeSpan.FromSeconds(30), "creating the fresh objects");
         // Objects that are not durable live on the host that made them. The client holds a lock and fills a dict there;
         // another client, on a host that survives, has objects of the same names on it: other objects.
-        var door = await client.LockAsync("door").Within();
+        var door = await client.LockAsync("door", Durability.None).Within();
         for (var i = 0; i < 5; i++)
         {
             await door.AcquireAsync().Within();
@@ -156,7 +178,7 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         var scratch = await client.DictAsync<string, int>("scratch", Durability.None).Within();
         await scratch.SetAsync("mine", 1).Within();
         await using var other = await Manager.ConnectAsync(seed.Address, AuthKey);
-        var otherDoor = await other.LockAsync("door");
+        var otherDoor = await other.LockAsync("door", Durability.None);
         Assert.True(await otherDoor.TryAcquireAsync().Within());
         await (await other.DictAsync<string, int>("scratch", Durability.None)).SetAsync("theirs", 2).Within();
         var killed = Stopwatch.StartNew();
@@ -170,7 +192,27 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
             Assert.Equal(Enumerable.Range(1, PerCaller), answers[c]);
             Assert.Equal(PerCaller, await counters[c].GetAsync("hits").Within());
         }
-        // The lock and the dict died with their host: their proxies say so, and never reach another object of their name
+        // The durable locks kept their holder through the failover: the rival still waits, and gets each lock, with a
+        // higher token, only when this client lets go. The queue kept its items, in order.
+        for (var i = 0; i < vaults.Count; i++)
+        {
+            Assert.True(await vaults[i].IsLockedAsync().Within(TimeSpan.FromSeconds(30), $"vault-{i} after the failover"));
+            Assert.False(rivalAcquires[i].IsCompleted, $"vault-{i} was granted to the rival while its holder lived: {rivalAcquires[i].Exception?.InnerException}");
+        }
+        output.WriteLine($"durable locks held through the failover: {killed.Elapsed.TotalSeconds:0.0} s after the kill");
+        for (var i = 0; i < vaults.Count; i++)
+        {
+            await vaults[i].ReleaseAsync().Within(TimeSpan.FromSeconds(30), $"releasing vault-{i}");
+            var token = await rivalAcquires[i].Within(TimeSpan.FromSeconds(30), $"the rival's acquire of vault-{i}");
+            Assert.True(token > vaultTokens[i], $"vault-{i}: token {token} after {vaultTokens[i]}");
+        }
+        var items = new List<int>();
+        for (var i = 0; i < 5; i++)
+        {
+            items.Add(await outbox.GetAsync(TimeSpan.FromSeconds(30)).Within(TimeSpan.FromSeconds(45), "the durable queue's items"));
+        }
+        Assert.Equal(Enumerable.Range(0, 5), items);
+        // The non-durable lock and dict died with their host: their proxies say so, and never reach another object of their name
         // (before, the lock's proxy reported the other client's lock, and two clients believed they held one lock).
         var lost = await Assert.ThrowsAsync<ObjectLostException>(() => door.IsLockedAsync()).Within(TimeSpan.FromSeconds(30), "the lost lock");
         Assert.Contains("'door'", lost.Message);
@@ -180,7 +222,7 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         await (await client.DictAsync<string, int>("scratch", Durability.None).Within()).SetAsync("again", 3).Within();
         // The door this client reaches now (the other's, or a new one) grants tokens above the lost door's.
         await otherDoor.ReleaseAsync().Within();
-        Assert.True(await (await client.LockAsync("door").Within()).AcquireAsync(TimeSpan.FromSeconds(10)).Within() > doorToken);
+        Assert.True(await (await client.LockAsync("door", Durability.None).Within()).AcquireAsync(TimeSpan.FromSeconds(10)).Within() > doorToken);
         var status = await client.StatusAsync().Within();
         Assert.DoesNotContain(status.Objects, o => o.Name is "door" or "scratch" && o.Durability != Durability.None);
         // Get-or-create with other contents finds every object whose creation was answered, as it was made.

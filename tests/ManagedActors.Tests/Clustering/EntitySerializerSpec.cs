@@ -24,6 +24,9 @@ public sealed class EntitySerializerSpec : IDisposable
             new EntityCalls("managed-object|dict|named|a", Guid.NewGuid(), 42, calls, new EntityOpen("managed-object|dict|named|a", "I", [9])),
             new EntityOpened("managed-object|dict|named|a"),
             new ShardStatusReport("host", [new EntityGauge("e", 3, 1)]),
+            new EntityCancel("managed-object|lock|named|a", Guid.NewGuid(), 17),
+            new PresenceQuery([Guid.NewGuid(), Guid.NewGuid()]),
+            new PresenceReply([Guid.NewGuid()]),
         ];
         foreach (var message in messages)
         {
@@ -31,7 +34,7 @@ public sealed class EntitySerializerSpec : IDisposable
             Assert.Equal(serializer.ToBinary(message), serializer.ToBinary(copy));
         }
         var random = new Random(12);
-        foreach (var manifest in new[] { "EO", "EC", "ER", "EA", "SR", "??" })
+        foreach (var manifest in new[] { "EO", "EC", "ER", "EA", "SR", "EX", "PQ", "PR", "??" })
         {
             for (var i = 0; i < 2000; i++)
             {

@@ -16,7 +16,7 @@ public sealed class ReplyBookSpec(ITestOutputHelper output) : TestKit(output: ou
     [Fact]
     public void A_reply_target_keeps_its_key_while_used_and_loses_it_when_idle_with_nothing_pending()
     {
-        var book = new ReplyBook();
+        var book = new ReplyBook(_ => false);
         var idle = CreateTestProbe().Ref;
         var waiting = CreateTestProbe().Ref;
         var idleKey = book.KeyOf(idle);

@@ -60,28 +60,35 @@ public sealed class JournaledObjectSpec : IAsyncLifetime
     }
 
     [Fact]
-    public async Task The_host_default_applies_to_the_kinds_that_can_be_journaled_and_a_lock_is_never_journaled()
+    public async Task The_host_default_applies_to_every_kind_and_a_journaled_lock_keeps_its_holder_and_tokens_across_a_restart()
     {
         await using var manager = await Manager.StartAsync(new ManagerOptions { DefaultDurability = Durability.Memory });
         var names = await manager.NamespaceAsync();
         await names.SetAsync("answer", 42);
         await KillAsync(names, manager).Within(Limit, "the namespace's actor to stop");
         Assert.Equal(42, await names.GetAsync<int>("answer").Within(Limit, "the namespace after its restart"));
-        // A lock holds waiting callers: the default passes it by, and asking for more than None is refused.
-        var plainLock = await manager.LockAsync();
-        Assert.True(await plainLock.TryAcquireAsync());
+        // A lock takes the default too: its holder and its tokens are journaled with it.
+        var gate = await manager.LockAsync("gate");
+        var first = await gate.AcquireAsync();
+        await using var other = await Manager.ConnectAsync(manager.Address, manager.AuthKey);
+        var othersGate = await other.LockAsync("gate");
+        await KillAsync(gate, manager).Within(Limit, "the lock's actor to stop");
+        Assert.True(await gate.IsLockedAsync().Within(Limit, "the lock after its restart"));
+        Assert.False(await othersGate.TryAcquireAsync().Within());
+        await gate.ReleaseAsync().Within();
+        var second = await othersGate.AcquireAsync(TimeSpan.FromSeconds(5)).Within();
+        Assert.True(second > first, $"token {second} after {first}");
         var error = await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => _manager.CreateAsync<ICounter>("Counter", durability: (Durability)7));
         Assert.Contains("None, Memory or Durable", error.Message);
     }
 
     [Fact]
-    public async Task Durable_without_a_store_and_a_lock_that_asks_to_be_journaled_are_refused_with_the_reason()
+    public async Task Durable_without_a_store_is_refused_with_the_reason_and_creates_nothing()
     {
         var noStore = await Assert.ThrowsAsync<InvalidOperationException>(() => _manager.DictAsync<string, int>("d", Durability.Durable));
         Assert.Contains("no durable store", noStore.Message);
-        var refused = await Assert.ThrowsAsync<ArgumentException>(() => _manager.CreateAsync<IManagedLock>("lock", durability: Durability.Memory));
-        Assert.Contains("cannot be Memory", refused.Message);
-        // The name stays free: nothing was created.
+        await Assert.ThrowsAsync<InvalidOperationException>(() => _manager.LockAsync("lock", Durability.Durable));
+        // The names stay free: nothing was created.
         Assert.Equal(0, await _manager.ObjectCountAsync());
     }
 

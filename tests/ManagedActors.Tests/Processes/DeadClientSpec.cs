@@ -85,6 +85,25 @@ public sealed class DeadClientSpec(LocalSession fixture) : IClassFixture<LocalSe
     }
 
     [Fact]
+    public async Task A_killed_holder_of_a_journaled_lock_keeps_it_for_its_lease_then_the_next_waiter_gets_it()
+    {
+        var managedLock = await Session.LockAsync(durability: Durability.Memory);
+        var held = await Session.QueueAsync<int>();
+        using var child = ManagedProcess.Start(Holders.HoldLockAsync, managedLock, held);
+        Assert.Equal(child.Pid, await held.GetAsync(Limit).Within(Limit + Limit, "the child to take the lock"));
+        var waiting = managedLock.AcquireAsync(Limit);
+        var stopwatch = Stopwatch.StartNew();
+        child.Kill();
+        // A journaled lock's holder may only have lost its host: its hold outlives its connection until the lease
+        // (hold-lease, 10 s) runs out with no host having seen it.
+        await Task.WhenAny(waiting, Task.Delay(TimeSpan.FromSeconds(3)));
+        Assert.False(waiting.IsCompleted, "the lock passed on before its holder's lease ran out");
+        await waiting.Within(TimeSpan.FromSeconds(30), "the lock to pass on once the killed holder's lease ran out");
+        Assert.True(stopwatch.Elapsed >= TimeSpan.FromSeconds(5), $"passed on after {stopwatch.Elapsed}");
+        await managedLock.ReleaseAsync();
+    }
+
+    [Fact]
     public async Task A_killed_holder_releases_an_rlock_held_several_levels_deep()
     {
         var managedLock = await Session.RLockAsync();

@@ -1,7 +1,6 @@
 using Akka.Actor;
-using ManagedActors.Protocol;
 
-namespace ManagedActors.Runtime;
+namespace ManagedActors.Protocol;
 
 /// <summary>
 /// The answers of the batch a runner is running: those of its own calls, and those of parked calls (of any client)

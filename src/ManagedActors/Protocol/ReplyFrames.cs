@@ -1,7 +1,6 @@
 using Akka.Actor;
-using ManagedActors.Protocol;
 
-namespace ManagedActors.Runtime;
+namespace ManagedActors.Protocol;
 
 /// <summary>
 /// Sends answers in as few messages as fit the frame: many small replies share one message, but their sum never
