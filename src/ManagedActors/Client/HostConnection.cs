@@ -17,6 +17,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
     private const int Running = 0, HostGone = 1, ShutDown = 2;
 
     private readonly ManagerSettings _settings;
+    private readonly LaneSettings _laneSettings;
     private readonly ValueCodec _codec;
     private readonly Failover? _failover;
     private readonly HostAdmission? _admission;
@@ -26,6 +27,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
     private readonly object _reconnectGate = new();
     private Task? _reconnecting;
     private LaneChannel? _lane;
+    private BeatWatch? _beats;
     private Address _hostAddress;
     private int _state;
     private string _shutdownReason = "The manager was shut down.";
@@ -48,6 +50,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
         Func<ObjectReference, CancellationToken, Task<ManagedProxy?>> find, Action<Address> moved)
     {
         _settings = settings;
+        _laneSettings = lane;
         _codec = codec;
         _failover = failover;
         _find = find;
@@ -107,6 +110,10 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
         Incarnation = admission.Incarnation;
         UsesLane = admission.Lane is not null;
         Interlocked.Exchange(ref _lane, admission.Lane)?.Dispose();
+        // Over Akka.Remote the host's beats tell a frozen host from a quiet one (a lane's own frames do that on a lane).
+        var session = admission.Session;
+        Interlocked.Exchange(ref _beats, UsesLane || !Reconnects ? null
+            : new BeatWatch(_laneSettings.HeartbeatInterval, _laneSettings.HeartbeatTimeout, timeout => OnSilent(session, timeout)))?.Dispose();
     }
 
     /// <summary>Connects again after the host was lost (once, for every caller waiting).</summary>
@@ -144,6 +151,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
     /// <summary>Answers, from the reply actor or the lane's reader.</summary>
     public void OnResults(Results results)
     {
+        Volatile.Read(ref _beats)?.Heard();
         if (Volatile.Read(ref _state) == HostGone)
         {
             Interlocked.CompareExchange(ref _state, Running, HostGone);
@@ -171,6 +179,24 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
             return;
         }
         ShutDownWith("The manager's host shut down.");
+    }
+
+    /// <summary>The host beat (over Akka.Remote).</summary>
+    public void OnBeat(Guid session)
+    {
+        if (session == Session)
+        {
+            Volatile.Read(ref _beats)?.Heard();
+        }
+    }
+
+    private void OnSilent(Guid session, TimeSpan timeout)
+    {
+        if (session != Session || Interlocked.CompareExchange(ref _state, HostGone, Running) != Running)
+        {
+            return;
+        }
+        ConnectionLost($"The host at {HostAddress} went silent (nothing heard from it for {timeout.TotalSeconds:0.#} s: it stopped or froze)");
     }
 
     public void OnDisassociated(Address remote)
@@ -242,6 +268,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
     {
         Calls.Dispose();
         Interlocked.Exchange(ref _lane, null)?.Dispose();
+        Interlocked.Exchange(ref _beats, null)?.Dispose();
     }
 
     private async Task ReconnectAsync()

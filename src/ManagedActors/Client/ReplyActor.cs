@@ -30,6 +30,9 @@ internal sealed class ReplyActor : UntypedActor
             case Results results when _connection.IsHost(Sender):
                 _connection.OnResults(results);
                 break;
+            case HostBeat beat when _connection.IsHost(Sender):
+                _connection.OnBeat(beat.Session);
+                break;
             case HostShutdown shutdown when _connection.IsHost(Sender):
                 _connection.OnHostShutdown(shutdown.Incarnation, shutdown.Session);
                 break;

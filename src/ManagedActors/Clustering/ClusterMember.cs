@@ -48,7 +48,12 @@ internal sealed class ClusterMember : IAsyncDisposable
         var config = ManagedActorsConfig.Build(given, userConfig, ManagedActorsConfig.Member)
             .WithFallback(Akka.Cluster.Sharding.ClusterSharding.DefaultConfig())
             .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig());
-        return new ClusterMember(ActorSystems.Create(SystemName, config, new TransportKey(clusterKey, TransportKey.ClusterLabel), member: true));
+        var system = ActorSystems.Create(SystemName, config, new TransportKey(clusterKey, TransportKey.ClusterLabel), member: true);
+        if (ClusterSettings.Create(system.Settings.Config).DownDeadMembers)
+        {
+            system.ActorOf(DeadMemberProbe.Props(), DeadMemberProbe.Name);
+        }
+        return new ClusterMember(system);
     }
 
     /// <summary>

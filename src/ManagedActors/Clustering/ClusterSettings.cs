@@ -9,7 +9,8 @@ namespace ManagedActors.Clustering;
 /// <param name="JoinTimeout">How long a host waits to become a member.</param>
 /// <param name="Shards">How many shards durable objects are spread over.</param>
 /// <param name="ResendAfter">How long a relaying host waits for an answer before it sends the calls again.</param>
-internal sealed record ClusterSettings(IReadOnlyList<string> Seeds, int Port, TimeSpan JoinTimeout, int Shards, TimeSpan ResendAfter)
+/// <param name="DownDeadMembers">Whether a member whose port refuses connections is downed at once (<see cref="DeadMemberProbe"/>).</param>
+internal sealed record ClusterSettings(IReadOnlyList<string> Seeds, int Port, TimeSpan JoinTimeout, int Shards, TimeSpan ResendAfter, bool DownDeadMembers)
 {
     /// <exception cref="ConfigurationException">A setting is missing or malformed.</exception>
     public static ClusterSettings Create(Config config)
@@ -20,6 +21,7 @@ internal sealed record ClusterSettings(IReadOnlyList<string> Seeds, int Port, Ti
             section.Int("port"),
             section.TimeSpan("join-timeout"),
             section.Positive("shards"),
-            section.TimeSpan("resend-after"));
+            section.TimeSpan("resend-after"),
+            section.Bool("down-dead-members"));
     }
 }

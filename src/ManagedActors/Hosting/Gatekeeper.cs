@@ -23,10 +23,13 @@ internal sealed class Gatekeeper : UntypedActor
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IActorRef _directory;
     private readonly IActorRef _monitor;
+    private readonly TimeSpan _beatEvery;
+    private ICancelable? _beats;
     private IClusterView? _cluster;
 
-    public Gatekeeper(HostContext host, DurabilitySettings durability, HandshakeSettings handshake, byte[] authKey, (int Port, bool Tls) lane)
+    public Gatekeeper(HostContext host, DurabilitySettings durability, HandshakeSettings handshake, byte[] authKey, (int Port, bool Tls) lane, TimeSpan beatEvery)
     {
+        _beatEvery = beatEvery;
         _handshakes = new HandshakeGuard(authKey, handshake.ChallengeLifetime, handshake.Burst, handshake.PerSecond);
         _host = host;
         _lane = lane;
@@ -39,8 +42,31 @@ internal sealed class Gatekeeper : UntypedActor
     /// <param name="handshake">The handshake's limits.</param>
     /// <param name="authKey">The key a client proves.</param>
     /// <param name="lane">The direct lane's data port (0 when the host does not listen) and whether it speaks TLS, as Welcome names them.</param>
-    public static Props PropsFor(HostContext host, DurabilitySettings durability, HandshakeSettings handshake, byte[] authKey, (int Port, bool Tls) lane) =>
-        Props.Create(() => new Gatekeeper(host, durability, handshake, authKey, lane));
+    /// <param name="beatEvery">How often every remote client's reply actor is told that the host is alive (<see cref="HostBeat"/>).</param>
+    public static Props PropsFor(HostContext host, DurabilitySettings durability, HandshakeSettings handshake, byte[] authKey, (int Port, bool Tls) lane, TimeSpan beatEvery) =>
+        Props.Create(() => new Gatekeeper(host, durability, handshake, authKey, lane, beatEvery));
+
+    /// <summary>
+    /// The beats go from the scheduler's thread straight to the remoting layer: a host whose dispatcher is busy with
+    /// long calls still beats, and only a host that stands still falls silent.
+    /// </summary>
+    protected override void PreStart()
+    {
+        var sessions = _host.Sessions;
+        var self = Self;
+        _beats = Context.System.Scheduler.Advanced.ScheduleRepeatedlyCancelable(_beatEvery, _beatEvery, () =>
+        {
+            foreach (var (session, replyTo) in sessions.All())
+            {
+                if (!replyTo.Path.Address.HasLocalScope)
+                {
+                    replyTo.Tell(new HostBeat(session), self);
+                }
+            }
+        });
+    }
+
+    protected override void PostStop() => _beats?.Cancel();
 
     /// <summary>Nothing a message carries may stop the gatekeeper: a failure is logged and the host keeps serving.</summary>
     protected override void OnReceive(object message)

@@ -106,7 +106,7 @@ internal sealed class ManagerHost : IAsyncDisposable
         try
         {
             var gatekeeper = system.ActorOf(
-                Hosting.Gatekeeper.PropsFor(context, durability, HandshakeSettings.Create(config), authKey.ToArray(), (listener?.PublicPort ?? 0, listener?.Tls ?? false)),
+                Hosting.Gatekeeper.PropsFor(context, durability, HandshakeSettings.Create(config), authKey.ToArray(), (listener?.PublicPort ?? 0, listener?.Tls ?? false), lane.HeartbeatInterval),
                 HostPaths.GatekeeperName);
             return new ManagerHost(system, ownsSystem, gatekeeper, context, durability, authKey.ToArray(), listener);
         }

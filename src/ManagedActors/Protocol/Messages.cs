@@ -72,5 +72,12 @@ internal sealed record AccessDenied(string Reason) : IProtocolMessage;
 /// </summary>
 internal sealed record HostShutdown(Guid Incarnation, Guid Session) : IProtocolMessage;
 
+/// <summary>
+/// The host is alive: sent to every session's reply actor each <c>direct.heartbeat-interval</c>, so that a client over
+/// Akka.Remote notices a host that stands still (its sockets stay open) as a lane's client does. It names the session,
+/// as <see cref="HostShutdown"/> does.
+/// </summary>
+internal sealed record HostBeat(Guid Session) : IProtocolMessage;
+
 /// <summary>A client ends its session.</summary>
 internal sealed record Goodbye(Guid Session) : IProtocolMessage;

@@ -41,6 +41,7 @@ internal sealed class ProtocolSerializer : ManifestSerializer
             w.WriteGuid(shutdown.Incarnation);
             w.WriteGuid(shutdown.Session);
         }, static (ref WireReader r) => new HostShutdown(r.ReadGuid(), r.ReadGuid()));
+        Add<HostBeat>("B", static (w, beat) => w.WriteGuid(beat.Session), static (ref WireReader r) => new HostBeat(r.ReadGuid()));
         Add<Goodbye>("G", static (w, goodbye) => w.WriteGuid(goodbye.Session), static (ref WireReader r) => new Goodbye(r.ReadGuid()));
     }
 

@@ -20,4 +20,8 @@ public sealed class ClusterPostgresSpec(PostgresServer server, ITestOutputHelper
     [SkippableFact]
     public async Task A_client_given_one_host_goes_on_through_the_others_when_it_is_killed_and_every_acknowledged_call_and_creation_stands() =>
         await ClusterProcessSpec.ClientFailoverAsync(await server.CreateDatabaseAsync(), output);
+
+    [SkippableFact]
+    public async Task A_host_frozen_for_30_seconds_holds_up_no_other_host_and_leaves_when_it_wakes() =>
+        await ClusterFreezeSpec.FrozenHostAsync(await server.CreateDatabaseAsync(), output);
 }

@@ -46,7 +46,7 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
     }
 
     /// <summary>
-    /// Four hosts on <paramref name="journal"/>: one gets SIGTERM and leaves the cluster at once, then another gets
+    /// Four hosts on <paramref name="journal"/>: one gets SIGTERM and leaves the cluster at once, then the oldest gets
     /// SIGKILL and is downed by the others; every object answers with its value each time.
     /// </summary>
     internal static async Task TerminatedAndKilledAsync(string journal, ITestOutputHelper output)
@@ -89,13 +89,18 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         Assert.InRange(afterTerm, TimeSpan.Zero, TimeSpan.FromSeconds(10));
         Assert.InRange(terminated.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(10));
 
-        // SIGKILL: the failure detector marks it unreachable, the split-brain resolver (keep-majority, 2 of 3) downs it,
-        // and the others start its objects from the shared journal on their next call.
+        // SIGKILL of the oldest host (the shard coordinator's, and the client's): its connections end, the others find its
+        // port refusing connections and down it at once (no failure detector, no resolver's wait), the coordinator starts
+        // on the next oldest, the client goes on through another host, and the objects start from the shared journal.
         var killed = Stopwatch.StartNew();
-        await third.KillAsync();
+        await seed.KillAsync();
         var afterKill = await EveryObjectAnswersAsync(killed, "SIGKILL");
         await UntilMembersAsync(client, 2, TimeSpan.FromSeconds(30));
-        output.WriteLine($"SIGKILL to every object answering: {afterKill.TotalSeconds:0.0} s; to removed from membership: {killed.Elapsed.TotalSeconds:0.0} s");
+        output.WriteLine($"SIGKILL of the oldest to every object answering: {afterKill.TotalSeconds:0.0} s; to removed from membership: {killed.Elapsed.TotalSeconds:0.0} s");
+        Assert.NotEqual(seed.Address, client.Address);
+        var gone = $"managed-actors-cluster@127.0.0.1:{seedPort} is gone (its port refuses connections)";
+        Assert.True(second.Output.Contains(gone, StringComparison.Ordinal) || third.Output.Contains(gone, StringComparison.Ordinal),
+            $"No survivor downed the killed host on its refused port:\n{second.Output}\n{third.Output}");
         Assert.InRange(afterKill, TimeSpan.Zero, TimeSpan.FromSeconds(30));
         Assert.InRange(killed.Elapsed, TimeSpan.Zero, TimeSpan.FromSeconds(30));
     }

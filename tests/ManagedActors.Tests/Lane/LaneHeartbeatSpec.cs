@@ -23,8 +23,9 @@ public sealed class SlowWork
 }
 
 /// <summary>
-/// A host process frozen with SIGSTOP keeps its sockets open, so nothing tells its clients it is gone. The lane's
-/// heartbeat does: a client that hears nothing pings, and gives its lane up when the ping stays unanswered.
+/// A host process frozen with SIGSTOP keeps its sockets open, so nothing tells its clients it is gone. The heartbeat
+/// does: a lane's client that hears nothing pings, and gives its lane up when the ping stays unanswered; a client over
+/// Akka.Remote hears the host's beats, and gives the connection up when they stop.
 /// </summary>
 [Collection(ProcessHeavy.Name)]
 public sealed class LaneHeartbeatSpec(ITestOutputHelper output)
@@ -58,17 +59,20 @@ public sealed class LaneHeartbeatSpec(ITestOutputHelper output)
         await held.ReleaseAsync().Within();
     }
 
-    [Fact]
-    public async Task A_client_whose_host_freezes_notices_within_the_heartbeat_timeout_and_goes_on_once_it_resumes()
+    [Theory]
+    [InlineData(CallTransport.Direct)]
+    [InlineData(CallTransport.AkkaRemote)]
+    public async Task A_client_whose_host_freezes_notices_within_the_heartbeat_timeout_and_goes_on_once_it_resumes(CallTransport transport)
     {
         await using var host = await HostProcess.StartAsync();
         await using var client = await Manager.ConnectAsync(host.Address, host.AuthKey, new ClientOptions
         {
             // Far past the heartbeat: a call that waited for its timeout would show.
             CallTimeout = TimeSpan.FromSeconds(60),
+            Transport = transport,
             Config = "managed-actors.direct.heartbeat-timeout = 3s\nmanaged-actors.handshake-timeout = 3s",
         });
-        Assert.NotNull(client.Runtime.Connection.Lane);
+        Assert.Equal(transport == CallTransport.Direct, client.Runtime.Connection.Lane is not null);
         var stock = await client.DictAsync<string, int>("stock");
         await stock.SetAsync("apples", 5).Within();
 

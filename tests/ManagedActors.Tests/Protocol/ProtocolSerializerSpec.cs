@@ -63,6 +63,7 @@ public sealed class ProtocolSerializerSpec(ITestOutputHelper output)
         Assert.True(RoundTrip(new Calls(incarnation, [new CallRequest(3, 9, [0])], Resent: true)).Resent);
         Assert.False(RoundTrip(new Calls(incarnation, [new CallRequest(3, 9, [0])])).Resent);
         Assert.Equal(incarnation, RoundTrip(new Goodbye(incarnation)).Session);
+        Assert.Equal(nonceSession, RoundTrip(new HostBeat(nonceSession)).Session);
     }
 
     [Fact]
