@@ -285,3 +285,17 @@ public sealed class CallOutcomeUnknownException : ManagedActorsException
     {
     }
 }
+
+/// <summary>
+/// A durable object's journal cannot be read by this version of the code: it holds a call of a method that no method
+/// maps any more (renamed or removed without <see cref="ManagedMethodAttribute.Aliases"/>), or an event or snapshot
+/// written by a newer journal format. The message names the object, the event and what maps it. The object answers
+/// every call with this exception and changes nothing, so its journal stays as it was for the code that can read it.
+/// </summary>
+public sealed class JournalVersionException : ManagedActorsException
+{
+    /// <summary>Creates the exception.</summary>
+    public JournalVersionException(string message) : base(message)
+    {
+    }
+}

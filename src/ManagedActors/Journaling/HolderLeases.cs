@@ -26,7 +26,7 @@ internal sealed class HolderLeases(TimeSpan lease)
     /// Follows the object's holders (a new one counts as seen now, one that holds nothing any more is forgotten): the
     /// clients to ask about, and those whose lease ran out.
     /// </summary>
-    public (List<Guid> Stale, List<Guid> Expired) Check(IEnumerable<Guid> holders)
+    private (List<Guid> Stale, List<Guid> Expired) Check(IEnumerable<Guid> holders)
     {
         var now = Environment.TickCount64;
         var current = holders.ToHashSet();
@@ -40,6 +40,20 @@ internal sealed class HolderLeases(TimeSpan lease)
         }
         return ([.. _seen.Where(p => now - p.Value > _lease / 2).Select(p => p.Key)],
             [.. _seen.Where(p => now - p.Value > _lease).Select(p => p.Key)]);
+    }
+
+    /// <summary>
+    /// Checks the leases of the object's <paramref name="holders"/>; a stale one that this host has connected counts as
+    /// seen now. The clients to ask the cluster about, and those whose lease ran out unseen.
+    /// </summary>
+    public (List<Guid> Ask, List<Guid> Release) Review(IEnumerable<Guid> holders, Func<Guid, bool> connectedHere)
+    {
+        var (stale, expired) = Check(holders);
+        foreach (var client in stale.Where(connectedHere))
+        {
+            Seen(client);
+        }
+        return ([.. stale.Where(c => !connectedHere(c))], [.. expired.Where(c => !IsLive(c))]);
     }
 
     /// <summary>Whether the client was seen within the lease.</summary>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Akka.Actor;
 using ManagedActors.Codec;
 using ManagedActors.Protocol;
@@ -7,20 +8,27 @@ namespace ManagedActors.Journaling;
 
 /// <summary>
 /// Writes and reads journal events in the protocol's own encoding: no type is named in the bytes, and reading is
-/// total (any malformed record is one <see cref="System.Runtime.Serialization.SerializationException"/>).
+/// total (any malformed record is one <see cref="System.Runtime.Serialization.SerializationException"/>). Every
+/// manifest written carries the journal format's version (<c>JK.1</c>); records of earlier formats (no version) are
+/// read as they were written, and a record of a newer format, or of a kind this version does not know, is read as an
+/// <see cref="UnreadableEvent"/> that says so, never misread.
 /// </summary>
 internal sealed class JournalSerializer : ManifestSerializer
 {
+    /// <summary>The journal format this version writes, and the newest it reads.</summary>
+    public const int Format = 1;
+
+    private static readonly string Suffix = "." + Format.ToString(CultureInfo.InvariantCulture);
+
     public JournalSerializer(ExtendedActorSystem system) : base(system, "ManagedActors journal event")
     {
-        Add<ObjectCreated>("OC", static (w, created) => w.WriteBytes(created.Args), static (ref WireReader r) => new ObjectCreated(r.ReadBytes()));
-        Add<JournaledCalls>("JC", static (w, calls) =>
-        {
-            w.WriteGuid(calls.Client);
-            ProtocolSerializer.WriteCallItems(w, calls.Items, 0, calls.Items.Length);
-            w.WriteVarInt(calls.At);
-        }, static (ref WireReader r) => new JournaledCalls(r.ReadGuid(), ProtocolSerializer.ReadCallItems(ref r), r.AtEnd ? 0 : r.ReadVarInt()));
-        Add<JournaledWaits>("JW", static (w, waits) =>
+        Both<ObjectCreated>("OC", static (w, created) => w.WriteBytes(created.Args), static (ref WireReader r) => new ObjectCreated(r.ReadBytes()));
+        Add<JournaledCalls>("JK" + Suffix, WriteCalls, static (ref WireReader r) => ReadCalls(ref r));
+        // Before keys: the calls' wire ids name their methods.
+        Add<JournaledCalls>("JC", static (_, _) => throw new NotSupportedException(),
+            static (ref WireReader r) => new JournaledCalls(r.ReadGuid(), ProtocolSerializer.ReadCallItems(ref r), r.AtEnd ? 0 : r.ReadVarInt()),
+            static _ => false);
+        Both<JournaledWaits>("JW", static (w, waits) =>
         {
             w.WriteVarInt(waits.At);
             w.WriteVarUInt((ulong)waits.Ends.Length);
@@ -31,11 +39,72 @@ internal sealed class JournalSerializer : ManifestSerializer
                 w.WriteVarInt(end.CallId);
             }
         }, static (ref WireReader r) => ReadWaits(ref r));
-        Add<ObjectSnapshot>("OS", static (w, snapshot) =>
+        Both<ObjectSnapshot>("OS", static (w, snapshot) =>
         {
             w.WriteBytes(snapshot.Args);
             w.WriteBytes(snapshot.Ledger);
         }, static (ref WireReader r) => new ObjectSnapshot(r.ReadBytes(), r.AtEnd ? [] : r.ReadBytes()));
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest) =>
+        Reads(manifest) ? base.FromBinary(bytes, manifest) : new UnreadableEvent(manifest, Unknown(manifest));
+
+    /// <summary>Why <paramref name="manifest"/> cannot be read: a newer format of a record this version knows, or something else.</summary>
+    private string Unknown(string manifest)
+    {
+        var dot = manifest.LastIndexOf('.');
+        return dot > 0 && (Reads(manifest[..dot]) || Reads(manifest[..dot] + Suffix)) && int.TryParse(manifest[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var format) && format > Format
+            ? $"it was written in journal format {format}, and this version of ManagedActors reads formats up to {Format}: run the newer version that wrote it"
+            : $"it holds a record this version of ManagedActors does not know ('{manifest}'): a newer version, or another program, wrote it";
+    }
+
+    /// <summary>Writes <typeparamref name="T"/> under the current format's manifest, and reads it under that one and under the unversioned one before it.</summary>
+    private void Both<T>(string manifest, Action<WireWriter, T> write, Reader read)
+    {
+        Add(manifest + Suffix, write, read);
+        Add(manifest, write, read, static _ => false);
+    }
+
+    private static void WriteCalls(WireWriter w, JournaledCalls calls)
+    {
+        var keys = calls.Keys ?? throw new ArgumentException("Journaled calls must name their methods by key.", nameof(calls));
+        w.WriteGuid(calls.Client);
+        w.WriteVarInt(calls.At);
+        // Each key once per event (a batch is mostly one method), then each call with its key's index.
+        var table = keys.Distinct(StringComparer.Ordinal).ToArray();
+        w.WriteVarUInt((ulong)table.Length);
+        foreach (var key in table)
+        {
+            w.WriteString(key);
+        }
+        w.WriteVarUInt((ulong)calls.Items.Length);
+        for (var i = 0; i < calls.Items.Length; i++)
+        {
+            w.WriteVarInt(calls.Items[i].CallId);
+            w.WriteVarUInt((ulong)Array.IndexOf(table, keys[i]));
+            w.WriteBytes(calls.Items[i].Args);
+        }
+    }
+
+    private static JournaledCalls ReadCalls(ref WireReader r)
+    {
+        var client = r.ReadGuid();
+        var at = r.ReadVarInt();
+        var table = new string[r.ReadCount()];
+        for (var i = 0; i < table.Length; i++)
+        {
+            table[i] = r.ReadString() ?? throw new FormatException("A journal key is missing.");
+        }
+        var items = new CallRequest[r.ReadCount()];
+        var keys = new string[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var callId = r.ReadVarInt();
+            var index = r.ReadVarUInt();
+            keys[i] = index < (ulong)table.Length ? table[index] : throw new FormatException($"Journal key {index} of {table.Length}.");
+            items[i] = new CallRequest(callId, CallRequest.NoMethod, r.ReadBytes());
+        }
+        return new JournaledCalls(client, items, at, keys);
     }
 
     private static JournaledWaits ReadWaits(ref WireReader r)

@@ -28,6 +28,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
     private RequestLedger? _ledger;
     private BatchOutcome? _persisting;
     private HolderLeases? _leases;
+    private JournalVersionException? _refusal;
 
     public JournaledObjectActor(
         ObjectKind kind, HostContext host, DurabilitySettings durability, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge)
@@ -69,6 +70,23 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
 
     protected override void OnRecover(object message)
     {
+        if (_refusal is not null && message is not RecoveryCompleted)
+        {
+            // The rest of the journal is not applied to an object that could not read part of it.
+            return;
+        }
+        try
+        {
+            Recover(message);
+        }
+        catch (JournalVersionException e)
+        {
+            _refusal = e;
+        }
+    }
+
+    private void Recover(object message)
+    {
         switch (message)
         {
             case ObjectCreated created:
@@ -81,11 +99,18 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
                     _ledger!.Restore(snapshot.Ledger);
                 }
                 break;
+            case SnapshotOffer { Snapshot: UnreadableEvent unreadable }:
+                throw new JournalVersionException($"The snapshot of {PersistenceIds.Describe(PersistenceId)} cannot be read: {unreadable.Reason}.");
+            case UnreadableEvent unreadable:
+                throw new JournalVersionException($"Event {LastSequenceNr} of {PersistenceIds.Describe(PersistenceId)} cannot be read: {unreadable.Reason}.");
             case JournaledCalls calls:
-                Runner.Replay(calls.Client, calls.Items, calls.At);
+                Runner.Replay(calls.Client, JournalKeys.Resolve(calls, Kind.Binding.Contract, Host.Codec, PersistenceIds.Describe(PersistenceId), LastSequenceNr), calls.At);
                 break;
             case JournaledWaits waits:
                 WaitBatches.Replay(Runner, waits.Ends, waits.At);
+                break;
+            case RecoveryCompleted when _refusal is not null:
+                Context.GetLogger().Error(_refusal.Message);
                 break;
             case RecoveryCompleted when _runner is null && _createArgs is null:
                 NothingRecovered();
@@ -123,7 +148,12 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
             DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
             return;
         }
-        if (message is ISnapshotResponse || HandleOwn(message))
+        if (_refusal is not null && message is Calls refused)
+        {
+            RunCalls(refused, Sender, relayedClient: null);
+            return;
+        }
+        if (message is ISnapshotResponse || HandleOwn(message) || _refusal is not null)
         {
             // A failed snapshot costs only recovery time (Akka logs it); the journal still has every call.
             return;
@@ -173,7 +203,13 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
     }
 
     /// <summary>A parked call withdrawn by its client.</summary>
-    protected void Withdraw(Guid client, long callId) => PersistWaits(WaitBatches.Cancel(Runner, client, callId));
+    protected void Withdraw(Guid client, long callId)
+    {
+        if (_refusal is null)
+        {
+            PersistWaits(WaitBatches.Cancel(Runner, client, callId));
+        }
+    }
 
     /// <summary>The object is ready: a call replayed and still parked waits for its client to send it again.</summary>
     private void Started()
@@ -209,16 +245,12 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
                 WaitBatches.Orphan(Runner, ended.Sessions.ToHashSet(), Journaling.HoldLease);
                 return true;
             case CheckLeases:
-                var (stale, expired) = _leases.Check(WaitBatches.Holders(Runner));
-                foreach (var client in stale.Where(Host.Sessions.HasClient))
+                var (ask, gone) = _leases.Review(WaitBatches.Holders(Runner), Host.Sessions.HasClient);
+                if (ask.Count > 0)
                 {
-                    _leases.Seen(client);
+                    AskAbout(ask);
                 }
-                if (stale.Where(c => !Host.Sessions.HasClient(c)).ToList() is { Count: > 0 } unknown)
-                {
-                    AskAbout(unknown);
-                }
-                if (expired.Where(c => !_leases.IsLive(c)).ToList() is { Count: > 0 } gone)
+                if (gone.Count > 0)
                 {
                     Context.GetLogger().Info("{0}: no host has seen client(s) {1} for {2}; what it held for them is let go.",
                         PersistenceId, string.Join(", ", gone), Journaling.HoldLease);
@@ -258,6 +290,12 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
     /// <summary>Runs a batch; its answers go once the changes it made are journaled.</summary>
     protected void RunCalls(Calls calls, IActorRef replyTo, Guid? relayedClient)
     {
+        if (_refusal is { } refusal)
+        {
+            // An object whose journal this code cannot read changes nothing and answers nothing else.
+            ReplyFrames.Send(replyTo, Results.AllFailed(calls, refusal).Items, Host.Settings.MaxMessageSize);
+            return;
+        }
         if (Runner.Run(calls, replyTo, relayedClient) is not { } batch)
         {
             return;
@@ -270,7 +308,8 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
         }
         _persisting = batch;
         _leases?.Seen(batch.Client);
-        Persist(new JournaledCalls(batch.Client, [.. batch.Mutations], batch.Clock), _ =>
+        CallRequest[] mutations = [.. batch.Mutations];
+        Persist(new JournaledCalls(batch.Client, mutations, batch.Clock, JournalKeys.Of(Kind.Binding, mutations)), _ =>
         {
             _persisting = null;
             Runner.Deliver(batch);

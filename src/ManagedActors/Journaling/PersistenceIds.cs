@@ -32,4 +32,11 @@ internal static class PersistenceIds
         var anonymous = rest.IndexOf(Anonymous, StringComparison.Ordinal);
         return anonymous >= 0 ? (rest[..anonymous], null, rest[(anonymous + Anonymous.Length)..]) : (rest, null, rest);
     }
+
+    /// <summary>The object a persistence id names, as messages name it: <c>Score 'match'</c>, or <c>anonymous dict 0f3a...</c>.</summary>
+    public static string Describe(string persistenceId) => Parse(persistenceId) switch
+    {
+        (var kind, { } name, _) => $"{kind} '{name}'",
+        (var kind, null, var id) => $"anonymous {kind} {id}",
+    };
 }

@@ -46,6 +46,7 @@ internal sealed record FaultInfo(string TypeName, string Message, string? StackT
             .Add<ObjectNotFoundException>(f => new ObjectNotFoundException(f.Message))
             .Add<ObjectLostException>(f => new ObjectLostException(f.Message))
             .Add<PersistenceFailedException>(f => new PersistenceFailedException(f.Message))
+            .Add<JournalVersionException>(f => new JournalVersionException(f.Message))
             .Add<CallOutcomeUnknownException>(f => new CallOutcomeUnknownException(f.Message))
             .Add<ManagedObjectRestartedException>(f => new ManagedObjectRestartedException(f.Message))
             .Add<ManagedTypeNotAllowedException>(f => new ManagedTypeNotAllowedException(f.Detail ?? "", f.Message), e => e.TypeName)

@@ -50,6 +50,7 @@ internal sealed class InterfaceContract
             _byToken[(method.Module, method.MetadataToken)] = contractMethod;
         }
         RemoteMethods = [.. remote];
+        JournalKeys = JournalKeysOf(definition, RemoteMethods);
     }
 
     /// <summary>The interface (its generic definition when it is generic).</summary>
@@ -57,6 +58,12 @@ internal sealed class InterfaceContract
 
     /// <summary>The methods that travel to the host, indexed by <see cref="ContractMethod.Slot"/>.</summary>
     public ContractMethod[] RemoteMethods { get; }
+
+    /// <summary>
+    /// The remote methods by their journal keys and aliases (<see cref="ManagedMethodAttribute"/>); overloads share a
+    /// key and are told apart by how many arguments a journaled call carries.
+    /// </summary>
+    public IReadOnlyDictionary<string, ContractMethod[]> JournalKeys { get; }
 
     public static InterfaceContract For(Type interfaceType)
     {
@@ -78,6 +85,39 @@ internal sealed class InterfaceContract
         return _byToken.TryGetValue((definition.Module, definition.MetadataToken), out var found)
             ? found
             : throw new UnknownMethodException($"{method.DeclaringType}.{method.Name} is not part of {Definition}.");
+    }
+
+    /// <summary>
+    /// Indexes the methods by journal key and alias. Overloads of one name that take as many arguments get their
+    /// parameter types in their default key; two methods given one key (or alias) with as many arguments are refused.
+    /// </summary>
+    private static Dictionary<string, ContractMethod[]> JournalKeysOf(Type definition, ContractMethod[] methods)
+    {
+        foreach (var clash in methods.Where(m => !m.HasExplicitJournalKey).GroupBy(m => (m.JournalKey, m.WireParameters.Length)).Where(g => g.Count() > 1))
+        {
+            foreach (var method in clash)
+            {
+                method.JournalKey += "(" + string.Join(",", method.WireParameters.Select(p => p.ParameterType.Name)) + ")";
+            }
+        }
+        var byKey = new Dictionary<string, List<ContractMethod>>(StringComparer.Ordinal);
+        foreach (var method in methods)
+        {
+            foreach (var key in method.JournalAliases.Prepend(method.JournalKey).Distinct(StringComparer.Ordinal))
+            {
+                if (!byKey.TryGetValue(key, out var list))
+                {
+                    byKey[key] = list = [];
+                }
+                if (list.FirstOrDefault(other => other.WireParameters.Length == method.WireParameters.Length) is { } other)
+                {
+                    throw new ArgumentException(
+                        $"{definition}: {other} and {method} both answer to the journal key '{key}' with {method.WireParameters.Length} argument(s); give each its own [ManagedMethod] key.");
+                }
+                list.Add(method);
+            }
+        }
+        return byKey.ToDictionary(p => p.Key, p => p.Value.ToArray(), StringComparer.Ordinal);
     }
 
     private static bool IsLocal(MethodInfo method) =>
@@ -129,6 +169,29 @@ internal sealed class ContractMethod
         ResultType = method.ReturnType.IsGenericType && method.ReturnType.GetGenericTypeDefinition() == typeof(Task<>)
             ? method.ReturnType.GetGenericArguments()[0]
             : null;
+        var named = method.GetCustomAttribute<ManagedMethodAttribute>();
+        HasExplicitJournalKey = !string.IsNullOrWhiteSpace(named?.Key);
+        JournalKey = HasExplicitJournalKey ? named!.Key! : DefaultJournalKey(method);
+        JournalAliases = named?.Aliases ?? [];
+    }
+
+    /// <summary>
+    /// The method's key in durable objects' journals: its <see cref="ManagedMethodAttribute.Key"/>, or the declaring
+    /// interface's name (no namespace, no generic arity) and the method's name, which outlive a move to another namespace.
+    /// </summary>
+    public string JournalKey { get; internal set; }
+
+    /// <summary>Whether <see cref="JournalKey"/> was given by <see cref="ManagedMethodAttribute"/>.</summary>
+    public bool HasExplicitJournalKey { get; }
+
+    /// <summary>The method's former journal keys (<see cref="ManagedMethodAttribute.Aliases"/>).</summary>
+    public string[] JournalAliases { get; }
+
+    private static string DefaultJournalKey(MethodInfo method)
+    {
+        var name = method.DeclaringType!.Name;
+        var tick = name.IndexOf('`', StringComparison.Ordinal);
+        return (tick < 0 ? name : name[..tick]) + "." + method.Name;
     }
 
     /// <summary>The method's id on the wire, unique to its interface, name and parameter types.</summary>

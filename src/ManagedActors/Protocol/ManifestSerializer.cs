@@ -41,6 +41,9 @@ internal abstract class ManifestSerializer : SerializerWithStringManifest
         writers.Add((when is null ? static _ => true : o => when((T)o), manifest, (w, o) => write(w, (T)o)));
     }
 
+    /// <summary>Whether a reader is listed under <paramref name="manifest"/>.</summary>
+    protected bool Reads(string manifest) => _readers.ContainsKey(manifest);
+
     public override string Manifest(object o) => Writer(o).Manifest;
 
     public override byte[] ToBinary(object obj)

@@ -117,7 +117,8 @@ public sealed class ShardedObjectSpec : IAsyncLifetime, IDisposable
     {
         await using var client = await Manager.ConnectAsync(_hosts[2].Address, AuthKey, new ClientOptions { Config = "managed-actors.contacts-refresh = 200ms" });
         await Bounded.EventuallyAsync(() => Task.FromResult(client.ContactPoints.Count == 3), "the three hosts named");
-        var stock = await client.DictAsync([KeyValuePair.Create("apples", 1)], "stock").Within();
+        // The first durable object of a new cluster waits for its shard's first placement (seconds on a loaded machine).
+        var stock = await client.DictAsync([KeyValuePair.Create("apples", 1)], "stock").Within(TimeSpan.FromSeconds(45), "creating the first durable object");
         var downed = _hosts[2];
         Cluster.Get(_hosts[0].Host.Member!.System).Down(Address.Parse(downed.ClusterAddress!));
         await downed.Stopped.Within(TimeSpan.FromSeconds(30), "the downed host stopping");

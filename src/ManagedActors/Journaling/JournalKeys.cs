@@ -1,0 +1,89 @@
+using ManagedActors.Codec;
+using ManagedActors.Protocol;
+using ManagedActors.Runtime;
+
+namespace ManagedActors.Journaling;
+
+/// <summary>
+/// Names journaled calls by their methods' journal keys (<see cref="ContractMethod.JournalKey"/>), not by their wire
+/// ids, which hash the interface's full name and the parameter types and so change with the first refactor. On
+/// recovery a key finds the method that has it as its key or as an alias and takes as many arguments; a call journaled
+/// before a parameter with a default value was added gets that default. A key nothing maps refuses the recovery with a
+/// <see cref="JournalVersionException"/> that says what to write.
+/// </summary>
+internal static class JournalKeys
+{
+    /// <summary>The journal keys of a batch's calls, which all ran on <paramref name="binding"/>'s object.</summary>
+    public static string[] Of(ObjectBinding binding, CallRequest[] items)
+    {
+        var keys = new string[items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            keys[i] = binding.TryFind(items[i].MethodId, out var method)
+                ? method.Contract.JournalKey
+                : throw new InvalidOperationException($"A journaled call names no method of {binding.Contract.Definition} (id {items[i].MethodId:x8}).");
+        }
+        return keys;
+    }
+
+    /// <summary>
+    /// The calls of <paramref name="calls"/> with the wire ids of the methods their keys name now (the event's own ids
+    /// when it was written before keys).
+    /// </summary>
+    /// <param name="calls">A journaled batch.</param>
+    /// <param name="contract">The object's interface as this code declares it.</param>
+    /// <param name="codec">Reads and writes the arguments of a call that needs a default added.</param>
+    /// <param name="what">The object, as the error names it.</param>
+    /// <param name="sequenceNr">The event's sequence number, as the error names it.</param>
+    /// <exception cref="JournalVersionException">A key that no method of <paramref name="contract"/> maps.</exception>
+    public static CallRequest[] Resolve(JournaledCalls calls, InterfaceContract contract, ValueCodec codec, string what, long sequenceNr)
+    {
+        if (calls.Keys is not { } keys)
+        {
+            return calls.Items;
+        }
+        var items = new CallRequest[calls.Items.Length];
+        for (var i = 0; i < items.Length; i++)
+        {
+            var item = calls.Items[i];
+            var count = new WireReader(item.Args).ReadCount();
+            if (Find(contract, keys[i], count) is not var (method, missing))
+            {
+                throw new JournalVersionException(
+                    $"The journal of {what} holds, at event {sequenceNr}, a call of '{keys[i]}' with {count} argument(s), which no method of " +
+                    $"{contract.Definition.Name} maps. Put [ManagedMethod(Aliases = [\"{keys[i]}\"])] on the method that replaces it (a parameter " +
+                    "it added needs a default value), or bring the method back; until then the object answers every call with this error.");
+            }
+            items[i] = new CallRequest(item.CallId, method.Id, missing == 0 ? item.Args : WithDefaults(codec, item.Args, method, missing));
+        }
+        return items;
+    }
+
+    /// <summary>The method <paramref name="key"/> names with <paramref name="count"/> arguments, and how many trailing defaults it needs.</summary>
+    private static (ContractMethod Method, int Missing)? Find(InterfaceContract contract, string key, int count)
+    {
+        if (!contract.JournalKeys.TryGetValue(key, out var candidates))
+        {
+            return null;
+        }
+        foreach (var method in candidates.OrderBy(m => m.WireParameters.Length))
+        {
+            var given = count - (method.IsOwnerBound ? 1 : 0);
+            var missing = method.WireParameters.Length - given;
+            if (missing == 0 || (missing > 0 && method.WireParameters[given..].All(p => p.HasDefaultValue)))
+            {
+                return (method, missing);
+            }
+        }
+        return null;
+    }
+
+    private static byte[] WithDefaults(ValueCodec codec, byte[] args, ContractMethod method, int missing)
+    {
+        var values = codec.DecodeAll(args).ToList();
+        var at = values.Count - (method.IsOwnerBound ? 1 : 0);
+        var defaults = method.WireParameters[^missing..].Select(p => p.DefaultValue is DBNull or System.Reflection.Missing ? null : p.DefaultValue);
+        values.InsertRange(at, defaults);
+        return codec.EncodeAll(values);
+    }
+}
