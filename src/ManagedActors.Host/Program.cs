@@ -111,11 +111,42 @@ internal static class Program
             }
         });
 
-        var root = new RootCommand("ManagedActors host: shared objects for other processes, as Python's multiprocessing managers.") { serve, status };
+        var store = new Option<string>("--store") { Description = "The durable store: a SQLite file, or a PostgreSQL connection string (as serve --durable).", Required = true };
+        var list = new Command("list", "List the objects a journal holds, with their events and snapshots (no host, no assemblies needed).") { store };
+        list.SetAction(async (parse, cancellationToken) =>
+        {
+            try
+            {
+                PrintJournal(await JournalInspector.ListAsync(parse.GetValue(store)!, cancellationToken).ConfigureAwait(false));
+                return 0;
+            }
+            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or Npgsql.NpgsqlException)
+            {
+                await Console.Error.WriteLineAsync($"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+        });
+        var journal = new Command("journal", "Read a durable store's journal.") { list };
+
+        var root = new RootCommand("ManagedActors host: shared objects for other processes, as Python's multiprocessing managers.") { serve, status, journal };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
     private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    private static void PrintJournal(IReadOnlyList<JournaledObjectInfo> objects)
+    {
+        var table = new Table().AddColumns("object", "kind", "events", "bytes", "last event", "snapshot at");
+        foreach (var o in objects)
+        {
+            table.AddRow(Markup.Escape(o.Name ?? o.PersistenceId + " (anonymous)"), Markup.Escape(o.Kind), Long(o.Events), Long(o.Bytes), Long(o.LastSequenceNr),
+                o.SnapshotSequenceNr is { } at ? Long(at) : "-");
+        }
+        AnsiConsole.MarkupLineInterpolated($"[bold]objects[/]: {objects.Count}");
+        AnsiConsole.Write(table);
+    }
+
+    private static string Long(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void Print(HostStatus status)
     {

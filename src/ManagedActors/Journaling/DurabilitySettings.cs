@@ -89,24 +89,13 @@ internal sealed record DurabilitySettings(
         ArgumentException.ThrowIfNullOrWhiteSpace(store);
         string provider, journal, snapshots;
         int writers;
-        if (store.Contains("Host=", StringComparison.OrdinalIgnoreCase) || store.Contains("Server=", StringComparison.OrdinalIgnoreCase))
+        if (IsPostgreSql(store))
         {
             (provider, journal, snapshots, writers) = (PostgreSqlProvider, store, store, 3);
         }
         else
         {
-            // A file path, or a SQLite connection string. SQLite gives up on a locked file after 5 s (rolling the write
-            // back), before the journal's 10 s call timeout: a write the journal reports failed never lands later.
-            var builder = new SqliteConnectionStringBuilder(store.Contains('=', StringComparison.Ordinal) ? store : "Data Source=" + store);
-            if (!store.Contains("Default Timeout", StringComparison.OrdinalIgnoreCase) && !store.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase))
-            {
-                builder.DefaultTimeout = 5;
-            }
-            var path = Path.GetFullPath(builder.DataSource);
-            builder.DataSource = path;
-            journal = builder.ConnectionString;
-            builder.DataSource = Path.Combine(Path.GetDirectoryName(path) ?? ".", Path.GetFileNameWithoutExtension(path) + "-snapshots" + Path.GetExtension(path));
-            snapshots = builder.ConnectionString;
+            (journal, snapshots) = SqliteConnections(store);
             // SQLite takes one writer at a time (WAL or not): one journal writer, whose batches hold many objects' events.
             (provider, writers) = (SqliteProvider, 1);
         }
@@ -116,5 +105,29 @@ internal sealed record DurabilitySettings(
             (DurableJournal + ".parallelism", writers),
             (DurableSnapshots + ".connection-string", snapshots),
             (DurableSnapshots + ".provider-name", provider));
+    }
+
+    /// <summary>Whether <paramref name="store"/> is a PostgreSQL connection string (one with <c>Host=</c> or <c>Server=</c>).</summary>
+    public static bool IsPostgreSql(string store) =>
+        store.Contains("Host=", StringComparison.OrdinalIgnoreCase) || store.Contains("Server=", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
+    /// The SQLite connection strings of the journal and of its snapshots (a second file beside it,
+    /// <c>NAME-snapshots.db</c>) for a file path or a SQLite connection string.
+    /// </summary>
+    public static (string Journal, string Snapshots) SqliteConnections(string store)
+    {
+        // SQLite gives up on a locked file after 5 s (rolling the write back), before the journal's 10 s call timeout:
+        // a write the journal reports failed never lands later.
+        var builder = new SqliteConnectionStringBuilder(store.Contains('=', StringComparison.Ordinal) ? store : "Data Source=" + store);
+        if (!store.Contains("Default Timeout", StringComparison.OrdinalIgnoreCase) && !store.Contains("Command Timeout", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.DefaultTimeout = 5;
+        }
+        var path = Path.GetFullPath(builder.DataSource);
+        builder.DataSource = path;
+        var journal = builder.ConnectionString;
+        builder.DataSource = Path.Combine(Path.GetDirectoryName(path) ?? ".", Path.GetFileNameWithoutExtension(path) + "-snapshots" + Path.GetExtension(path));
+        return (journal, builder.ConnectionString);
     }
 }

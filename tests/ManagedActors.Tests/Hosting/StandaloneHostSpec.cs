@@ -130,18 +130,6 @@ public sealed class StandaloneHostSpec
         }
     }
 
-    private static async Task<(int ExitCode, string Output, string Errors)> RunStatusAsync(string address, string keyHex)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var arg in new[] { HostProcess.HostDll, "status", "--address", address })
-        {
-            start.ArgumentList.Add(arg);
-        }
-        start.Environment["MANAGEDACTORS_AUTHKEY"] = keyHex;
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(Limit);
-        return (process.ExitCode, await output, await errors);
-    }
+    private static Task<(int ExitCode, string Output, string Errors)> RunStatusAsync(string address, string keyHex) =>
+        HostProcess.RunCommandAsync(new Dictionary<string, string> { ["MANAGEDACTORS_AUTHKEY"] = keyHex }, "status", "--address", address);
 }

@@ -22,6 +22,14 @@ public sealed class PostgresStoreSpec(PostgresServer server, ITestOutputHelper o
         await DurableScenarios.RoundTripAsync(await server.CreateDatabaseAsync());
 
     [SkippableFact]
+    public async Task A_postgresql_store_is_listed_by_object_with_its_events_and_snapshot()
+    {
+        var database = await server.CreateDatabaseAsync();
+        await JournalInspectorSpec.WriteAsync(database);
+        JournalInspectorSpec.AssertListed(await JournalInspector.ListAsync(database).Within(Limit, "listing the journal"));
+    }
+
+    [SkippableFact]
     public async Task A_host_killed_under_load_and_started_again_has_every_acknowledged_write_once() =>
         await HostKillSpec.RunAsync(await server.CreateDatabaseAsync(), _files, output);
 

@@ -45,6 +45,26 @@ public sealed class HostProcess : IAsyncDisposable
 
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
 
+    /// <summary>Runs one command of the host's CLI to its end (within a minute): its exit code, output and errors.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunCommandAsync(IDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        start.ArgumentList.Add(HostDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        return (process.ExitCode, await output, await errors);
+    }
+
     public static int FreePort()
     {
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);

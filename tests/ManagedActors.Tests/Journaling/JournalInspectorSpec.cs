@@ -1,0 +1,85 @@
+using ManagedActors.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace ManagedActors.Tests.Journaling;
+
+/// <summary>A durable store read without a host: <see cref="JournalInspector"/> and <c>journal list</c>.</summary>
+public sealed class JournalInspectorSpec : IDisposable
+{
+    private readonly TempStore _store = new();
+
+    public void Dispose() => _store.Dispose();
+
+    /// <summary>A dict written 3 times (a snapshot every 2 events) and a held lock, journaled in <paramref name="store"/>.</summary>
+    internal static async Task WriteAsync(string store)
+    {
+        await using var manager = await Manager.StartAsync(new ManagerOptions
+        {
+            DurableStore = store,
+            DefaultDurability = Durability.Durable,
+            Config = "managed-actors.snapshot-every = 2",
+        });
+        var stock = await manager.DictAsync<string, int>("stock");
+        await stock.SetAsync("apples", 1).Within();
+        await stock.SetAsync("pears", 2).Within();
+        await stock.SetAsync("plums", 3).Within();
+        await (await manager.LockAsync("door")).AcquireAsync().Within();
+    }
+
+    /// <summary>The dict: its creation and 3 calls, a snapshot at event 2 (snapshots are written after their event).</summary>
+    internal static void AssertListed(IReadOnlyList<JournaledObjectInfo> objects)
+    {
+        var stock = Assert.Single(objects, o => o.Name == "stock");
+        Assert.Equal(("dict", 4L, 4L), (stock.Kind, stock.Events, stock.LastSequenceNr));
+        Assert.True(stock.Bytes > 0);
+        Assert.True(stock.SnapshotSequenceNr is 2 or 4, $"snapshot at {stock.SnapshotSequenceNr}");
+        var door = Assert.Single(objects, o => o.Name == "door");
+        Assert.Equal("lock", door.Kind);
+    }
+
+    [Fact]
+    public async Task A_sqlite_store_is_listed_by_object_with_its_events_and_snapshot_by_the_library_and_by_the_cli()
+    {
+        var file = _store.PathOf("objects.db");
+        await WriteAsync(file);
+        SqliteConnection.ClearAllPools();
+
+        AssertListed(await JournalInspector.ListAsync(file).Within());
+        var (code, output, errors) = await RunAsync("journal", "list", "--store", file);
+        Assert.True(code == 0, errors);
+        Assert.Contains("objects: 2", output);
+        Assert.Contains("stock", output);
+        Assert.Contains("door", output);
+    }
+
+    [Fact]
+    public async Task What_is_not_a_journal_is_refused_with_a_typed_error_and_nothing_is_created()
+    {
+        var missing = _store.PathOf("missing.db");
+        await Assert.ThrowsAsync<FileNotFoundException>(() => JournalInspector.ListAsync(missing)).Within();
+        Assert.False(File.Exists(missing));
+
+        var text = _store.PathOf("notes.db");
+        await File.WriteAllTextAsync(text, "these are not the tables you are looking for");
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => JournalInspector.ListAsync(text)).Within();
+        Assert.Contains("is not a ManagedActors journal", refused.Message);
+
+        var empty = _store.PathOf("empty.db");
+        await using (var db = new SqliteConnection($"Data Source={empty}"))
+        {
+            await db.OpenAsync();
+            await using var create = db.CreateCommand();
+            create.CommandText = "CREATE TABLE other (x INTEGER)";
+            await create.ExecuteNonQueryAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        await Assert.ThrowsAsync<InvalidDataException>(() => JournalInspector.ListAsync(empty)).Within();
+
+        var (code, _, errors) = await RunAsync("journal", "list", "--store", text);
+        Assert.Equal(2, code);
+        Assert.Contains("InvalidDataException", errors);
+    }
+
+    private static Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] args) => HostProcess.RunCommandAsync(null, args);
+}
