@@ -29,41 +29,100 @@ public static class JournalInspector
     /// <exception cref="InvalidDataException">The file or database is not a ManagedActors journal.</exception>
     public static async Task<IReadOnlyList<JournaledObjectInfo>> ListAsync(string store, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(store);
-        if (DurabilitySettings.IsPostgreSql(store))
-        {
-            await using var connection = new NpgsqlConnection(store);
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            // Named by its database, never by its connection string (which may hold a password).
-            var database = $"The PostgreSQL database '{new NpgsqlConnectionStringBuilder(store).Database}'";
-            return await ReadAsync(connection, connection, "deleted = false", database, cancellationToken).ConfigureAwait(false);
-        }
-        var (journal, snapshots) = DurabilitySettings.SqliteConnections(store);
-        var file = new SqliteConnectionStringBuilder(journal).DataSource;
-        if (!File.Exists(file))
-        {
-            throw new FileNotFoundException($"No journal file is at {file}.", file);
-        }
-        var snapshotFile = new SqliteConnectionStringBuilder(snapshots).DataSource;
-        await using var events = new SqliteConnection(ReadOnly(journal));
-        await using var snapshotConnection = File.Exists(snapshotFile) ? new SqliteConnection(ReadOnly(snapshots)) : null;
-        try
-        {
-            await events.OpenAsync(cancellationToken).ConfigureAwait(false);
-            if (snapshotConnection is not null)
-            {
-                await snapshotConnection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (SqliteException e)
-        {
-            throw new InvalidDataException($"{file} is not a ManagedActors journal: {e.Message}", e);
-        }
-        return await ReadAsync(events, snapshotConnection, "deleted = 0", file, cancellationToken).ConfigureAwait(false);
+        await using var opened = await Store.OpenAsync(store, readOnly: true, cancellationToken).ConfigureAwait(false);
+        return await ReadAsync(opened.Events, opened.Snapshots, opened.Live, opened.What, cancellationToken).ConfigureAwait(false);
     }
 
-    private static string ReadOnly(string connectionString) =>
-        new SqliteConnectionStringBuilder(connectionString) { Mode = SqliteOpenMode.ReadOnly }.ConnectionString;
+    /// <summary>
+    /// Deletes one object's journal and snapshots from the store, for good: a host started on the store afterwards
+    /// no longer finds the object. Run it while no host uses the store (a running object would go on writing after
+    /// the events it no longer has).
+    /// </summary>
+    /// <param name="store">A SQLite file (or SQLite connection string), or a PostgreSQL connection string.</param>
+    /// <param name="persistenceId">The object's <see cref="JournaledObjectInfo.PersistenceId"/>.</param>
+    /// <param name="cancellationToken">Cancels the deletion (which is one transaction per file).</param>
+    /// <returns>How many events and how many snapshots were deleted.</returns>
+    /// <exception cref="FileNotFoundException">No SQLite file is there (none is created).</exception>
+    /// <exception cref="InvalidDataException">The file or database is not a ManagedActors journal.</exception>
+    public static async Task<(int Events, int Snapshots)> DeleteAsync(string store, string persistenceId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(persistenceId);
+        await using var opened = await Store.OpenAsync(store, readOnly: false, cancellationToken).ConfigureAwait(false);
+        var events = await ExecuteAsync(opened.Events, "DELETE FROM journal WHERE persistence_id = @id", persistenceId, opened.What, cancellationToken).ConfigureAwait(false);
+        var snapshots = opened.Snapshots is null ? 0
+            : await ExecuteAsync(opened.Snapshots, "DELETE FROM snapshot WHERE persistence_id = @id", persistenceId, opened.What, cancellationToken).ConfigureAwait(false);
+        return (events, snapshots);
+    }
+
+    private static async Task<int> ExecuteAsync(DbConnection connection, string sql, string persistenceId, string what, CancellationToken cancellationToken)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        var id = command.CreateParameter();
+        id.ParameterName = "id";
+        id.Value = persistenceId;
+        command.Parameters.Add(id);
+        try
+        {
+            return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            throw new InvalidDataException($"{what} is not a ManagedActors journal: {e.Message}", e);
+        }
+    }
+
+    /// <summary>A store's open connections: its events, its snapshots (a second SQLite file, maybe absent), what to call it.</summary>
+    private sealed record Store(DbConnection Events, DbConnection? Snapshots, string Live, string What) : IAsyncDisposable
+    {
+        public static async Task<Store> OpenAsync(string store, bool readOnly, CancellationToken cancellationToken)
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(store);
+            if (DurabilitySettings.IsPostgreSql(store))
+            {
+                var connection = new NpgsqlConnection(store);
+                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+                // Named by its database, never by its connection string (which may hold a password).
+                return new Store(connection, connection, "deleted = false", $"The PostgreSQL database '{new NpgsqlConnectionStringBuilder(store).Database}'");
+            }
+            var (journal, snapshots) = DurabilitySettings.SqliteConnections(store);
+            var file = new SqliteConnectionStringBuilder(journal).DataSource;
+            if (!File.Exists(file))
+            {
+                throw new FileNotFoundException($"No journal file is at {file}.", file);
+            }
+            var snapshotFile = new SqliteConnectionStringBuilder(snapshots).DataSource;
+            var opened = new Store(new SqliteConnection(Mode(journal, readOnly)),
+                File.Exists(snapshotFile) ? new SqliteConnection(Mode(snapshots, readOnly)) : null, "deleted = 0", file);
+            try
+            {
+                await opened.Events.OpenAsync(cancellationToken).ConfigureAwait(false);
+                if (opened.Snapshots is not null)
+                {
+                    await opened.Snapshots.OpenAsync(cancellationToken).ConfigureAwait(false);
+                }
+                return opened;
+            }
+            catch (SqliteException e)
+            {
+                await opened.DisposeAsync().ConfigureAwait(false);
+                throw new InvalidDataException($"{file} is not a ManagedActors journal: {e.Message}", e);
+            }
+        }
+
+        /// <summary>Read-only, or read-write without creating the file (its existence was checked).</summary>
+        private static string Mode(string connectionString, bool readOnly) =>
+            new SqliteConnectionStringBuilder(connectionString) { Mode = readOnly ? SqliteOpenMode.ReadOnly : SqliteOpenMode.ReadWrite }.ConnectionString;
+
+        public async ValueTask DisposeAsync()
+        {
+            await Events.DisposeAsync().ConfigureAwait(false);
+            if (Snapshots is not null && !ReferenceEquals(Snapshots, Events))
+            {
+                await Snapshots.DisposeAsync().ConfigureAwait(false);
+            }
+        }
+    }
 
     private static async Task<IReadOnlyList<JournaledObjectInfo>> ReadAsync(
         DbConnection events, DbConnection? snapshots, string live, string what, CancellationToken cancellationToken)

@@ -58,7 +58,8 @@ internal sealed class Gatekeeper : UntypedActor
         {
             foreach (var (session, replyTo) in sessions.All())
             {
-                if (!replyTo.Path.Address.HasLocalScope)
+                // A lane's client hears the lane's heartbeat; a client over Akka.Remote hears these.
+                if (!replyTo.Path.Address.HasLocalScope && !sessions.HasLane(session))
                 {
                     replyTo.Tell(new HostBeat(session), self);
                 }

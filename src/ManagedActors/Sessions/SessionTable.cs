@@ -48,6 +48,9 @@ internal sealed class SessionTable
 
     public bool IsValid(Guid session) => _sessions.ContainsKey(session);
 
+    /// <summary>Whether the session has a direct lane bound (whose own heartbeat tells its client the host is alive).</summary>
+    public bool HasLane(Guid session) => _lanes.ContainsKey(session);
+
     /// <summary>Whether the client <paramref name="client"/> has a session open here.</summary>
     public bool HasClient(Guid client) => _clients.Values.Contains(client);
 

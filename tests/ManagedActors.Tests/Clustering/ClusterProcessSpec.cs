@@ -150,20 +150,30 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         {
             rivalAcquires.Add((await rival.LockAsync($"vault-{i}").Within()).AcquireAsync(TimeSpan.FromSeconds(90)));
         }
-        const int PerCaller = 80;
+        // The callers run until each has made 20 calls after the kill, so calls are in flight when the host dies
+        // however fast the machine is; each checks every answer as it goes.
+        const int BeforeKill = 40, AfterKill = 20;
         var answers = counters.Select(_ => new List<int>()).ToArray();
+        var sinceKill = new int[counters.Count];
         var halfway = new TaskCompletionSource();
-        var done = 0;
+        var warm = 0;
+        var killing = 0;
+        var stop = 0;
         var callers = Enumerable.Range(0, counters.Count).Select(c => Task.Run(async () =>
         {
-            for (var n = 0; n < PerCaller; n++)
+            while (Volatile.Read(ref stop) == 0)
             {
+                var after = Volatile.Read(ref killing) == 1;
                 answers[c].Add(await counters[c].IncrementAsync("hits", 1));
                 // Reads in flight when the host dies go again through another host too.
                 Assert.Equal(answers[c][^1], await counters[c].GetAsync("hits"));
-                if (Interlocked.Increment(ref done) == counters.Count * PerCaller / 2)
+                if (answers[c].Count == BeforeKill && Interlocked.Increment(ref warm) == counters.Count)
                 {
                     halfway.TrySetResult();
+                }
+                if (after)
+                {
+                    Interlocked.Increment(ref sinceKill[c]);
                 }
             }
         })).ToArray();
@@ -187,15 +197,20 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         Assert.True(await otherDoor.TryAcquireAsync().Within());
         await (await other.DictAsync<string, int>("scratch", Durability.None)).SetAsync("theirs", 2).Within();
         var killed = Stopwatch.StartNew();
+        Volatile.Write(ref killing, 1);
         await doomed.KillAsync();
-        await Task.WhenAll(callers).Within(TimeSpan.FromSeconds(90), "every caller after the kill");
-        output.WriteLine($"SIGKILL of the client's host to every caller done: {killed.Elapsed.TotalSeconds:0.0} s; now on {client.Address}");
+        await Bounded.EventuallyAsync(() => Task.FromResult(
+                callers.Any(t => t.IsFaulted) || Enumerable.Range(0, counters.Count).All(c => Volatile.Read(ref sinceKill[c]) >= AfterKill)),
+            "every caller's calls after the kill", TimeSpan.FromSeconds(90));
+        output.WriteLine($"SIGKILL of the client's host to {AfterKill} calls of every caller after it: {killed.Elapsed.TotalSeconds:0.0} s; now on {client.Address}");
+        Volatile.Write(ref stop, 1);
+        await Task.WhenAll(callers).Within(TimeSpan.FromSeconds(30), "every caller's last call");
         Assert.NotEqual(doomed.Address, client.Address);
         for (var c = 0; c < counters.Count; c++)
         {
             // Each answer once, in order: no increment lost, none applied twice.
-            Assert.Equal(Enumerable.Range(1, PerCaller), answers[c]);
-            Assert.Equal(PerCaller, await counters[c].GetAsync("hits").Within());
+            Assert.Equal(Enumerable.Range(1, answers[c].Count), answers[c]);
+            Assert.Equal(answers[c].Count, await counters[c].GetAsync("hits").Within());
         }
         // The durable locks kept their holder through the failover: the rival still waits, and gets each lock, with a
         // higher token, only when this client lets go. The queue kept its items, in order.

@@ -54,6 +54,32 @@ public sealed class JournalInspectorSpec : IDisposable
     }
 
     [Fact]
+    public async Task An_object_is_deleted_from_a_store_only_once_confirmed_and_a_host_then_no_longer_finds_it()
+    {
+        var file = _store.PathOf("objects.db");
+        await WriteAsync(file);
+        SqliteConnection.ClearAllPools();
+
+        // Unconfirmed (nobody types the name): nothing goes.
+        var (code, output, errors) = await RunAsync("journal", "delete", "stock", "--store", file);
+        Assert.True(code == 1, output + errors);
+        Assert.Contains("Nothing was deleted", output);
+        Assert.Contains(await JournalInspector.ListAsync(file).Within(), o => o.Name == "stock");
+        (code, _, errors) = await RunAsync("journal", "delete", "nothing-here", "--store", file, "--yes");
+        Assert.Equal(2, code);
+        Assert.Contains("No object 'nothing-here'", errors);
+
+        (code, output, errors) = await RunAsync("journal", "delete", "stock", "--store", file, "--yes");
+        Assert.True(code == 0, output + errors);
+        Assert.Contains("Deleted dict 'stock': 4 events", output);
+        var left = await JournalInspector.ListAsync(file).Within();
+        Assert.DoesNotContain(left, o => o.Name == "stock");
+        Assert.Contains(left, o => o.Name == "door");
+        await using var manager = await Manager.StartAsync(new ManagerOptions { DurableStore = file, DefaultDurability = Durability.Durable });
+        Assert.Equal(0, await (await manager.DictAsync<string, int>("stock")).CountAsync().Within());
+    }
+
+    [Fact]
     public async Task What_is_not_a_journal_is_refused_with_a_typed_error_and_nothing_is_created()
     {
         var missing = _store.PathOf("missing.db");

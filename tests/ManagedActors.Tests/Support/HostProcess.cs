@@ -45,10 +45,13 @@ public sealed class HostProcess : IAsyncDisposable
 
     public static string HostDll => Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
 
-    /// <summary>Runs one command of the host's CLI to its end (within a minute): its exit code, output and errors.</summary>
+    /// <summary>
+    /// Runs one command of the host's CLI to its end (within a minute), its input closed (nobody answers a question):
+    /// its exit code, output and errors.
+    /// </summary>
     public static async Task<(int ExitCode, string Output, string Errors)> RunCommandAsync(IDictionary<string, string>? environment, params string[] args)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
         start.ArgumentList.Add(HostDll);
         foreach (var arg in args)
         {
@@ -59,6 +62,7 @@ public sealed class HostProcess : IAsyncDisposable
             start.Environment[key] = value;
         }
         using var process = Process.Start(start)!;
+        process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
