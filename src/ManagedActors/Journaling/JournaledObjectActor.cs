@@ -58,8 +58,11 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
     /// <summary>The journaling settings: snapshots, the memory of answers, the store.</summary>
     protected DurabilitySettings Journaling { get; }
 
-    /// <summary>Whether the object exists: created, or recovered from the journal.</summary>
-    protected bool HasObject => _runner is not null;
+    /// <summary>
+    /// Whether the object exists: created, or recovered from the journal, or found in a journal this code cannot read
+    /// (then it is never created again on top of it).
+    /// </summary>
+    protected bool HasObject => _runner is not null || _refusal is not null;
 
     private ObjectRunner Runner => _runner ?? throw new InvalidOperationException($"The journal of {PersistenceId} holds calls before the object's creation.");
 
