@@ -40,6 +40,17 @@ internal static class JournalKeys
     {
         if (calls.Keys is not { } keys)
         {
+            // Written before keys: a call's wire id must still name a method, or the call would be dropped unseen.
+            foreach (var item in calls.Items)
+            {
+                if (!contract.RemoteMethods.Any(m => m.Id == item.MethodId))
+                {
+                    throw new JournalVersionException(
+                        $"The journal of {what} holds, at event {sequenceNr}, a call (method id {item.MethodId:x8}, written before journal keys) " +
+                        $"that no method of {contract.Definition.Name} has any more: its name, interface or parameter types changed. Run the code " +
+                        "that wrote it until the object has a snapshot, or bring the method back as it was.");
+                }
+            }
             return calls.Items;
         }
         var items = new CallRequest[calls.Items.Length];
