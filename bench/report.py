@@ -173,6 +173,13 @@ def main():
                    f"{snap['wall_ms']:,.0f} ms from its last snapshot")
         out.append(f"(`snapshot-every = 1000`: the snapshot and at most 1,000 events), {replay['wall_ms']:,.0f} ms replaying every event with the")
         out.append("snapshots deleted.")
+    rwrite = by.get(("managedactors", "durable_write_record", 1))
+    rsnap = by.get(("managedactors", "durable_recover_from_snapshot_record", 1))
+    rreplay = by.get(("managedactors", "durable_recover_by_replay_record", 1))
+    if rwrite and rsnap and rreplay:
+        out.append(f"The same with a record in each call (`--values record`, written field by field): written at "
+                   f"{fmt(rwrite['ops_per_sec'])} sets/s, {rsnap['wall_ms']:,.0f} ms")
+        out.append(f"from the last snapshot, {rreplay['wall_ms']:,.0f} ms by replay.")
 
     kill = by.get(("managedactors", "cluster_failover_sigkill", 3))
     term = by.get(("managedactors", "cluster_failover_sigterm", 3))

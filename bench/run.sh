@@ -20,6 +20,7 @@ export LOADDRIVER_POSTGRES
   # The lane sealed, as it is between machines: the latency and dict rows.
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- run --seconds "$seconds" --clients "$clients" --only latency,dict --transports direct-sealed
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- recovery --events 100000
+  dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- recovery --events 100000 --values record
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- failover --rounds 5
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- cluster --seconds "$seconds"
   python3 bench/peers/python_manager.py --seconds "$seconds" --clients "$clients"

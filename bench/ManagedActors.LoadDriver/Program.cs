@@ -28,7 +28,7 @@ return command switch
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,direct-sealed,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000]\n       ManagedActors.LoadDriver failover [--rounds 5]\n       ManagedActors.LoadDriver cluster [--seconds 3] [--clients 4]\n       ManagedActors.LoadDriver soak [--minutes 10] [--busy 2]");
+    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,direct-sealed,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000] [--values int|record]\n       ManagedActors.LoadDriver failover [--rounds 5]\n       ManagedActors.LoadDriver cluster [--seconds 3] [--clients 4]\n       ManagedActors.LoadDriver soak [--minutes 10] [--busy 2]");
     return 2;
 }
 

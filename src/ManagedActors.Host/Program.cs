@@ -111,85 +111,13 @@ internal static class Program
             }
         });
 
-        var store = new Option<string>("--store") { Description = "The durable store: a SQLite file, or a PostgreSQL connection string (as serve --durable).", Required = true };
-        var list = new Command("list", "List the objects a journal holds, with their events and snapshots (no host, no assemblies needed).") { store };
-        list.SetAction(async (parse, cancellationToken) =>
-        {
-            try
-            {
-                PrintJournal(await JournalInspector.ListAsync(parse.GetValue(store)!, cancellationToken).ConfigureAwait(false));
-                return 0;
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or Npgsql.NpgsqlException)
-            {
-                await Console.Error.WriteLineAsync($"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
-                return 2;
-            }
-        });
-        var name = new Argument<string>("name") { Description = "The object's name (or its persistence id, as list shows it)." };
-        var kind = new Option<string?>("--kind") { Description = "The object's kind, when objects of several kinds have the name." };
-        var yes = new Option<bool>("--yes") { Description = "Delete without asking." };
-        var delete = new Command("delete", "Delete one object's events and snapshots from a store no host is using.") { store, name, kind, yes };
-        delete.SetAction(async (parse, cancellationToken) =>
-        {
-            try
-            {
-                return await DeleteAsync(parse.GetValue(store)!, parse.GetValue(name)!, parse.GetValue(kind), parse.GetValue(yes), cancellationToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or Npgsql.NpgsqlException)
-            {
-                await Console.Error.WriteLineAsync($"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
-                return 2;
-            }
-        });
-        var journal = new Command("journal", "Read a durable store's journal, or delete an object from it.") { list, delete };
+        var journal = JournalCommands.Create();
 
         var root = new RootCommand("ManagedActors host: shared objects for other processes, as Python's multiprocessing managers.") { serve, status, journal };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
     private static string Number(int value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>Deletes the object <paramref name="name"/> names, once confirmed (the name typed again, or <c>--yes</c>).</summary>
-    private static async Task<int> DeleteAsync(string store, string name, string? kind, bool yes, CancellationToken cancellationToken)
-    {
-        var found = (await JournalInspector.ListAsync(store, cancellationToken).ConfigureAwait(false))
-            .Where(o => (o.Name == name || o.PersistenceId == name) && (kind is null || o.Kind == kind)).ToList();
-        if (found.Count != 1)
-        {
-            await Console.Error.WriteLineAsync(found.Count == 0
-                ? $"No object '{name}'{(kind is null ? "" : " of kind " + kind)} is in the journal (journal list shows what is)."
-                : $"Objects of several kinds are named '{name}' ({string.Join(", ", found.Select(o => o.Kind))}): say which with --kind.").ConfigureAwait(false);
-            return 2;
-        }
-        var target = found[0];
-        if (!yes)
-        {
-            Console.Write($"Delete {target.Kind} '{target.Name ?? target.PersistenceId}' ({Long(target.Events)} events) for good? Type its name to confirm: ");
-            if (await Console.In.ReadLineAsync(cancellationToken).ConfigureAwait(false) is not { } typed || typed.Trim() != (target.Name ?? target.PersistenceId))
-            {
-                Console.WriteLine("Nothing was deleted.");
-                return 1;
-            }
-        }
-        var (events, snapshots) = await JournalInspector.DeleteAsync(store, target.PersistenceId, cancellationToken).ConfigureAwait(false);
-        Console.WriteLine($"Deleted {target.Kind} '{target.Name ?? target.PersistenceId}': {Long(events)} events, {Long(snapshots)} snapshots.");
-        return 0;
-    }
-
-    private static void PrintJournal(IReadOnlyList<JournaledObjectInfo> objects)
-    {
-        var table = new Table().AddColumns("object", "kind", "events", "bytes", "last event", "snapshot at");
-        foreach (var o in objects)
-        {
-            table.AddRow(Markup.Escape(o.Name ?? o.PersistenceId + " (anonymous)"), Markup.Escape(o.Kind), Long(o.Events), Long(o.Bytes), Long(o.LastSequenceNr),
-                o.SnapshotSequenceNr is { } at ? Long(at) : "-");
-        }
-        AnsiConsole.MarkupLineInterpolated($"[bold]objects[/]: {objects.Count}");
-        AnsiConsole.Write(table);
-    }
-
-    private static string Long(long value) => value.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     private static void Print(HostStatus status)
     {

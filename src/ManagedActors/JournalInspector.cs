@@ -15,6 +15,17 @@ namespace ManagedActors;
 /// <param name="SnapshotSequenceNr">The event its latest snapshot was taken at; null without a snapshot.</param>
 public sealed record JournaledObjectInfo(string Kind, string? Name, string PersistenceId, long Events, long Bytes, long LastSequenceNr, long? SnapshotSequenceNr);
 
+/// <summary>One record of an object's journal, or its latest snapshot, as JSON (<see cref="JournalInspector.ShowAsync"/>).</summary>
+/// <param name="SequenceNr">The event's sequence number, or the one the snapshot was taken at.</param>
+/// <param name="IsSnapshot">Whether it is the snapshot.</param>
+/// <param name="Json">
+/// The record as one line of JSON: <c>seq</c>, <c>manifest</c>, <c>record</c> (<c>created</c>, <c>calls</c>,
+/// <c>waits</c>, <c>snapshot</c> or <c>unreadable</c>), and its calls (each with its method's journal key and its
+/// arguments), arguments or state. Values read without their types: a record of the application's own as an object
+/// of its fields with <c>$type</c>; see <c>docs/durability.md</c>.
+/// </param>
+public sealed record JournalRecord(long SequenceNr, bool IsSnapshot, string Json);
+
 /// <summary>
 /// Reads a durable store (a SQLite file or a PostgreSQL database, as <see cref="ManagerOptions.DurableStore"/> names
 /// it) without a host and without the assemblies of the objects it holds: a store is listed the same whatever code
@@ -31,6 +42,44 @@ public static class JournalInspector
     {
         await using var opened = await Store.OpenAsync(store, readOnly: true, cancellationToken).ConfigureAwait(false);
         return await ReadAsync(opened.Events, opened.Snapshots, opened.Live, opened.What, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// One object's latest snapshot (if it has one), then every event its journal holds in order, each decoded to JSON
+    /// without the assemblies that wrote it, as far as the encoding says (<see cref="JournalRecord.Json"/>).
+    /// </summary>
+    /// <param name="store">A SQLite file (or SQLite connection string), or a PostgreSQL connection string.</param>
+    /// <param name="persistenceId">The object's <see cref="JournaledObjectInfo.PersistenceId"/>.</param>
+    /// <param name="cancellationToken">Cancels the reading.</param>
+    /// <exception cref="FileNotFoundException">No SQLite file is there (none is created).</exception>
+    /// <exception cref="InvalidDataException">The file or database is not a ManagedActors journal.</exception>
+    public static async IAsyncEnumerable<JournalRecord> ShowAsync(
+        string store, string persistenceId, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(persistenceId);
+        await using var opened = await Store.OpenAsync(store, readOnly: true, cancellationToken).ConfigureAwait(false);
+        if (opened.Snapshots is not null)
+        {
+            await foreach (var row in QueryAsync(opened.Snapshots,
+                "SELECT sequence_number, manifest, snapshot FROM snapshot WHERE persistence_id = @id ORDER BY sequence_number DESC LIMIT 1",
+                persistenceId, opened.What, Record, cancellationToken).ConfigureAwait(false))
+            {
+                yield return row with { IsSnapshot = true };
+            }
+        }
+        await foreach (var row in QueryAsync(opened.Events,
+            $"SELECT sequence_number, manifest, message FROM journal WHERE persistence_id = @id AND {opened.Live} ORDER BY sequence_number",
+            persistenceId, opened.What, Record, cancellationToken).ConfigureAwait(false))
+        {
+            yield return row;
+        }
+    }
+
+    private static JournalRecord Record(DbDataReader reader)
+    {
+        var manifest = reader.IsDBNull(1) ? "" : reader.GetString(1);
+        var bytes = reader.IsDBNull(2) ? [] : (byte[])reader.GetValue(2);
+        return new JournalRecord(reader.GetInt64(0), false, JournalJson.Of(reader.GetInt64(0), manifest, bytes));
     }
 
     /// <summary>
@@ -151,11 +200,22 @@ public static class JournalInspector
         return [.. objects.OrderBy(o => o.Kind, StringComparer.Ordinal).ThenBy(o => o.Name ?? o.PersistenceId, StringComparer.Ordinal)];
     }
 
-    private static async IAsyncEnumerable<(string Id, long A, long B, long C)> QueryAsync(
-        DbConnection connection, string sql, string what, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    private static IAsyncEnumerable<(string Id, long A, long B, long C)> QueryAsync(DbConnection connection, string sql, string what, CancellationToken cancellationToken) =>
+        QueryAsync(connection, sql, null, what, static r => (r.GetString(0), r.GetInt64(1), r.GetInt64(2), r.GetInt64(3)), cancellationToken);
+
+    private static async IAsyncEnumerable<T> QueryAsync<T>(
+        DbConnection connection, string sql, string? persistenceId, string what, Func<DbDataReader, T> row,
+        [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
     {
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
+        if (persistenceId is not null)
+        {
+            var id = command.CreateParameter();
+            id.ParameterName = "id";
+            id.Value = persistenceId;
+            command.Parameters.Add(id);
+        }
         DbDataReader reader;
         try
         {
@@ -169,7 +229,7 @@ public static class JournalInspector
         {
             while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
             {
-                yield return (reader.GetString(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+                yield return row(reader);
             }
         }
     }

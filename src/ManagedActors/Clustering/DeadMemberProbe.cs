@@ -36,8 +36,6 @@ internal sealed class DeadMemberProbe : ReceiveActor
         Receive<DisassociatedEvent>(e => Probe(e.RemoteAddress));
         Receive<AssociationErrorEvent>(e => Probe(e.RemoteAddress));
         Receive<ClusterEvent.UnreachableMember>(e => Probe(e.Member.Address));
-        Receive<ClusterEvent.IMemberEvent>(_ => { });
-        Receive<ClusterEvent.CurrentClusterState>(_ => { });
         Receive<Verdict>(OnVerdict);
     }
 

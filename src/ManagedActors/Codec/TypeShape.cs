@@ -3,7 +3,7 @@ using System.Reflection;
 
 namespace ManagedActors.Codec;
 
-internal enum ShapeKind { Other, List, Array, Dictionary, Set, Pair, Tuple, Nullable, Enum, Refused }
+internal enum ShapeKind { Other, List, Array, Dictionary, Set, Pair, Tuple, Nullable, Enum, Refused, Sequence }
 
 /// <summary>What the codec knows about one runtime type, worked out once: its kind and how to build one.</summary>
 internal sealed class TypeShape
@@ -64,6 +64,12 @@ internal sealed class TypeShape
                 _create = count => Array.CreateInstance(element, count),
                 _add = (array, index, item) => ((IList)array)[index] = item,
             };
+        }
+        if (type.IsDefined(typeof(System.Runtime.CompilerServices.CompilerGeneratedAttribute), inherit: false) && ElementOf(type) is { } item)
+        {
+            // A collection the compiler made for a collection expression ([1, 2] as IReadOnlyList<int>): its type is the
+            // compiler's, named differently from one build to the next, so it is written as the array of its items.
+            return new TypeShape { Kind = ShapeKind.Sequence, Arguments = [item] };
         }
         if (!type.IsGenericType)
         {
@@ -126,6 +132,16 @@ internal sealed class TypeShape
             };
         }
         return new TypeShape { Kind = ShapeKind.Other };
+    }
+
+    /// <summary>The <c>T</c> of the one <see cref="IEnumerable{T}"/> the type implements, or null.</summary>
+    private static Type? ElementOf(Type type)
+    {
+        var elements = type.GetInterfaces()
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+            .Select(i => i.GetGenericArguments()[0])
+            .ToList();
+        return elements.Count == 1 ? elements[0] : null;
     }
 
     private static string? Refusal(Type type)

@@ -180,6 +180,8 @@ internal sealed class ValueReader(
             }
             case ValueTags.Other:
                 return ReadOther(ref r, depth, ref budget);
+            case ValueTags.Fields:
+                return ReadFields(ref r, depth + 1, ref budget);
             default:
                 throw new FormatException($"Unknown value tag {tag}.");
         }
@@ -189,12 +191,89 @@ internal sealed class ValueReader(
     private object? ReadOther(ref WireReader r, int depth, ref DecodeBudget budget)
     {
         var type = allowList.Resolve(r.ReadRequiredString());
-        if (Shape(type).Kind != ShapeKind.Other)
+        if (Shape(type).Kind is not (ShapeKind.Other or ShapeKind.Sequence))
         {
             // The writer writes these itself, never through Hyperion, whose readers allocate at the counts they read.
             throw new FormatException($"'{type}' is written by the codec itself, not as a record.");
         }
         return records.Read(ref r, type, depth, ref budget);
+    }
+
+    /// <summary>
+    /// A value of the application's own type, field by field (<see cref="RecordFields"/>): each field found by name, one
+    /// the type no longer has skipped, one the value lacks left at its default.
+    /// </summary>
+    private object ReadFields(ref WireReader r, int depth, ref DecodeBudget budget)
+    {
+        Enter(depth);
+        var type = allowList.Resolve(r.ReadRequiredString());
+        var fields = (Shape(type).Kind == ShapeKind.Other ? RecordFields.For(type) : null)
+            ?? throw new FormatException($"'{type}' is not written field by field.");
+        var count = r.ReadCount();
+        var members = fields.Members;
+        // The instance: a header and a slot a field, at least.
+        budget.Charge(members.Length, 8);
+        var values = new object?[members.Length];
+        var present = new bool[members.Length];
+        for (var i = 0; i < count; i++)
+        {
+            var index = fields.Find(r.ReadUtf8(), i);
+            var value = ReadValue(ref r, depth, ref budget);
+            if (index < 0)
+            {
+                // A field this version of the type no longer has.
+                continue;
+            }
+            if (present[index])
+            {
+                throw new FormatException($"Field '{members[index].Name}' of '{type}' appears twice.");
+            }
+            values[index] = Fit(value, members[index], type);
+            present[index] = true;
+        }
+        return fields.Create(values, present);
+    }
+
+    /// <summary>A stored field's value as its field's type takes it: a reference as an inert proxy, a number widened.</summary>
+    private object? Fit(object? value, FieldMember member, Type owner)
+    {
+        var target = member.Type;
+        if (value is null)
+        {
+            return !target.IsValueType || Nullable.GetUnderlyingType(target) is not null
+                ? null
+                : throw new FormatException($"Field '{member.Name}' of '{owner}' is a '{target}', and the stored value is null.");
+        }
+        if (target.IsInstanceOfType(value))
+        {
+            return value;
+        }
+        if (value is ObjectReference reference && typeof(IManagedObject).IsAssignableFrom(target))
+        {
+            var proxy = InertProxy.Create(allowList.Resolve(reference.InterfaceType), reference);
+            if (target.IsInstanceOfType(proxy))
+            {
+                return proxy;
+            }
+        }
+        var underlying = Nullable.GetUnderlyingType(target) ?? target;
+        if (underlying.IsInstanceOfType(value))
+        {
+            return value;
+        }
+        if (value is IConvertible && (value.GetType().IsPrimitive || value is decimal) && (underlying.IsPrimitive || underlying == typeof(decimal)) && underlying != typeof(bool) && value is not bool)
+        {
+            // A number whose field changed type (int to long): converted, and refused if it does not fit.
+            try
+            {
+                return Convert.ChangeType(value, underlying, System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (OverflowException e)
+            {
+                throw new FormatException($"Field '{member.Name}' of '{owner}' is a '{target}', too small for the stored {value}.", e);
+            }
+        }
+        throw new FormatException($"Field '{member.Name}' of '{owner}' is a '{target}', and the stored value is a '{value.GetType()}'.");
     }
 
     private TypeShape Shape(Type type) => shapes.GetOrAdd(type, TypeShape.For);

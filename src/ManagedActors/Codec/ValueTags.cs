@@ -9,7 +9,7 @@ internal static class ValueTags
     public const byte Null = 0, False = 1, True = 2, Int32 = 3, Int64 = 4, Double = 5, String = 6, Bytes = 7, Single = 8,
         Decimal = 9, Guid = 10, DateTime = 11, TimeSpan = 12, Char = 13, Byte = 14, Int16 = 15, UInt32 = 16, UInt64 = 17,
         UInt16 = 18, SByte = 19, DateTimeOffset = 20, List = 30, Array = 31, Dictionary = 32, Set = 33, Pair = 34, Tuple = 35,
-        Enum = 36, Nullable = 37, Reference = 40, IdentifiedReference = 41, Other = 50, Bool = 51, Object = 52, Named = 60;
+        Enum = 36, Nullable = 37, Reference = 40, IdentifiedReference = 41, Other = 50, Bool = 51, Object = 52, Fields = 53, Named = 60;
 
     /// <summary>The tag that names each type written as itself (as a collection's element type).</summary>
     public static readonly Dictionary<Type, byte> OfType = new()

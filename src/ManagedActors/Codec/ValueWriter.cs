@@ -19,7 +19,10 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
     private readonly int _maxDepth = maxDepth;
     private readonly ConcurrentDictionary<Type, TypeShape> _shapes = shapes;
 
-    public void Write(WireWriter w, object? value, int depth)
+    public void Write(WireWriter w, object? value, int depth) => Write(w, value, depth, inFields: false);
+
+    /// <summary>Writes <paramref name="value"/>; <paramref name="inFields"/> says whether a value written field by field encloses it (<see cref="WriteOther"/>).</summary>
+    private void Write(WireWriter w, object? value, int depth, bool inFields)
     {
         switch (value)
         {
@@ -48,12 +51,14 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
         }
         if (depth >= _maxDepth)
         {
-            throw new ManagedSerializationException(value.GetType(), $"it nests deeper than {_maxDepth} levels (managed-actors.max-value-depth)");
+            throw inFields
+                ? new FieldsTooDeep()
+                : new ManagedSerializationException(value.GetType(), $"it nests deeper than {_maxDepth} levels (managed-actors.max-value-depth)");
         }
-        WriteComposite(w, value, value.GetType(), depth + 1);
+        WriteComposite(w, value, value.GetType(), depth + 1, inFields);
     }
 
-    private void WriteComposite(WireWriter w, object value, Type type, int depth)
+    private void WriteComposite(WireWriter w, object value, Type type, int depth, bool inFields)
     {
         var shape = _shapes.GetOrAdd(type, TypeShape.For);
         switch (shape.Kind)
@@ -66,7 +71,7 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
                 w.WriteVarUInt((ulong)list.Count);
                 for (var i = 0; i < list.Count; i++)
                 {
-                    Write(w, list[i], depth);
+                    Write(w, list[i], depth, inFields);
                 }
                 return;
             }
@@ -80,20 +85,20 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
                 var e = dictionary.GetEnumerator();
                 while (e.MoveNext())
                 {
-                    Write(w, e.Key, depth);
-                    Write(w, e.Value, depth);
+                    Write(w, e.Key, depth, inFields);
+                    Write(w, e.Value, depth, inFields);
                 }
                 return;
             }
-            case ShapeKind.Set:
+            case ShapeKind.Set or ShapeKind.Sequence:
             {
                 var items = ((IEnumerable)value).Cast<object?>().ToList();
-                w.WriteByte(ValueTags.Set);
+                w.WriteByte(shape.Kind == ShapeKind.Set ? ValueTags.Set : ValueTags.Array);
                 WriteType(w, shape.Arguments[0]);
                 w.WriteVarUInt((ulong)items.Count);
                 foreach (var item in items)
                 {
-                    Write(w, item, depth);
+                    Write(w, item, depth, inFields);
                 }
                 return;
             }
@@ -111,7 +116,7 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
                 }
                 for (var i = 0; i < shape.Arguments.Length; i++)
                 {
-                    Write(w, shape.Kind == ShapeKind.Pair ? shape.PairItem(value, i) : tuple![i], depth);
+                    Write(w, shape.Kind == ShapeKind.Pair ? shape.PairItem(value, i) : tuple![i], depth, inFields);
                 }
                 return;
             }
@@ -124,17 +129,53 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
             case ShapeKind.Refused:
                 throw new ManagedSerializationException(type, shape.RefusalReason!);
             default:
-                WriteOther(w, value, type, depth);
+                WriteOther(w, value, type, depth, inFields);
                 return;
         }
     }
 
-    private void WriteOther(WireWriter w, object value, Type type, int depth)
+    /// <summary>
+    /// A type the codec has no tag for: the application's own field by field (<see cref="RecordFields"/>), so stored values
+    /// outlive changes to the type; the framework's, and a graph deeper than the nesting limit written that way (a cycle:
+    /// the fields' encoding has no back-references), through Hyperion, which writes references back.
+    /// </summary>
+    private void WriteOther(WireWriter w, object value, Type type, int depth, bool inFields)
     {
         Trust(type);
+        if (RecordFields.For(type) is { } fields)
+        {
+            if (inFields)
+            {
+                WriteFields(w, value, fields, depth);
+                return;
+            }
+            var start = w.Length;
+            try
+            {
+                WriteFields(w, value, fields, depth);
+                return;
+            }
+            catch (FieldsTooDeep)
+            {
+                w.Truncate(start);
+            }
+        }
         w.WriteByte(ValueTags.Other);
         w.WriteString(TypeNames.Of(type));
         _records.Write(w, value, type, depth);
+    }
+
+    private void WriteFields(WireWriter w, object value, RecordFields fields, int depth)
+    {
+        w.WriteByte(ValueTags.Fields);
+        w.WriteString(TypeNames.Of(fields.Type));
+        var members = fields.Members;
+        w.WriteVarUInt((ulong)members.Length);
+        foreach (var member in members)
+        {
+            w.WriteUtf8(member.Utf8);
+            Write(w, member.Get(value), depth, inFields: true);
+        }
     }
 
     private void Trust(Type type)
@@ -201,3 +242,6 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
         }
     }
 }
+
+/// <summary>A value written field by field nests past the limit: its outermost record is written through Hyperion instead.</summary>
+internal sealed class FieldsTooDeep : Exception;

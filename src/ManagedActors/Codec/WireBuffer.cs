@@ -18,6 +18,16 @@ internal sealed class WireWriter : IDisposable
 
     public byte[] ToArray() => _buffer.AsSpan(0, _position).ToArray();
 
+    /// <summary>Forgets what was written after <paramref name="length"/> bytes.</summary>
+    public void Truncate(int length) => _position = Math.Clamp(length, 0, _position);
+
+    /// <summary>Writes a non-null string already encoded as UTF-8, as <see cref="WriteString"/> would write it.</summary>
+    public void WriteUtf8(ReadOnlySpan<byte> utf8)
+    {
+        WriteVarUInt((ulong)utf8.Length + 1);
+        utf8.CopyTo(Reserve(utf8.Length));
+    }
+
     /// <summary>Forgets what was written, keeping the buffer for the next use.</summary>
     public void Clear() => _position = 0;
 
@@ -253,4 +263,15 @@ internal struct WireReader
     }
 
     public string ReadRequiredString() => ReadString() ?? throw new FormatException("Unexpected null string.");
+
+    /// <summary>A non-null string's UTF-8 bytes, as they are in the message (what <see cref="WireWriter.WriteUtf8"/> wrote).</summary>
+    public ReadOnlySpan<byte> ReadUtf8()
+    {
+        var raw = ReadVarUInt();
+        if (raw == 0 || raw - 1 > (ulong)(_end - _position))
+        {
+            throw new FormatException(raw == 0 ? "Unexpected null string." : "String length exceeds the message.");
+        }
+        return Take((int)(raw - 1));
+    }
 }

@@ -20,14 +20,20 @@ internal sealed class JournalSerializer : ManifestSerializer
 
     private static readonly string Suffix = "." + Format.ToString(CultureInfo.InvariantCulture);
 
+    private static readonly Reader Created = static (ref WireReader r) => new ObjectCreated(r.ReadBytes());
+    private static readonly Reader Calls = static (ref WireReader r) => ReadCalls(ref r);
+    private static readonly Reader Waits = static (ref WireReader r) => ReadWaits(ref r);
+    private static readonly Reader Snapshot = static (ref WireReader r) => new ObjectSnapshot(r.ReadBytes(), r.AtEnd ? [] : r.ReadBytes());
+
+    // Before keys: the calls' wire ids name their methods.
+    private static readonly Reader WireIdCalls = static (ref WireReader r) =>
+        new JournaledCalls(r.ReadGuid(), ProtocolSerializer.ReadCallItems(ref r), r.AtEnd ? 0 : r.ReadVarInt());
+
     public JournalSerializer(ExtendedActorSystem system) : base(system, "ManagedActors journal event")
     {
-        Both<ObjectCreated>("OC", static (w, created) => w.WriteBytes(created.Args), static (ref WireReader r) => new ObjectCreated(r.ReadBytes()));
-        Add<JournaledCalls>("JK" + Suffix, WriteCalls, static (ref WireReader r) => ReadCalls(ref r));
-        // Before keys: the calls' wire ids name their methods.
-        Add<JournaledCalls>("JC", static (_, _) => throw new NotSupportedException(),
-            static (ref WireReader r) => new JournaledCalls(r.ReadGuid(), ProtocolSerializer.ReadCallItems(ref r), r.AtEnd ? 0 : r.ReadVarInt()),
-            static _ => false);
+        Both<ObjectCreated>("OC", static (w, created) => w.WriteBytes(created.Args), Created);
+        Add<JournaledCalls>("JK" + Suffix, WriteCalls, Calls);
+        Add<JournaledCalls>("JC", static (_, _) => throw new NotSupportedException(), WireIdCalls, static _ => false);
         Both<JournaledWaits>("JW", static (w, waits) =>
         {
             w.WriteVarInt(waits.At);
@@ -38,22 +44,56 @@ internal sealed class JournalSerializer : ManifestSerializer
                 w.WriteGuid(end.Client);
                 w.WriteVarInt(end.CallId);
             }
-        }, static (ref WireReader r) => ReadWaits(ref r));
+        }, Waits);
         Both<ObjectSnapshot>("OS", static (w, snapshot) =>
         {
             w.WriteBytes(snapshot.Args);
             w.WriteBytes(snapshot.Ledger);
-        }, static (ref WireReader r) => new ObjectSnapshot(r.ReadBytes(), r.AtEnd ? [] : r.ReadBytes()));
+        }, Snapshot);
+    }
+
+    /// <summary>
+    /// Reads a record of the journal or snapshot store without an actor system (the journal's offline tools), as a host
+    /// would: an <see cref="UnreadableEvent"/> for a manifest of a newer format or one this version does not know.
+    /// </summary>
+    /// <exception cref="System.Runtime.Serialization.SerializationException">The record is malformed.</exception>
+    public static IJournalEvent Read(string manifest, byte[] bytes)
+    {
+        var bare = manifest.EndsWith(Suffix, StringComparison.Ordinal) ? manifest[..^Suffix.Length] : manifest;
+        var read = (bare, manifest == bare) switch
+        {
+            ("OC", _) => Created,
+            ("JK", false) => Calls,
+            ("JC", true) => WireIdCalls,
+            ("JW", _) => Waits,
+            ("OS", _) => Snapshot,
+            _ => null,
+        };
+        if (read is null)
+        {
+            return new UnreadableEvent(manifest, Unknown(manifest));
+        }
+        try
+        {
+            var r = new WireReader(bytes);
+            var message = (IJournalEvent)read(ref r);
+            return r.AtEnd ? message : throw new FormatException("Trailing bytes after the record.");
+        }
+        catch (Exception e) when (e is FormatException or InvalidCastException or OverflowException)
+        {
+            throw new System.Runtime.Serialization.SerializationException($"Malformed journal record '{manifest}': {e.Message}", e);
+        }
     }
 
     public override object FromBinary(byte[] bytes, string manifest) =>
         Reads(manifest) ? base.FromBinary(bytes, manifest) : new UnreadableEvent(manifest, Unknown(manifest));
 
     /// <summary>Why <paramref name="manifest"/> cannot be read: a newer format of a record this version knows, or something else.</summary>
-    private string Unknown(string manifest)
+    private static string Unknown(string manifest)
     {
         var dot = manifest.LastIndexOf('.');
-        return dot > 0 && (Reads(manifest[..dot]) || Reads(manifest[..dot] + Suffix)) && int.TryParse(manifest[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var format) && format > Format
+        return dot > 0 && manifest[..dot] is "OC" or "JK" or "JC" or "JW" or "OS"
+            && int.TryParse(manifest[(dot + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var format) && format > Format
             ? $"it was written in journal format {format}, and this version of ManagedActors reads formats up to {Format}: run the newer version that wrote it"
             : $"it holds a record this version of ManagedActors does not know ('{manifest}'): a newer version, or another program, wrote it";
     }

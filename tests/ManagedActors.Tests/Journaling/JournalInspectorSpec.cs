@@ -1,4 +1,5 @@
 using ManagedActors.Tests.Support;
+using System.Text.Json;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -105,6 +106,73 @@ public sealed class JournalInspectorSpec : IDisposable
         var (code, _, errors) = await RunAsync("journal", "list", "--store", text);
         Assert.Equal(2, code);
         Assert.Contains("InvalidDataException", errors);
+    }
+
+    [Fact]
+    public async Task An_object_s_snapshot_and_events_show_as_json_without_their_types_and_a_damaged_record_shows_as_unreadable()
+    {
+        var file = _store.PathOf("objects.db");
+        await WriteAsync(file);
+        await using (var manager = await Manager.StartAsync(new ManagerOptions { DurableStore = file, DefaultDurability = Durability.Durable, TrustedAssemblies = [typeof(Job).Assembly] }))
+        {
+            var jobs = await manager.DictAsync<string, Job>("jobs");
+            await jobs.SetAsync("first", new Job(7, "pack", ["fragile"])).Within();
+        }
+        SqliteConnection.ClearAllPools();
+
+        var stock = (await JournalInspector.ListAsync(file).Within()).Single(o => o.Name == "stock");
+        var records = new List<JournalRecord>();
+        await foreach (var record in JournalInspector.ShowAsync(file, stock.PersistenceId))
+        {
+            records.Add(record);
+        }
+        Assert.True(records[0].IsSnapshot);
+        Assert.Equal([1L, 2L, 3L, 4L], records.Skip(1).Select(r => r.SequenceNr));
+        using (var snapshot = JsonDocument.Parse(records[0].Json))
+        {
+            Assert.Equal("snapshot", snapshot.RootElement.GetProperty("record").GetString());
+            Assert.Equal(1, snapshot.RootElement.GetProperty("state")[0].GetProperty("apples").GetInt32());
+        }
+        using (var third = JsonDocument.Parse(records[^1].Json))
+        {
+            var call = third.RootElement.GetProperty("calls")[0];
+            Assert.Equal("IManagedDict.SetAsync", call.GetProperty("method").GetString());
+            Assert.Equal("plums", call.GetProperty("args")[0].GetString());
+            Assert.Equal(3, call.GetProperty("args")[1].GetInt32());
+        }
+
+        // A record of the application's own shows its fields by name; the CLI prints one line a record.
+        var (code, output, errors) = await RunAsync("journal", "show", "jobs", "--store", file);
+        Assert.True(code == 0, errors);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, lines.Length);
+        using (var set = JsonDocument.Parse(lines[1]))
+        {
+            var job = set.RootElement.GetProperty("calls")[0].GetProperty("args")[1];
+            Assert.Equal((7, "pack", "fragile"), (job.GetProperty("Id").GetInt32(), job.GetProperty("Name").GetString(), job.GetProperty("Tags")[0].GetString()));
+        }
+
+        // Damaged bytes, and a manifest no version wrote: each record says so, and the rest still shows.
+        await using (var db = new SqliteConnection($"Data Source={file}"))
+        {
+            await db.OpenAsync();
+            await using var damage = db.CreateCommand();
+            damage.CommandText = "UPDATE journal SET message = X'FF01' WHERE persistence_id = @id AND sequence_number = 2;"
+                + "UPDATE journal SET manifest = 'JK.9' WHERE persistence_id = @id AND sequence_number = 3";
+            damage.Parameters.AddWithValue("@id", stock.PersistenceId);
+            await damage.ExecuteNonQueryAsync();
+        }
+        SqliteConnection.ClearAllPools();
+        (code, output, errors) = await RunAsync("journal", "show", "stock", "--store", file);
+        Assert.True(code == 0, errors);
+        lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(5, lines.Length);
+        Assert.Contains("\"record\":\"unreadable\"", lines[2]);
+        Assert.Contains("journal format 9", lines[3]);
+        Assert.Contains("plums", lines[4]);
+        (code, _, errors) = await RunAsync("journal", "show", "nothing-here", "--store", file);
+        Assert.Equal(2, code);
+        Assert.Contains("No object 'nothing-here'", errors);
     }
 
     private static Task<(int ExitCode, string Output, string Errors)> RunAsync(params string[] args) => HostProcess.RunCommandAsync(null, args);

@@ -49,10 +49,14 @@ public sealed class HostProcess : IAsyncDisposable
     /// Runs one command of the host's CLI to its end (within a minute), its input closed (nobody answers a question):
     /// its exit code, output and errors.
     /// </summary>
-    public static async Task<(int ExitCode, string Output, string Errors)> RunCommandAsync(IDictionary<string, string>? environment, params string[] args)
+    public static Task<(int ExitCode, string Output, string Errors)> RunCommandAsync(IDictionary<string, string>? environment, params string[] args) =>
+        RunProgramAsync(HostDll, environment, args);
+
+    /// <summary>Runs the program <paramref name="dll"/> to its end (within a minute), as <see cref="RunCommandAsync"/> runs the host's CLI.</summary>
+    public static async Task<(int ExitCode, string Output, string Errors)> RunProgramAsync(string dll, IDictionary<string, string>? environment, params string[] args)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        start.ArgumentList.Add(HostDll);
+        start.ArgumentList.Add(dll);
         foreach (var arg in args)
         {
             start.ArgumentList.Add(arg);
