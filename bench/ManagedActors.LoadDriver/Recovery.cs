@@ -11,12 +11,9 @@ namespace ManagedActors.LoadDriver;
 /// </summary>
 internal static class Recovery
 {
-    /// <summary>The record a <c>--values record</c> run stores.</summary>
-    public sealed record Order(int Id, string Customer, decimal Total);
-
     public static Task<int> RunAsync(Options options) =>
         options.Values.GetValueOrDefault("values", "int") == "record"
-            ? RunAsync(options, "_record", static i => new Order(i, "customer", i / 4m), static o => o.Id)
+            ? RunAsync(options, "_record", static i => new RecoveryOrder(i, "customer", i / 4m), static o => o.Id)
             : RunAsync(options, "", static i => i, static i => i);
 
     private static async Task<int> RunAsync<T>(Options options, string suffix, Func<int, T> make, Func<T, int> id)
@@ -28,7 +25,7 @@ internal static class Recovery
             var store = Path.Combine(folder.FullName, "objects.db");
             var manager = new ManagerOptions
             {
-                DurableStore = store, Config = "managed-actors.snapshot-every = 1000", TrustedAssemblies = [typeof(Order).Assembly],
+                DurableStore = store, Config = "managed-actors.snapshot-every = 1000", TrustedAssemblies = [typeof(RecoveryOrder).Assembly],
             };
             var written = Stopwatch.StartNew();
             await using (var first = await Manager.StartAsync(manager))
@@ -70,3 +67,6 @@ internal static class Recovery
     private static void Emit(string workload, int events, double wallMs) =>
         Console.WriteLine(new Figure("managedactors", "durable_" + workload, 1, 1, events / (wallMs / 1000), WallMs: wallMs).ToJson());
 }
+
+/// <summary>The record a <c>recovery --values record</c> run stores (public: a proxy's type arguments must be).</summary>
+public sealed record RecoveryOrder(int Id, string Customer, decimal Total);

@@ -38,12 +38,21 @@ internal static class JournalCommands
             return 0;
         }));
 
+        var assemblies = new Option<FileInfo[]>("--assembly")
+        {
+            Description = "Assembly of the object's registered type and of the values it stores (repeatable, as serve --assembly).",
+            AllowMultipleArgumentsPerToken = true,
+        };
+        var compact = new Command("compact", "Snapshot one object now and delete its events before the snapshot, on a store no host is using.") { store, name, kind, assemblies };
+        compact.SetAction((parse, cancellationToken) => Run(() =>
+            CompactAsync(parse.GetValue(store)!, parse.GetValue(name)!, parse.GetValue(kind), parse.GetValue(assemblies) ?? [], cancellationToken)));
+
         var yes = new Option<bool>("--yes") { Description = "Delete without asking." };
         var delete = new Command("delete", "Delete one object's events and snapshots from a store no host is using.") { store, name, kind, yes };
         delete.SetAction((parse, cancellationToken) => Run(() =>
             DeleteAsync(parse.GetValue(store)!, parse.GetValue(name)!, parse.GetValue(kind), parse.GetValue(yes), cancellationToken)));
 
-        return new Command("journal", "Read a durable store's journal, or delete an object from it.") { list, show, delete };
+        return new Command("journal", "Read a durable store's journal, compact an object's, or delete an object from it.") { list, show, compact, delete };
     }
 
     /// <summary>Runs a command, a store that cannot be read being exit code 2 with its reason.</summary>
@@ -53,7 +62,7 @@ internal static class JournalCommands
         {
             return await command().ConfigureAwait(false);
         }
-        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or Npgsql.NpgsqlException)
+        catch (Exception e) when (e is IOException or InvalidDataException or ArgumentException or Npgsql.NpgsqlException or BadImageFormatException)
         {
             await Console.Error.WriteLineAsync($"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
             return 2;
@@ -73,6 +82,42 @@ internal static class JournalCommands
             ? $"No object '{name}'{(kind is null ? "" : " of kind " + kind)} is in the journal (journal list shows what is)."
             : $"Objects of several kinds are named '{name}' ({string.Join(", ", found.Select(o => o.Kind))}): say which with --kind.").ConfigureAwait(false);
         return null;
+    }
+
+    /// <summary>
+    /// Compacts the object <paramref name="name"/> names: a host of this process on the store (serving nobody else)
+    /// brings the object back, snapshots it and deletes the events up to the snapshot.
+    /// </summary>
+    private static async Task<int> CompactAsync(string store, string name, string? kind, FileInfo[] assemblies, CancellationToken cancellationToken)
+    {
+        if (await FindAsync(store, name, kind, cancellationToken).ConfigureAwait(false) is not { } target)
+        {
+            return 2;
+        }
+        if (target.Name is null)
+        {
+            await Console.Error.WriteLineAsync("An anonymous object has no name to be found by: only named objects are compacted.").ConfigureAwait(false);
+            return 2;
+        }
+        var options = new ManagerOptions { DurableStore = store, Config = "akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING" };
+        foreach (var assembly in assemblies.Select(f => System.Reflection.Assembly.LoadFrom(f.FullName)))
+        {
+            options = options.RegisterFromAssembly(assembly);
+        }
+        long at;
+        try
+        {
+            await using var host = await Manager.StartAsync(options, cancellationToken).ConfigureAwait(false);
+            at = await host.CompactAsync(target.Name, target.Kind, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is ManagedActorsException or InvalidOperationException or NotSupportedException)
+        {
+            await Console.Error.WriteLineAsync($"{e.GetType().Name}: {e.Message}").ConfigureAwait(false);
+            return 1;
+        }
+        var after = (await JournalInspector.ListAsync(store, cancellationToken).ConfigureAwait(false)).FirstOrDefault(o => o.PersistenceId == target.PersistenceId);
+        Console.WriteLine($"Compacted {target.Kind} '{target.Name}': a snapshot at event {Long(at)}; {Long(target.Events)} events before, {Long(after?.Events ?? 0)} now.");
+        return 0;
     }
 
     /// <summary>Deletes the object <paramref name="name"/> names, once confirmed (the name typed again, or <c>--yes</c>).</summary>

@@ -187,7 +187,9 @@ public static class JournalInspector
         }
         var objects = new List<JournaledObjectInfo>();
         await foreach (var row in QueryAsync(events,
-            $"SELECT persistence_id, MAX(sequence_number), COUNT(*), COALESCE(SUM(LENGTH(message)), 0) FROM journal WHERE {live} GROUP BY persistence_id", what, cancellationToken)
+            // Every row for the latest event (a compacted journal keeps its last one, marked deleted), the live ones for the rest.
+            $"SELECT persistence_id, MAX(sequence_number), SUM(CASE WHEN {live} THEN 1 ELSE 0 END), " +
+            $"COALESCE(SUM(CASE WHEN {live} THEN LENGTH(message) ELSE 0 END), 0) FROM journal GROUP BY persistence_id", what, cancellationToken)
             .ConfigureAwait(false))
         {
             if (!row.Id.StartsWith(PersistenceIds.Prefix, StringComparison.Ordinal))

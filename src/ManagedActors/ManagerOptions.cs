@@ -99,6 +99,39 @@ public sealed record ManagerOptions
     }
 
     /// <summary>
+    /// Rewrites, on recovery, the journaled calls of a registered type's method whose parameters changed in a way a
+    /// default value does not cover (a parameter removed, its type changed, the method split or merged): each call
+    /// journaled under <paramref name="journalKey"/> with <paramref name="arguments"/> arguments is given to
+    /// <paramref name="upcast"/>, and the call it returns is replayed instead. Register the type first.
+    /// </summary>
+    /// <example>
+    /// <code>
+    /// // AddAsync(int points) became ScoreAsync(long points, string reason):
+    /// options.Register&lt;IScore, Score&gt;("Score", () => new Score())
+    ///        .Upcast("Score", "IScore.AddAsync", 1, args => new JournaledCall("IScore.ScoreAsync", [(long)(int)args[0]!, "before reasons"]));
+    /// </code>
+    /// </example>
+    /// <param name="typeId">The registered type.</param>
+    /// <param name="journalKey">The key the calls were journaled under (<c>journal show</c> prints them).</param>
+    /// <param name="arguments">How many arguments those calls have.</param>
+    /// <param name="upcast">Makes the call to replay from the journaled call's arguments; an exception it throws refuses the object's recovery with <see cref="JournalVersionException"/>.</param>
+    /// <exception cref="InvalidOperationException">No type <paramref name="typeId"/> is registered.</exception>
+    public ManagerOptions Upcast(string typeId, string journalKey, int arguments, Func<IReadOnlyList<object?>, JournaledCall> upcast)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(journalKey);
+        ArgumentOutOfRangeException.ThrowIfNegative(arguments);
+        ArgumentNullException.ThrowIfNull(upcast);
+        var index = Registrations.ToList().FindIndex(r => r.TypeId == typeId);
+        if (index < 0)
+        {
+            throw new InvalidOperationException($"No type '{typeId}' is registered: register it before its upcasters.");
+        }
+        var registrations = Registrations.ToArray();
+        registrations[index] = registrations[index].WithUpcaster(new Runtime.CallUpcaster(journalKey, arguments, upcast));
+        return this with { Registrations = registrations };
+    }
+
+    /// <summary>
     /// Registers every class of <paramref name="assembly"/> marked with <see cref="ManagedTypeAttribute"/> (the
     /// standalone host's <c>--assembly</c>), and trusts the assembly's types.
     /// </summary>

@@ -149,6 +149,25 @@ public abstract class ManagerSession : IAsyncDisposable
     public Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default) =>
         Directory.DeleteAsync(name, cancellationToken);
 
+    /// <summary>
+    /// Snapshots the named journaled object now and deletes its journal's events up to the snapshot, so that its
+    /// recovery reads the snapshot alone and its journal stops growing with its history. Lists, dicts, sets and
+    /// registered records keep snapshots; other kinds are refused. <c>journal compact</c> does the same to a store no
+    /// host is using.
+    /// </summary>
+    /// <param name="name">The object's name.</param>
+    /// <param name="kind">
+    /// Its kind (<c>dict</c>, a registered type's id), needed only when the host has not opened the object since it
+    /// started: it is then brought back from the journal.
+    /// </param>
+    /// <param name="cancellationToken">Cancels the wait (the compaction may still finish).</param>
+    /// <returns>The event the snapshot is at: the journal holds no event up to it any more.</returns>
+    /// <exception cref="ObjectNotFoundException">No object of that name is on the host (or in its journal).</exception>
+    /// <exception cref="InvalidOperationException">The object is not journaled, or its kind keeps no snapshot.</exception>
+    /// <exception cref="NotSupportedException">It is a durable object of a cluster.</exception>
+    public Task<long> CompactAsync(string name, string? kind = null, CancellationToken cancellationToken = default) =>
+        Directory.CompactAsync(name, kind, cancellationToken);
+
     /// <summary>What the host holds: its objects (kind, size, waiters) and its connected clients.</summary>
     public Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default) => Directory.StatusAsync(cancellationToken);
 

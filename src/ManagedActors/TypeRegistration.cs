@@ -42,4 +42,10 @@ public sealed class TypeRegistration
     public Type Implementation { get; }
 
     internal Func<object?[], object> Create { get; }
+
+    /// <summary>What rewrites journaled calls of changed methods on recovery (<see cref="ManagerOptions.Upcast"/>).</summary>
+    internal IReadOnlyList<CallUpcaster> Upcasters { get; private init; } = [];
+
+    internal TypeRegistration WithUpcaster(CallUpcaster upcaster) =>
+        new(TypeId, ProxyInterface, Implementation, Create, [.. Fatal]) { Upcasters = [.. Upcasters, upcaster] };
 }

@@ -134,11 +134,14 @@ internal sealed class TypeShape
         return new TypeShape { Kind = ShapeKind.Other };
     }
 
-    /// <summary>The <c>T</c> of the one <see cref="IEnumerable{T}"/> the type implements, or null.</summary>
+    /// <summary>
+    /// The <c>T</c> of the one <see cref="IReadOnlyCollection{T}"/> the type implements, or null: a collection, whose
+    /// items are counted (an iterator's may never end, and it stays what it was).
+    /// </summary>
     private static Type? ElementOf(Type type)
     {
         var elements = type.GetInterfaces()
-            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))
+            .Where(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IReadOnlyCollection<>))
             .Select(i => i.GetGenericArguments()[0])
             .ToList();
         return elements.Count == 1 ? elements[0] : null;

@@ -36,7 +36,9 @@ internal static class JournalKeys
     /// <param name="what">The object, as the error names it.</param>
     /// <param name="sequenceNr">The event's sequence number, as the error names it.</param>
     /// <exception cref="JournalVersionException">A key that no method of <paramref name="contract"/> maps.</exception>
-    public static CallRequest[] Resolve(JournaledCalls calls, InterfaceContract contract, ValueCodec codec, string what, long sequenceNr)
+    /// <param name="upcasters">What rewrites calls of changed methods first (a registered type's).</param>
+    public static CallRequest[] Resolve(
+        JournaledCalls calls, InterfaceContract contract, ValueCodec codec, string what, long sequenceNr, IReadOnlyList<CallUpcaster> upcasters)
     {
         if (calls.Keys is not { } keys)
         {
@@ -56,16 +58,21 @@ internal static class JournalKeys
         var items = new CallRequest[calls.Items.Length];
         for (var i = 0; i < items.Length; i++)
         {
-            var item = calls.Items[i];
-            var count = new WireReader(item.Args).ReadCount();
-            if (Find(contract, keys[i], count) is not var (method, missing))
+            var (key, args) = (keys[i], calls.Items[i].Args);
+            var count = new WireReader(args).ReadCount();
+            if (upcasters.Count > 0 && upcasters.FirstOrDefault(u => u.JournalKey == key && u.Arguments == count) is { } upcaster)
+            {
+                (key, args, count) = Upcast(upcaster, codec, args, $"{what} holds, at event {sequenceNr}, a call of '{key}'");
+            }
+            if (Find(contract, key, count) is not var (method, missing))
             {
                 throw new JournalVersionException(
-                    $"The journal of {what} holds, at event {sequenceNr}, a call of '{keys[i]}' with {count} argument(s), which no method of " +
-                    $"{contract.Definition.Name} maps. Put [ManagedMethod(Aliases = [\"{keys[i]}\"])] on the method that replaces it (a parameter " +
-                    "it added needs a default value), or bring the method back; until then the object answers every call with this error.");
+                    $"The journal of {what} holds, at event {sequenceNr}, a call of '{key}' with {count} argument(s), which no method of " +
+                    $"{contract.Definition.Name} maps. Put [ManagedMethod(Aliases = [\"{key}\"])] on the method that replaces it (a parameter " +
+                    "it added needs a default value), register an upcaster for it (ManagerOptions.Upcast), or bring the method back; until then " +
+                    "the object answers every call with this error.");
             }
-            items[i] = new CallRequest(item.CallId, method.Id, missing == 0 ? item.Args : WithDefaults(codec, item.Args, method, missing));
+            items[i] = new CallRequest(calls.Items[i].CallId, method.Id, missing == 0 ? args : WithDefaults(codec, args, method, missing));
         }
         return items;
     }
@@ -87,6 +94,21 @@ internal static class JournalKeys
             }
         }
         return null;
+    }
+
+    /// <summary>The call <paramref name="upcaster"/> makes of a journaled one: its key, its encoded arguments and their count.</summary>
+    private static (string Key, byte[] Args, int Count) Upcast(CallUpcaster upcaster, ValueCodec codec, byte[] args, string what)
+    {
+        JournaledCall call;
+        try
+        {
+            call = upcaster.Upcast(codec.DecodeAll(args));
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            throw new JournalVersionException($"The journal of {what}, which its upcaster failed on: {e.GetType().Name}: {e.Message}");
+        }
+        return (call.JournalKey, codec.EncodeAll(call.Arguments), call.Arguments.Count);
     }
 
     private static byte[] WithDefaults(ValueCodec codec, byte[] args, ContractMethod method, int missing)

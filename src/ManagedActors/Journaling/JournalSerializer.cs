@@ -9,14 +9,18 @@ namespace ManagedActors.Journaling;
 /// <summary>
 /// Writes and reads journal events in the protocol's own encoding: no type is named in the bytes, and reading is
 /// total (any malformed record is one <see cref="System.Runtime.Serialization.SerializationException"/>). Every
-/// manifest written carries the journal format's version (<c>JK.1</c>); records of earlier formats (no version) are
+/// manifest written carries the journal format's version (<c>JK.2</c>); records of earlier formats (no version) are
 /// read as they were written, and a record of a newer format, or of a kind this version does not know, is read as an
 /// <see cref="UnreadableEvent"/> that says so, never misread.
 /// </summary>
 internal sealed class JournalSerializer : ManifestSerializer
 {
-    /// <summary>The journal format this version writes, and the newest it reads.</summary>
-    public const int Format = 1;
+    /// <summary>
+    /// The journal format this version writes, and the newest it reads. Format 2 writes the application's records in
+    /// values field by field (format 1 through Hyperion): a version that reads only format 1 refuses it by name rather
+    /// than fail on a value it cannot decode. Records of format 1 read as they were written.
+    /// </summary>
+    public const int Format = 2;
 
     private static readonly string Suffix = "." + Format.ToString(CultureInfo.InvariantCulture);
 
@@ -33,6 +37,7 @@ internal sealed class JournalSerializer : ManifestSerializer
     {
         Both<ObjectCreated>("OC", static (w, created) => w.WriteBytes(created.Args), Created);
         Add<JournaledCalls>("JK" + Suffix, WriteCalls, Calls);
+        Add<JournaledCalls>("JK.1", WriteCalls, Calls, static _ => false);
         Add<JournaledCalls>("JC", static (_, _) => throw new NotSupportedException(), WireIdCalls, static _ => false);
         Both<JournaledWaits>("JW", static (w, waits) =>
         {
@@ -59,7 +64,9 @@ internal sealed class JournalSerializer : ManifestSerializer
     /// <exception cref="System.Runtime.Serialization.SerializationException">The record is malformed.</exception>
     public static IJournalEvent Read(string manifest, byte[] bytes)
     {
-        var bare = manifest.EndsWith(Suffix, StringComparison.Ordinal) ? manifest[..^Suffix.Length] : manifest;
+        var bare = manifest.EndsWith(Suffix, StringComparison.Ordinal) ? manifest[..^Suffix.Length]
+            : manifest.EndsWith(".1", StringComparison.Ordinal) ? manifest[..^2]
+            : manifest;
         var read = (bare, manifest == bare) switch
         {
             ("OC", _) => Created,
@@ -102,6 +109,7 @@ internal sealed class JournalSerializer : ManifestSerializer
     private void Both<T>(string manifest, Action<WireWriter, T> write, Reader read)
     {
         Add(manifest + Suffix, write, read);
+        Add(manifest + ".1", write, read, static _ => false);
         Add(manifest, write, read, static _ => false);
     }
 

@@ -29,6 +29,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
     private BatchOutcome? _persisting;
     private HolderLeases? _leases;
     private JournalVersionException? _refusal;
+    private readonly Snapshots _snapshots;
 
     public JournaledObjectActor(
         ObjectKind kind, HostContext host, DurabilitySettings durability, JournalSpec spec, Type[]? declared, HeldReferences? held, ObjectGauge? gauge)
@@ -44,6 +45,8 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
         PersistenceId = spec.PersistenceId;
         _leases = kind.HoldsCallers ? new HolderLeases(durability.HoldLease) : null;
         (JournalPluginId, SnapshotPluginId) = DurabilitySettings.PluginsFor(spec.Durability);
+        _snapshots = new Snapshots(PersistenceId, Context.GetLogger(), host.Codec, snapshot => SaveSnapshot(snapshot), DeleteMessages,
+            at => DeleteSnapshots(new SnapshotSelectionCriteria(at - 1)));
         gauge?.Started();
     }
 
@@ -95,7 +98,8 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
             case ObjectCreated created:
                 Build(Kind.Create(Host.Codec.DecodeAll(created.Args), Host));
                 break;
-            case SnapshotOffer { Snapshot: ObjectSnapshot snapshot }:
+            case SnapshotOffer { Snapshot: ObjectSnapshot snapshot } offer:
+                _snapshots.Saved(offer.Metadata.SequenceNr);
                 Build(Kind.Restore(Host.Codec.DecodeAll(snapshot.Args), Host));
                 if (snapshot.Ledger.Length > 0)
                 {
@@ -107,7 +111,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
             case UnreadableEvent unreadable:
                 throw new JournalVersionException($"Event {LastSequenceNr} of {PersistenceIds.Describe(PersistenceId)} cannot be read: {unreadable.Reason}.");
             case JournaledCalls calls:
-                Runner.Replay(calls.Client, JournalKeys.Resolve(calls, Kind.Binding.Contract, Host.Codec, PersistenceIds.Describe(PersistenceId), LastSequenceNr), calls.At);
+                Runner.Replay(calls.Client, JournalKeys.Resolve(calls, Kind.Binding.Contract, Host.Codec, PersistenceIds.Describe(PersistenceId), LastSequenceNr, Kind.Upcasters), calls.At);
                 break;
             case JournaledWaits waits:
                 WaitBatches.Replay(Runner, waits.Ends, waits.At);
@@ -145,10 +149,8 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
 
     protected override void OnCommand(object message)
     {
-        if (message is SaveSnapshotSuccess saved)
+        if (_snapshots.Handle(message, Sender, _runner?.Target, _ledger, LastSequenceNr, _refusal?.Message))
         {
-            // One snapshot is enough: the older ones go.
-            DeleteSnapshots(new SnapshotSelectionCriteria(saved.Metadata.SequenceNr - 1));
             return;
         }
         if (_refusal is not null && message is Calls refused)
@@ -158,7 +160,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
         }
         if (message is ISnapshotResponse || HandleOwn(message) || _refusal is not null)
         {
-            // A failed snapshot costs only recovery time (Akka logs it); the journal still has every call.
+            // The snapshot store's other answers (older snapshots deleted) need nothing.
             return;
         }
         if (_runner is null)
@@ -362,21 +364,9 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
     private void SnapshotIfDue()
     {
         var every = Journaling.SnapshotEvery;
-        if (every > 0 && LastSequenceNr % every == 0 && Runner.Target.SnapshotArguments() is { } args)
+        if (every > 0 && LastSequenceNr % every == 0 && _snapshots.Take(Runner.Target, _ledger!, out _) is { } snapshot)
         {
-            // Encoded now, on the actor's thread: the store writes the bytes later, while the object moves on.
-            byte[] state;
-            try
-            {
-                state = Host.Codec.EncodeAll(args);
-            }
-            catch (ManagedActorsException e)
-            {
-                // A record holding a value the codec cannot write: no snapshot, and recovery replays the whole journal.
-                Context.GetLogger().Warning("{0} cannot be snapshotted, so it recovers by replaying its journal: {1}", PersistenceId, e.Message);
-                return;
-            }
-            SaveSnapshot(new ObjectSnapshot(state, _ledger!.Encode()));
+            SaveSnapshot(snapshot);
         }
     }
 

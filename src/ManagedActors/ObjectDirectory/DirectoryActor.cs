@@ -76,6 +76,9 @@ internal sealed class DirectoryActor : UntypedActor, IRunnerHost
             case ObjectHolds holds:
                 _directory.Holds(holds);
                 return true;
+            case JournalCompacted compacted:
+                _directory.Compacted(compacted);
+                return true;
             case CreationConfirmed confirmed:
                 _directory.Confirmed(confirmed.EntityId);
                 return true;
@@ -93,6 +96,10 @@ internal sealed class DirectoryActor : UntypedActor, IRunnerHost
                 dead.Sender.Tell(Results.AllFailed(calls, _host.Sessions.IsValid(calls.Session)
                     ? new ObjectNotFoundException($"The object at {dead.Recipient.Path} does not exist on this host (it was deleted, or the host restarted).")
                     : new SessionLostException("This host does not know the session (it restarted, or ended the session): the call did not run; the client connects again on its next call.")));
+                return true;
+            case DeadLetter { Message: CompactJournal ask }:
+                // Its object stopped before it answered: it was asked back from a journal that does not hold it.
+                _directory.Compacted(new JournalCompacted(ask.Token, 0, null, NotFound: true));
                 return true;
             case DeadLetter:
                 return true;

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ManagedActors.Codec;
 using ManagedActors.Journaling;
 using ManagedActors.Objects;
 using ManagedActors.Protocol;
@@ -16,9 +17,10 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
     private readonly Dictionary<string, DirectoryEntry> _byName = new(StringComparer.Ordinal);
     private readonly HostContext _host;
     private readonly DurabilitySettings _durability;
-    private readonly IObjectRouter _local;
+    private readonly LocalObjectRouter _local;
     private readonly Lifetimes _lifetimes;
     private readonly PendingCreations _creations;
+    private readonly Compactions _compactions;
     private IObjectRouter? _sharded;
     private IClusterView? _cluster;
     private long _next;
@@ -26,13 +28,14 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
     /// <param name="host">What the host's objects share.</param>
     /// <param name="durability">The default durability and the durable store.</param>
     /// <param name="local">Where objects run on this host (child actors of the directory).</param>
-    public DirectoryObject(HostContext host, DurabilitySettings durability, IObjectRouter local)
+    public DirectoryObject(HostContext host, DurabilitySettings durability, LocalObjectRouter local)
     {
         _host = host;
         _durability = durability;
         _local = local;
         _lifetimes = new Lifetimes(StopActor);
         _creations = new PendingCreations(host.Settings.CallTimeout);
+        _compactions = new Compactions(host.Settings.CallTimeout);
     }
 
     public override int Size => _lifetimes.Count;
@@ -139,6 +142,37 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
         _lifetimes.Delete(entry);
         return true;
     }
+
+    /// <summary>
+    /// Snapshots the named journaled object now and deletes its journal's events up to the snapshot; answered with the
+    /// event the snapshot is at. An object this host has not opened since it started is brought back from its journal,
+    /// by <paramref name="kind"/>.
+    /// </summary>
+    public object Compact(string name, string? kind, Call call)
+    {
+        if (!_byName.TryGetValue(name, out var entry) && (kind is null || _host.Kinds.Find(kind) is not { } known
+            || Reopen(name, kind, TypeNames.Of(known.Interface)) is null || !_byName.TryGetValue(name, out entry)))
+        {
+            throw new ObjectNotFoundException($"No object '{name}' is on this host{(kind is null ? "" : $", nor a {kind} of that name in its journal")}.");
+        }
+        if (kind is not null && entry.Kind.Name != kind)
+        {
+            throw new InvalidOperationException($"The object '{name}' is a {entry.Kind.Name}, not a {kind}.");
+        }
+        if (entry.Gauge.Durability == Durability.None)
+        {
+            throw new InvalidOperationException($"The {entry.Kind.Name} '{name}' is not journaled, so it has no journal to compact.");
+        }
+        if (RouterOf(entry.Gauge.Durability) != _local)
+        {
+            throw new NotSupportedException(
+                $"The {entry.Kind.Name} '{name}' is a durable object of a cluster; compact it with 'journal compact' on its store while no host uses it.");
+        }
+        return _compactions.Ask(ask => _local.Send(entry.Id, ask), $"The {entry.Kind.Name} '{name}'", call);
+    }
+
+    /// <summary>A journaled object reported the compaction it was asked for.</summary>
+    public void Compacted(JournalCompacted report) => _compactions.Reported(report);
 
     public int Count() => _lifetimes.Count;
 

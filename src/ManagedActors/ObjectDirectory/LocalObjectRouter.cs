@@ -36,6 +36,15 @@ internal sealed class LocalObjectRouter(IActorContext directory, HostContext hos
         }
     }
 
+    /// <summary>Sends <paramref name="message"/> to the object's actor (its supervisor, for a journaled one), from the directory.</summary>
+    public void Send(string objectId, object message)
+    {
+        if (_actors.TryGetValue(objectId, out var actor))
+        {
+            actor.Tell(message, directory.Self);
+        }
+    }
+
     public string? StoppedOnItsOwn(IActorRef actor)
     {
         if (!_ids.Remove(actor, out var objectId))

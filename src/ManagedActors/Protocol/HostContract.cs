@@ -46,6 +46,9 @@ internal interface IDirectory : IManagedObject
 
     Task<bool> DeleteAsync(string name, CancellationToken cancellationToken = default);
 
+    /// <summary>Snapshots the named journaled object and deletes its events up to the snapshot; the snapshot's event.</summary>
+    Task<long> CompactAsync(string name, string? kind, CancellationToken cancellationToken = default);
+
     [ReadOnlyCall]
     Task<int> CountAsync(CancellationToken cancellationToken = default);
 

@@ -15,10 +15,14 @@ internal sealed record ObjectKind(string Name, Type Interface, Type Implementati
         registration.TypeId, registration.ProxyInterface, registration.Implementation, (args, _) => new CustomObject(registration.Create(args)))
     {
         Fatal = registration.Fatal,
+        Upcasters = registration.Upcasters,
         Restore = (args, _) => new CustomObject(args is [{ } instance] && registration.Implementation.IsInstanceOfType(instance)
             ? instance
             : throw new ArgumentException($"A snapshot of {registration.TypeId} holds no {registration.Implementation.Name}.")),
     };
+
+    /// <summary>What rewrites journaled calls of changed methods on recovery (a registration's upcasters); none for built-in kinds.</summary>
+    public IReadOnlyList<CallUpcaster> Upcasters { get; init; } = [];
 
     /// <summary>Exception types that restart an object of this kind (a registration's <c>fatal:</c>); none for built-in kinds.</summary>
     public IReadOnlyList<Type> Fatal { get; init; } = [];
@@ -64,7 +68,8 @@ internal sealed record ObjectKind(string Name, Type Interface, Type Implementati
         try
         {
             var type = allowList.Resolve(interfaceType);
-            return type.IsGenericType && Interface.IsGenericType && type.GetGenericTypeDefinition() == Interface.GetGenericTypeDefinition()
+            // The generic definition itself (an object opened by its kind alone) declares no arguments.
+            return type.IsConstructedGenericType && Interface.IsGenericType && type.GetGenericTypeDefinition() == Interface.GetGenericTypeDefinition()
                 ? type.GetGenericArguments()
                 : null;
         }
@@ -80,3 +85,6 @@ internal sealed record ObjectKind(string Name, Type Interface, Type Implementati
         return name[(name.LastIndexOfAny(['.', '+']) + 1)..];
     }
 }
+
+/// <summary>Rewrites, on recovery, the calls journaled under <paramref name="JournalKey"/> with <paramref name="Arguments"/> arguments.</summary>
+internal sealed record CallUpcaster(string JournalKey, int Arguments, Func<IReadOnlyList<object?>, JournaledCall> Upcast);

@@ -39,6 +39,32 @@ public sealed class JournalInspectorSpec : IDisposable
         Assert.Equal("lock", door.Kind);
     }
 
+    /// <summary>The dict <see cref="WriteAsync"/> wrote, shown: its snapshot, then its creation and 3 calls as JSON.</summary>
+    internal static async Task<JournaledObjectInfo> AssertShownAsync(string store)
+    {
+        var stock = (await JournalInspector.ListAsync(store).Within()).Single(o => o.Name == "stock");
+        var records = new List<JournalRecord>();
+        await foreach (var record in JournalInspector.ShowAsync(store, stock.PersistenceId))
+        {
+            records.Add(record);
+        }
+        Assert.True(records[0].IsSnapshot);
+        Assert.Equal([1L, 2L, 3L, 4L], records.Skip(1).Select(r => r.SequenceNr));
+        using (var snapshot = JsonDocument.Parse(records[0].Json))
+        {
+            Assert.Equal("snapshot", snapshot.RootElement.GetProperty("record").GetString());
+            Assert.Equal(1, snapshot.RootElement.GetProperty("state")[0].GetProperty("apples").GetInt32());
+        }
+        using (var third = JsonDocument.Parse(records[^1].Json))
+        {
+            var call = third.RootElement.GetProperty("calls")[0];
+            Assert.Equal("IManagedDict.SetAsync", call.GetProperty("method").GetString());
+            Assert.Equal("plums", call.GetProperty("args")[0].GetString());
+            Assert.Equal(3, call.GetProperty("args")[1].GetInt32());
+        }
+        return stock;
+    }
+
     [Fact]
     public async Task A_sqlite_store_is_listed_by_object_with_its_events_and_snapshot_by_the_library_and_by_the_cli()
     {
@@ -120,26 +146,7 @@ public sealed class JournalInspectorSpec : IDisposable
         }
         SqliteConnection.ClearAllPools();
 
-        var stock = (await JournalInspector.ListAsync(file).Within()).Single(o => o.Name == "stock");
-        var records = new List<JournalRecord>();
-        await foreach (var record in JournalInspector.ShowAsync(file, stock.PersistenceId))
-        {
-            records.Add(record);
-        }
-        Assert.True(records[0].IsSnapshot);
-        Assert.Equal([1L, 2L, 3L, 4L], records.Skip(1).Select(r => r.SequenceNr));
-        using (var snapshot = JsonDocument.Parse(records[0].Json))
-        {
-            Assert.Equal("snapshot", snapshot.RootElement.GetProperty("record").GetString());
-            Assert.Equal(1, snapshot.RootElement.GetProperty("state")[0].GetProperty("apples").GetInt32());
-        }
-        using (var third = JsonDocument.Parse(records[^1].Json))
-        {
-            var call = third.RootElement.GetProperty("calls")[0];
-            Assert.Equal("IManagedDict.SetAsync", call.GetProperty("method").GetString());
-            Assert.Equal("plums", call.GetProperty("args")[0].GetString());
-            Assert.Equal(3, call.GetProperty("args")[1].GetInt32());
-        }
+        var stock = await AssertShownAsync(file);
 
         // A record of the application's own shows its fields by name; the CLI prints one line a record.
         var (code, output, errors) = await RunAsync("journal", "show", "jobs", "--store", file);

@@ -81,6 +81,41 @@ namespace ManagedActors.Tests.Journaling.Upgrade.V3
     }
 }
 
+namespace ManagedActors.Tests.Journaling.Upgrade.V4
+{
+    /// <summary>Version 4: adding points now takes a long and a reason with no default, which an upcaster fills in.</summary>
+    public interface IScore : IManagedObject
+    {
+        Task<long> RecordAsync(long points, string reason, CancellationToken cancellationToken = default);
+
+        Task<long> TwiceAsync(CancellationToken cancellationToken = default);
+
+        [ReadOnlyCall]
+        Task<List<string>> ReasonsAsync(CancellationToken cancellationToken = default);
+
+        [ReadOnlyCall]
+        Task<long> TotalAsync(CancellationToken cancellationToken = default);
+    }
+
+    public sealed class Score
+    {
+        private readonly List<string> _reasons = [];
+        private long _total;
+
+        public long Record(long points, string reason)
+        {
+            _reasons.Add(reason);
+            return _total += points;
+        }
+
+        public long Twice() => _total *= 2;
+
+        public List<string> Reasons() => [.. _reasons];
+
+        public long Total() => _total;
+    }
+}
+
 namespace ManagedActors.Tests.Journaling
 {
     /// <summary>Two methods that would answer to one journal key with as many arguments.</summary>
@@ -164,6 +199,29 @@ namespace ManagedActors.Tests.Journaling
         }
 
         [Fact]
+        public async Task An_upcaster_replays_calls_whose_parameters_changed_past_what_a_default_covers_and_one_that_throws_refuses_the_object()
+        {
+            await WriteVersionOneAsync();
+            var v4Options = Options.Register<Upgrade.V4.IScore, Upgrade.V4.Score>("Score", () => new Upgrade.V4.Score());
+
+            await using (var v4 = await Manager.StartAsync(v4Options.Upcast("Score", "IScore.AddAsync", 1, args => args[0] is int points && points > 100
+                ? throw new ArgumentException("points out of range")
+                : new JournaledCall("IScore.RecordAsync", [(long)(int)args[0]!, "version 1"]))))
+            {
+                var score = await v4.CreateAsync<Upgrade.V4.IScore>("Score", "match");
+                Assert.Equal(11L, await score.TotalAsync().Within());
+                Assert.Equal(["version 1", "version 1"], await score.ReasonsAsync().Within());
+            }
+
+            // An upcaster that throws: the object refuses, naming the event and the upcaster's error.
+            await using var failing = await Manager.StartAsync(v4Options.Upcast("Score", "IScore.AddAsync", 1, _ => throw new FormatException("no")));
+            var refused = await Assert.ThrowsAsync<JournalVersionException>(async () =>
+                await (await failing.CreateAsync<Upgrade.V4.IScore>("Score", "match")).TotalAsync()).Within();
+            Assert.Contains("at event 2, a call of 'IScore.AddAsync', which its upcaster failed on: FormatException: no", refused.Message);
+            Assert.Throws<InvalidOperationException>(() => Options.Upcast("Nothing", "IScore.AddAsync", 1, args => new JournaledCall("x", args)));
+        }
+
+        [Fact]
         public void Journal_keys_are_the_interface_and_method_names_and_one_key_never_names_two_methods_of_one_arity()
         {
             var keys = ManagedActors.Protocol.InterfaceContract.For(typeof(Upgrade.V2.IScore)).RemoteMethods.ToDictionary(m => m.Method.Name, m => m.JournalKey);
@@ -176,8 +234,8 @@ namespace ManagedActors.Tests.Journaling
             Assert.Contains("'score.add'", clash.Message);
         }
 
-        [Fact]
-        public async Task An_event_of_a_newer_journal_format_is_refused_by_name_not_misread()
+        /// <summary>A dict set twice, then its journal's manifests changed by <paramref name="sql"/> (which must touch <paramref name="rows"/> rows).</summary>
+        private async Task WriteThenRelabelAsync(string sql, int rows)
         {
             await using (var first = await Manager.StartAsync(Options))
             {
@@ -185,20 +243,35 @@ namespace ManagedActors.Tests.Journaling
                 await stock.SetAsync("apples", 5).Within();
                 await stock.SetAsync("pears", 2).Within();
             }
-            // A newer version wrote the last event.
             SqliteConnection.ClearAllPools();
-            await using (var db = new SqliteConnection($"Data Source={_store.PathOf("scores.db")}"))
-            {
-                await db.OpenAsync();
-                await using var newer = db.CreateCommand();
-                newer.CommandText = "UPDATE journal SET manifest = 'JK.9' WHERE ordering = (SELECT MAX(ordering) FROM journal)";
-                Assert.Equal(1, await newer.ExecuteNonQueryAsync());
-            }
+            await using var db = new SqliteConnection($"Data Source={_store.PathOf("scores.db")}");
+            await db.OpenAsync();
+            await using var relabel = db.CreateCommand();
+            relabel.CommandText = sql;
+            Assert.Equal(rows, await relabel.ExecuteNonQueryAsync());
+        }
+
+        [Fact]
+        public async Task An_event_of_a_newer_journal_format_is_refused_by_name_not_misread()
+        {
+            // A newer version wrote the last event.
+            await WriteThenRelabelAsync("UPDATE journal SET manifest = 'JK.9' WHERE ordering = (SELECT MAX(ordering) FROM journal)", 1);
 
             await using var second = await Manager.StartAsync(Options);
             var refused = await Assert.ThrowsAsync<JournalVersionException>(async () => await (await second.DictAsync<string, int>("stock")).GetAsync("apples")).Within();
             Assert.Contains("journal format 9", refused.Message);
-            Assert.Contains("reads formats up to 1", refused.Message);
+            Assert.Contains("reads formats up to 2", refused.Message);
+        }
+
+        [Fact]
+        public async Task Records_of_journal_format_one_read_as_they_were_written()
+        {
+            // Format 1's manifests over the same bytes (its values held no records, so they read the same).
+            await WriteThenRelabelAsync("UPDATE journal SET manifest = REPLACE(manifest, '.2', '.1')", 3);
+
+            await using var second = await Manager.StartAsync(Options);
+            var again = await second.DictAsync<string, int>("stock");
+            Assert.Equal((5, 2), (await again.GetAsync("apples").Within(), await again.GetAsync("pears").Within()));
         }
     }
 }

@@ -22,11 +22,23 @@ public sealed class PostgresStoreSpec(PostgresServer server, ITestOutputHelper o
         await DurableScenarios.RoundTripAsync(await server.CreateDatabaseAsync());
 
     [SkippableFact]
-    public async Task A_postgresql_store_is_listed_by_object_with_its_events_and_snapshot()
+    public async Task A_postgresql_store_is_listed_by_object_with_its_events_and_snapshot_and_an_object_is_shown_and_compacted()
     {
         var database = await server.CreateDatabaseAsync();
         await JournalInspectorSpec.WriteAsync(database);
         JournalInspectorSpec.AssertListed(await JournalInspector.ListAsync(database).Within(Limit, "listing the journal"));
+        await JournalInspectorSpec.AssertShownAsync(database);
+
+        // Compacted by a host that had not opened it: a snapshot at its last event, and every value still there.
+        await using (var host = await Manager.StartAsync(new ManagerOptions { DurableStore = database }))
+        {
+            Assert.Equal(4L, await host.CompactAsync("stock", "dict").Within(Limit, "compacting"));
+        }
+        var stock = (await JournalInspector.ListAsync(database).Within(Limit, "listing the journal")).Single(o => o.Name == "stock");
+        Assert.Equal((4L, 4L), (stock.SnapshotSequenceNr!.Value, stock.LastSequenceNr));
+        Assert.True(stock.Events <= 1, $"{stock.Events} events left");
+        await using var again = await Manager.StartAsync(new ManagerOptions { DurableStore = database });
+        Assert.Equal(3, await (await again.DictAsync<string, int>("stock", Durability.Durable)).GetAsync("plums").Within(Limit, "reading"));
     }
 
     [SkippableFact]

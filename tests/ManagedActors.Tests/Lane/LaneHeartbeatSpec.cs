@@ -1,5 +1,8 @@
 using System.Diagnostics;
+using Akka.Actor;
+using ManagedActors.Protocol;
 using ManagedActors.Tests.Clustering;
+using ManagedActors.Tests.Security;
 using ManagedActors.Tests.Support;
 using Xunit;
 using Xunit.Abstractions;
@@ -76,6 +79,15 @@ public sealed class LaneHeartbeatSpec(ITestOutputHelper output)
         var stock = await client.DictAsync<string, int>("stock");
         await stock.SetAsync("apples", 5).Within();
 
+        // Over Akka.Remote, another peer holding the authkey beats in the frozen host's place, with the session as if it
+        // had leaked: a beat counts only from the host's own connection.
+        await using var forger = RawPeer.Start(host.AuthKey);
+        var clientAddress = ((ExtendedActorSystem)client.Runtime.System).Provider.DefaultAddress;
+        var replyActor = forger.Resolve(client.Runtime.ReplyActor.Path.ToStringWithAddress(clientAddress));
+        var beat = new HostBeat(client.Runtime.Connection.Session);
+        using var stopForging = new CancellationTokenSource();
+        var forging = transport == CallTransport.AkkaRemote ? ForgeAsync() : Task.CompletedTask;
+
         await host.SignalAsync("STOP");
         var frozen = Stopwatch.StartNew();
         try
@@ -86,6 +98,8 @@ public sealed class LaneHeartbeatSpec(ITestOutputHelper output)
         }
         finally
         {
+            await stopForging.CancelAsync();
+            await forging;
             await host.SignalAsync("CONT");
         }
 
@@ -102,5 +116,15 @@ public sealed class LaneHeartbeatSpec(ITestOutputHelper output)
             }
         }, n => n >= 0, "the resumed host's answer", TimeSpan.FromSeconds(30));
         Assert.Equal(5, apples);
+
+        async Task ForgeAsync()
+        {
+            // Four beats a second (the host's interval is 1 s): the attacker's pace, not a wait for anything.
+            while (!stopForging.IsCancellationRequested)
+            {
+                replyActor.Tell(beat, forger.Inbox);
+                await Task.Delay(250, CancellationToken.None);
+            }
+        }
     }
 }
