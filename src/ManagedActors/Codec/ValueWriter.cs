@@ -19,10 +19,13 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
     private readonly int _maxDepth = maxDepth;
     private readonly ConcurrentDictionary<Type, TypeShape> _shapes = shapes;
 
-    public void Write(WireWriter w, object? value, int depth) => Write(w, value, depth, inFields: false);
+    public void Write(WireWriter w, object? value, int depth) => Write(w, value, depth, records: null);
 
-    /// <summary>Writes <paramref name="value"/>; <paramref name="inFields"/> says whether a value written field by field encloses it (<see cref="WriteOther"/>).</summary>
-    private void Write(WireWriter w, object? value, int depth, bool inFields)
+    /// <summary>
+    /// Writes <paramref name="value"/>; <paramref name="records"/>, when a value written field by field encloses it, the
+    /// records written so far inside the outermost one (<see cref="WriteOther"/>).
+    /// </summary>
+    private void Write(WireWriter w, object? value, int depth, RecordsWritten? records)
     {
         switch (value)
         {
@@ -51,14 +54,14 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
         }
         if (depth >= _maxDepth)
         {
-            throw inFields
-                ? new FieldsTooDeep()
+            throw records is not null
+                ? new NotWritableByFields()
                 : new ManagedSerializationException(value.GetType(), $"it nests deeper than {_maxDepth} levels (managed-actors.max-value-depth)");
         }
-        WriteComposite(w, value, value.GetType(), depth + 1, inFields);
+        WriteComposite(w, value, value.GetType(), depth + 1, records);
     }
 
-    private void WriteComposite(WireWriter w, object value, Type type, int depth, bool inFields)
+    private void WriteComposite(WireWriter w, object value, Type type, int depth, RecordsWritten? records)
     {
         var shape = _shapes.GetOrAdd(type, TypeShape.For);
         switch (shape.Kind)
@@ -71,7 +74,7 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
                 w.WriteVarUInt((ulong)list.Count);
                 for (var i = 0; i < list.Count; i++)
                 {
-                    Write(w, list[i], depth, inFields);
+                    Write(w, list[i], depth, records);
                 }
                 return;
             }
@@ -85,8 +88,8 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
                 var e = dictionary.GetEnumerator();
                 while (e.MoveNext())
                 {
-                    Write(w, e.Key, depth, inFields);
-                    Write(w, e.Value, depth, inFields);
+                    Write(w, e.Key, depth, records);
+                    Write(w, e.Value, depth, records);
                 }
                 return;
             }
@@ -98,7 +101,7 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
                 w.WriteVarUInt((ulong)items.Count);
                 foreach (var item in items)
                 {
-                    Write(w, item, depth, inFields);
+                    Write(w, item, depth, records);
                 }
                 return;
             }
@@ -116,7 +119,7 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
                 }
                 for (var i = 0; i < shape.Arguments.Length; i++)
                 {
-                    Write(w, shape.Kind == ShapeKind.Pair ? shape.PairItem(value, i) : tuple![i], depth, inFields);
+                    Write(w, shape.Kind == ShapeKind.Pair ? shape.PairItem(value, i) : tuple![i], depth, records);
                 }
                 return;
             }
@@ -129,33 +132,34 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
             case ShapeKind.Refused:
                 throw new ManagedSerializationException(type, shape.RefusalReason!);
             default:
-                WriteOther(w, value, type, depth, inFields);
+                WriteOther(w, value, type, depth, records);
                 return;
         }
     }
 
     /// <summary>
     /// A type the codec has no tag for: the application's own field by field (<see cref="RecordFields"/>), so stored values
-    /// outlive changes to the type; the framework's, and a graph deeper than the nesting limit written that way (a cycle:
-    /// the fields' encoding has no back-references), through Hyperion, which writes references back.
+    /// outlive changes to the type; the framework's through Hyperion. A graph the fields' encoding cannot carry (one record
+    /// reached twice, a cycle among them, or nesting past the limit) has its outermost record written through Hyperion,
+    /// which writes each object once and refers back to it.
     /// </summary>
-    private void WriteOther(WireWriter w, object value, Type type, int depth, bool inFields)
+    private void WriteOther(WireWriter w, object value, Type type, int depth, RecordsWritten? records)
     {
         Trust(type);
         if (RecordFields.For(type) is { } fields)
         {
-            if (inFields)
+            if (records is not null)
             {
-                WriteFields(w, value, fields, depth);
+                WriteFields(w, value, fields, depth, records);
                 return;
             }
             var start = w.Length;
             try
             {
-                WriteFields(w, value, fields, depth);
+                WriteFields(w, value, fields, depth, new RecordsWritten());
                 return;
             }
-            catch (FieldsTooDeep)
+            catch (NotWritableByFields)
             {
                 w.Truncate(start);
             }
@@ -165,8 +169,12 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
         _records.Write(w, value, type, depth);
     }
 
-    private void WriteFields(WireWriter w, object value, RecordFields fields, int depth)
+    private void WriteFields(WireWriter w, object value, RecordFields fields, int depth, RecordsWritten records)
     {
+        if (!fields.Type.IsValueType && !records.Add(value))
+        {
+            throw new NotWritableByFields();
+        }
         w.WriteByte(ValueTags.Fields);
         w.WriteString(TypeNames.Of(fields.Type));
         var members = fields.Members;
@@ -174,7 +182,7 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
         foreach (var member in members)
         {
             w.WriteUtf8(member.Utf8);
-            Write(w, member.Get(value), depth, inFields: true);
+            Write(w, member.Get(value), depth, records);
         }
     }
 
@@ -243,5 +251,31 @@ internal sealed class ValueWriter(TypeAllowList allowList, bool trustWrittenType
     }
 }
 
-/// <summary>A value written field by field nests past the limit: its outermost record is written through Hyperion instead.</summary>
-internal sealed class FieldsTooDeep : Exception;
+/// <summary>A graph of records the fields' encoding cannot carry: its outermost record is written through Hyperion instead.</summary>
+internal sealed class NotWritableByFields : Exception;
+
+/// <summary>
+/// The records written so far inside one outermost record, by reference: one reached again (shared, or a cycle) sends
+/// the graph through Hyperion, so no object is written twice and a graph of shared records never grows exponentially.
+/// </summary>
+internal sealed class RecordsWritten
+{
+    private object? _first;
+    private HashSet<object>? _more;
+
+    /// <summary>Whether <paramref name="record"/> was not written before (and counts it now).</summary>
+    public bool Add(object record)
+    {
+        if (_first is null)
+        {
+            _first = record;
+            return true;
+        }
+        if (ReferenceEquals(_first, record))
+        {
+            return false;
+        }
+        _more ??= new HashSet<object>(ReferenceEqualityComparer.Instance);
+        return _more.Add(record);
+    }
+}

@@ -57,6 +57,14 @@ public sealed class Node
     public Node? Next { get; set; }
 }
 
+/// <summary>A node of a graph whose two branches may be one object.</summary>
+public sealed class Twin
+{
+    public Twin? Left { get; set; }
+
+    public Twin? Right { get; set; }
+}
+
 /// <summary>Values of the application's own types are written field by field, and read back across changes to the type.</summary>
 public sealed class RecordFieldsSpec
 {
@@ -147,6 +155,24 @@ public sealed class RecordFieldsSpec
         // Inside a list, only the record with the cycle falls back.
         var list = Assert.IsType<List<Node>>(Codec.Decode(Codec.Encode(new List<Node> { new() { Label = "c" }, a })));
         Assert.Same(list[1], list[1].Next!.Next);
+    }
+
+    [Fact]
+    public void A_record_reached_twice_goes_through_the_fallback_once_and_stays_one_object()
+    {
+        // Sixty levels, each node's two branches the same node: field by field that is 2^60 records.
+        var top = new Twin();
+        for (var i = 0; i < 60; i++)
+        {
+            top = new Twin { Left = top, Right = top };
+        }
+        var bytes = Codec.Encode(top);
+        Assert.Equal(ValueTags.Other, bytes[0]);
+        Assert.True(bytes.Length < 10_000, $"{bytes.Length} bytes");
+        var back = Assert.IsType<Twin>(Codec.Decode(bytes));
+        Assert.Same(back.Left, back.Right);
+        // A record reached once, however often its type appears, stays field by field.
+        Assert.Equal(ValueTags.Fields, Codec.Encode(new Twin { Left = new Twin(), Right = new Twin() })[0]);
     }
 
     [Fact]
