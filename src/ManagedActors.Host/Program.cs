@@ -113,7 +113,7 @@ internal static class Program
 
         var journal = JournalCommands.Create();
 
-        var root = new RootCommand("ManagedActors host: shared objects for other processes, as Python's multiprocessing managers.") { serve, status, journal };
+        var root = new RootCommand("ManagedActors host: shared objects for other processes, as Python's multiprocessing managers.") { serve, status, journal, KeygenCommand.Create() };
         return await root.Parse(args).InvokeAsync().ConfigureAwait(false);
     }
 
@@ -161,14 +161,24 @@ internal static class Program
                 return null;
             }
             var bytes = File.ReadAllBytes(file.FullName);
-            return TryHex(System.Text.Encoding.ASCII.GetString(bytes).Trim()) ?? bytes;
+            if ((TryHex(System.Text.Encoding.ASCII.GetString(bytes).Trim()) ?? (bytes.Length >= 16 ? bytes : null)) is { } fromFile)
+            {
+                return fromFile;
+            }
+            Console.Error.WriteLine($"The file of {what}, {file.FullName}, holds no key: it needs 32 hex digits or more (16 bytes); make one with 'managed-actors keygen FILE'.");
+            return null;
         }
         var variable = Environment.GetEnvironmentVariable(variableName);
-        if (!string.IsNullOrWhiteSpace(variable) && TryHex(variable.Trim()) is { } key)
+        if (string.IsNullOrWhiteSpace(variable))
+        {
+            Console.Error.WriteLine($"Give {what} with {option} or ${variableName} (hex, at least 16 bytes); 'managed-actors keygen' makes one.");
+            return null;
+        }
+        if (TryHex(variable.Trim()) is { } key)
         {
             return key;
         }
-        Console.Error.WriteLine($"Give {what} with {option} or ${variableName} (hex, at least 16 bytes).");
+        Console.Error.WriteLine($"${variableName} is not a key: it needs an even number of hex digits, 32 or more (16 bytes); 'managed-actors keygen' makes one.");
         return null;
     }
 
