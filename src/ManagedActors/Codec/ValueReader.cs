@@ -263,15 +263,21 @@ internal sealed class ValueReader(
         }
         if (value is IConvertible && (value.GetType().IsPrimitive || value is decimal) && (underlying.IsPrimitive || underlying == typeof(decimal)) && underlying != typeof(bool) && value is not bool)
         {
-            // A number whose field changed type (int to long): converted, and refused if it does not fit.
+            // A number whose field changed type (int to long): converted only when nothing is lost (3.5 into an int is refused).
+            var culture = System.Globalization.CultureInfo.InvariantCulture;
             try
             {
-                return Convert.ChangeType(value, underlying, System.Globalization.CultureInfo.InvariantCulture);
+                var converted = Convert.ChangeType(value, underlying, culture);
+                if (Equals(Convert.ChangeType(converted, value.GetType(), culture), value))
+                {
+                    return converted;
+                }
             }
-            catch (OverflowException e)
+            catch (OverflowException)
             {
-                throw new FormatException($"Field '{member.Name}' of '{owner}' is a '{target}', too small for the stored {value}.", e);
+                // Refused below, as any value that does not fit.
             }
+            throw new FormatException($"Field '{member.Name}' of '{owner}' is a '{target}', which cannot hold the stored {value} exactly.");
         }
         throw new FormatException($"Field '{member.Name}' of '{owner}' is a '{target}', and the stored value is a '{value.GetType()}'.");
     }

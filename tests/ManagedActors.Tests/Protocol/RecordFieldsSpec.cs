@@ -181,6 +181,10 @@ public sealed class RecordFieldsSpec
         Assert.Equal(5L, Assert.IsType<Parcel>(Codec.Decode(StoredAs(typeof(Parcel), ("w", 5)))).Width);
         var error = Assert.Throws<ManagedSerializationException>(() => Codec.Decode(StoredAs(typeof(Parcel), ("Weight", long.MaxValue))));
         Assert.Contains("Weight", error.ToString());
+        // A fraction into an integer field would lose it: refused, not rounded.
+        var lossy = Assert.Throws<ManagedSerializationException>(() => Codec.Decode(StoredAs(typeof(Parcel), ("Weight", 3.5))));
+        Assert.Contains("cannot hold the stored 3.5 exactly", lossy.ToString());
+        Assert.Equal(4, Assert.IsType<Parcel>(Codec.Decode(StoredAs(typeof(Parcel), ("Weight", 4.0)))).Weight);
     }
 
     [Fact]
