@@ -299,3 +299,43 @@ public sealed class JournalVersionException : ManagedActorsException
     {
     }
 }
+
+/// <summary>
+/// A host cannot listen on a port it was given: another process (often another host) listens there already. The
+/// message names the port and what it is for (clients, the data port, the cluster port). Raised before the host
+/// serves anyone, so no client can land on a host that shares its port with another.
+/// </summary>
+public sealed class PortInUseException : ManagedActorsException
+{
+    /// <summary>Creates the exception for <paramref name="hostname"/>:<paramref name="port"/>, the host's <paramref name="purpose"/>.</summary>
+    public PortInUseException(string hostname, int port, string purpose, Exception? inner = null)
+        : base($"Port {port} on {hostname} ({purpose}) is in use by another process: stop it, or give this host another port.", inner)
+    {
+        Hostname = hostname;
+        Port = port;
+    }
+
+    /// <summary>The address the host tried to listen on.</summary>
+    public string Hostname { get; }
+
+    /// <summary>The port in use.</summary>
+    public int Port { get; }
+}
+
+/// <summary>
+/// A host cannot journal to a SQLite file another host journals to: two hosts outside one cluster would each write
+/// the same objects' events. The message names the process that holds the file. The members of one cluster share a
+/// file (sharding keeps one writer per object), and a standalone host refuses a file a cluster uses, and the reverse.
+/// </summary>
+public sealed class DurableStoreInUseException : ManagedActorsException
+{
+    /// <summary>Creates the exception for the store at <paramref name="path"/>, held as <paramref name="holder"/> says.</summary>
+    public DurableStoreInUseException(string path, string holder)
+        : base($"The durable store {path} is in use by another host ({holder}): stop that host, or give this one another file.")
+    {
+        Path = path;
+    }
+
+    /// <summary>The store's file.</summary>
+    public string Path { get; }
+}

@@ -37,4 +37,15 @@ public sealed record ObjectStatus(string Id, string? Name, string Kind, int Size
 /// <summary>One client process connected to a host.</summary>
 /// <param name="Address">The client's address (its reply endpoint), or "local" for the host's own process.</param>
 /// <param name="Sessions">Its open sessions.</param>
-public sealed record ClientStatus(string Address, int Sessions);
+/// <param name="IsCaller">
+/// Whether it is the process that asked for the status (<see cref="ManagerSession.StatusAsync"/> marks its own entry),
+/// so that a tool which connects to read the status can leave itself out of the count of clients.
+/// </param>
+public sealed record ClientStatus(string Address, int Sessions, bool IsCaller = false)
+{
+    /// <summary>The address under which a host lists the sessions of its own process (an embedded manager's own session).</summary>
+    public const string Local = "local";
+
+    /// <summary>Whether these are the sessions of the host's own process rather than of a client process.</summary>
+    public bool IsHostProcess => Address == Local;
+}

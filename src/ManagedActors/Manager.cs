@@ -36,12 +36,21 @@ public sealed class Manager : ManagerSession
     /// </summary>
     public string? ClusterAddress => _host.Member?.Address.ToString();
 
+    /// <summary>
+    /// The port the host's direct lane listens on (clients send their calls there after the handshake; open it in a
+    /// firewall beside the port for clients), or null when the lane is off (<c>managed-actors.direct.enabled = off</c>).
+    /// </summary>
+    public int? DataPort => _host.Lane?.Port;
+
     /// <summary>The host this manager runs, for the library's own tests and tools.</summary>
     internal ManagerHost Host => _host;
 
     /// <summary>Starts an embedded host on 127.0.0.1 (a free port unless one is given) with a random 32-byte authkey.</summary>
     /// <remarks>With <see cref="ManagerOptions.Seeds"/> it also joins the cluster, and returns once this host is a member.</remarks>
     /// <exception cref="HostUnavailableException">The host has seeds and no member let it in within the join timeout.</exception>
+    /// <exception cref="PortInUseException">Another process listens on its port for clients, its data port or its cluster port.</exception>
+    /// <exception cref="DurableStoreInUseException">Another host journals to its SQLite file (outside its cluster).</exception>
+    /// <exception cref="ArgumentException">The host has seeds and no valid cluster key (missing, short, or its authkey).</exception>
     public static async Task<Manager> StartAsync(ManagerOptions? options = null, CancellationToken cancellationToken = default)
     {
         options ??= new ManagerOptions();
@@ -53,6 +62,15 @@ public sealed class Manager : ManagerSession
         var host = ManagerHost.Start(given, user, options.AuthKey ?? RandomNumberGenerator.GetBytes(32), trusted, KindsFor(options));
         var cluster = ClusterSettings.Create(host.System.Settings.Config);
         IReadOnlyList<string> seeds = options.Seeds.Count > 0 ? options.Seeds : cluster.Seeds;
+        try
+        {
+            host.ClaimStore(clustered: seeds.Count > 0);
+        }
+        catch
+        {
+            await host.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
         if (seeds.Count > 0)
         {
             try

@@ -168,8 +168,17 @@ public abstract class ManagerSession : IAsyncDisposable
     public Task<long> CompactAsync(string name, string? kind = null, CancellationToken cancellationToken = default) =>
         Directory.CompactAsync(name, kind, cancellationToken);
 
-    /// <summary>What the host holds: its objects (kind, size, waiters) and its connected clients.</summary>
-    public Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default) => Directory.StatusAsync(cancellationToken);
+    /// <summary>
+    /// What the host holds: its objects (kind, size, waiters) and its connected clients, this process's own entry marked
+    /// (<see cref="ClientStatus.IsCaller"/>).
+    /// </summary>
+    public async Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default)
+    {
+        var status = await Directory.StatusAsync(cancellationToken).ConfigureAwait(false);
+        var mine = ((Akka.Actor.ExtendedActorSystem)Runtime.System).Provider.DefaultAddress.ToString();
+        var caller = mine == status.Address ? ClientStatus.Local : mine;
+        return status with { Clients = [.. status.Clients.Select(c => c.Address == caller ? c with { IsCaller = true } : c)] };
+    }
 
     /// <summary>The number of objects the host holds.</summary>
     public Task<int> ObjectCountAsync(CancellationToken cancellationToken = default) => Directory.CountAsync(cancellationToken);

@@ -27,6 +27,7 @@ internal sealed class ManagerHost : IAsyncDisposable
     private readonly bool _ownsSystem;
     private readonly LaneListener? _lane;
     private readonly DurabilitySettings _durability;
+    private IDisposable? _storeClaim;
     private int _disposed;
 
     private ManagerHost(ActorSystem system, bool ownsSystem, IActorRef gatekeeper, HostContext context, DurabilitySettings durability, byte[] authKey, LaneListener? lane)
@@ -63,6 +64,7 @@ internal sealed class ManagerHost : IAsyncDisposable
     public static ManagerHost Start(Config given, Config? user, byte[] authKey, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds)
     {
         var config = ManagedActorsConfig.Build(given, user, ManagedActorsConfig.Host);
+        Ports.EnsureRemotingPortFree(config, "the host's port for clients");
         var system = ActorSystems.Create(HostPaths.SystemName, config, new TransportKey(authKey));
         try
         {
@@ -139,6 +141,7 @@ internal sealed class ManagerHost : IAsyncDisposable
                 "file: a member that freezes while it holds the lock holds up every other member's durable objects until " +
                 "it resumes or dies. Journal a cluster that spans processes to PostgreSQL (--durable \"Host=...;Database=...\").");
         }
+        Ports.EnsureFree(hostname, port, "the host's cluster port");
         var member = ClusterMember.Start(hostname, port, clusterKey, Context.HostAddress, user);
         ObjectShards shards;
         try
@@ -160,6 +163,13 @@ internal sealed class ManagerHost : IAsyncDisposable
             new UseCluster(context => new ShardedObjectRouter(context, shards, Context), new ClusterView(member, shards.Status)),
             Settings.HandshakeTimeout, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Claims the SQLite journal for this host (<see cref="DurableStore.Claim"/>): alone, or with the other members of
+    /// its cluster (<paramref name="clustered"/>). Let go when the host is disposed.
+    /// </summary>
+    /// <exception cref="DurableStoreInUseException">Another host holds the file.</exception>
+    public void ClaimStore(bool clustered) => _storeClaim ??= DurableStore.Claim(_durability, clustered, Address);
 
     /// <summary>Opens a session for a client in this process; no handshake, the process holds the key already.</summary>
     public async Task<Guid> OpenLocalSessionAsync(IActorRef replyTo) =>
@@ -188,6 +198,7 @@ internal sealed class ManagerHost : IAsyncDisposable
         if (_ownsSystem)
         {
             await System.Terminate().ConfigureAwait(false);
+            _storeClaim?.Dispose();
             return;
         }
         // A system the user owns keeps running; only the host's actors (gatekeeper, directory, objects) stop.
@@ -199,5 +210,6 @@ internal sealed class ManagerHost : IAsyncDisposable
         {
             System.Stop(Gatekeeper);
         }
+        _storeClaim?.Dispose();
     }
 }

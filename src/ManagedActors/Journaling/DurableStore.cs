@@ -33,4 +33,59 @@ internal static class DurableStore
             command.ExecuteScalar();
         }
     }
+
+    /// <summary>
+    /// Claims the SQLite journal file for this host until the result is disposed: alone (<paramref name="shared"/>
+    /// false, a standalone host) or beside the other members of a cluster. The claim is an OS lock on a file beside the
+    /// journal (<c>FILE-host.lock</c>), let go when the process ends however it ends; who holds it is written beside it
+    /// (<c>FILE-host.txt</c>) for the refusal's message. Null for PostgreSQL, which takes many writers.
+    /// </summary>
+    /// <exception cref="DurableStoreInUseException">Another host holds the file in a way this claim conflicts with.</exception>
+    public static IDisposable? Claim(DurabilitySettings settings, bool shared, string holder)
+    {
+        if (!settings.IsSqlite || string.IsNullOrEmpty(settings.JournalConnection))
+        {
+            return null;
+        }
+        var file = new SqliteConnectionStringBuilder(settings.JournalConnection).DataSource;
+        if (file.Length == 0 || file.Contains(":memory:", StringComparison.Ordinal) || file.StartsWith("file:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+        var path = Path.GetFullPath(file);
+        FileStream lockFile;
+        try
+        {
+            // FileShare.None takes an exclusive lock on Unix (flock), any other share a shared one.
+            lockFile = new FileStream(path + "-host.lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, shared ? FileShare.ReadWrite : FileShare.None);
+        }
+        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        {
+            var who = File.Exists(path + "-host.txt") ? File.ReadAllText(path + "-host.txt").Trim() : "a process that has not said which";
+            throw new DurableStoreInUseException(path, who);
+        }
+        var note = path + "-host.txt";
+        File.WriteAllText(note, $"{(shared ? "cluster member" : "standalone host")} {holder}, process {Environment.ProcessId}, since {DateTime.UtcNow:yyyy-MM-dd HH:mm:ss}Z");
+        return new StoreClaim(lockFile, shared ? null : note);
+    }
+
+    /// <summary>A held claim: disposing it removes a standalone host's note and lets go of the lock.</summary>
+    private sealed class StoreClaim(FileStream lockFile, string? note) : IDisposable
+    {
+        public void Dispose()
+        {
+            if (note is not null)
+            {
+                try
+                {
+                    File.Delete(note);
+                }
+                catch (IOException)
+                {
+                    // The note is only read when the lock is held: a stale one does no harm.
+                }
+            }
+            lockFile.Dispose();
+        }
+    }
 }

@@ -75,14 +75,14 @@ internal sealed class LaneListener : IDisposable
         ActorSystem system, SessionTable sessions, ManagerSettings managerSettings, LaneSettings settings, string hostAddress)
     {
         var hostname = settings.Hostname.Length > 0 ? settings.Hostname : "127.0.0.1";
-        var address = IPAddress.TryParse(hostname, out var ip) ? ip : Dns.GetHostAddresses(hostname).First();
+        var address = Ports.AddressOf(hostname);
         var certificate = settings.CertificatePath.Length == 0
             ? null
             : X509CertificateLoader.LoadPkcs12FromFile(settings.CertificatePath, settings.CertificatePassword.Length == 0 ? null : settings.CertificatePassword);
         var socket = new Socket(address.AddressFamily, SocketType.Stream, ProtocolType.Tcp);
         try
         {
-            socket.Bind(new IPEndPoint(address, settings.Port));
+            Ports.BindExclusive(socket, new IPEndPoint(address, settings.Port), hostname, "the host's data port");
             socket.Listen(512);
         }
         catch

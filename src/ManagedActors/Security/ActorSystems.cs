@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using Akka.Actor;
 using Akka.Configuration;
 using Akka.Event;
@@ -8,11 +7,6 @@ namespace ManagedActors.Security;
 /// <summary>Starts the library's ActorSystems, each behind the wire firewall and the authenticated transport.</summary>
 internal static class ActorSystems
 {
-    /// <summary>Routine noise of a peer going away: clients come and go, and a host really gone is an error at the caller.</summary>
-    private static readonly Regex PeerGone = new(
-        "EndpointDisassociatedException|address is now gated for|Association with remote system .* has failed|Shutdown finished, but flushing might not have been successful|Unable to REMOVE channel",
-        RegexOptions.Compiled);
-
     /// <summary>
     /// Creates an ActorSystem whose connections prove <paramref name="key"/> (<see cref="AssociationGuard"/>), whose
     /// serializers keep a peer from building arbitrary types (<see cref="WireFirewall"/>; a cluster member's peers proved
@@ -21,7 +15,7 @@ internal static class ActorSystems
     public static ActorSystem Create(string name, Config config, TransportKey key, bool member = false)
     {
         // Matched against the whole formatted log line, cause included.
-        var filters = new LogFilterBuilder().ExcludeMessageRegex(PeerGone).Build();
+        var filters = new LogFilterBuilder().ExcludeMessageRegex(Configuration.StandardErrorLogger.PeerGone).Build();
         var setup = BootstrapSetup.Create().WithConfig(config).And(filters)
             .And(member ? WireFirewall.MemberSetup : WireFirewall.Setup).And(key);
         return ActorSystem.Create(name, setup);

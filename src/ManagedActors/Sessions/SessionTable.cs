@@ -111,7 +111,7 @@ internal sealed class SessionTable
 
     /// <summary>The connected client processes: reply endpoints grouped by address, the host's own as "local".</summary>
     public IReadOnlyList<ClientStatus> Clients(string hostAddress) => _sessions.Values
-        .GroupBy(replyTo => replyTo.Path.Address.HasLocalScope || replyTo.Path.Address.ToString() == hostAddress ? "local" : replyTo.Path.Address.ToString())
+        .GroupBy(replyTo => replyTo.Path.Address.HasLocalScope || replyTo.Path.Address.ToString() == hostAddress ? ClientStatus.Local : replyTo.Path.Address.ToString())
         .Select(g => new ClientStatus(g.Key, g.Count()))
         .OrderBy(c => c.Address, StringComparer.Ordinal)
         .ToList();

@@ -8,14 +8,41 @@ namespace ManagedActors.Tests.Support;
 public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
-    private readonly System.Text.StringBuilder _output;
+    private readonly Streams _streams;
 
-    private HostProcess(Process process, string address, byte[] authKey, System.Text.StringBuilder output)
+    private HostProcess(Process process, string address, byte[] authKey, Streams streams)
     {
         _process = process;
-        _output = output;
+        _streams = streams;
         Address = address;
         AuthKey = authKey;
+    }
+
+    /// <summary>What a host process printed: each stream, and both in the order the lines came.</summary>
+    private sealed class Streams
+    {
+        public System.Text.StringBuilder Both { get; } = new();
+
+        public System.Text.StringBuilder Out { get; } = new();
+
+        public System.Text.StringBuilder Err { get; } = new();
+
+        public void Add(System.Text.StringBuilder stream, string? line)
+        {
+            lock (this)
+            {
+                stream.AppendLine(line);
+                Both.AppendLine(line);
+            }
+        }
+
+        public string Read(System.Text.StringBuilder stream)
+        {
+            lock (this)
+            {
+                return stream.ToString();
+            }
+        }
     }
 
     public string Address { get; }
@@ -24,17 +51,14 @@ public sealed class HostProcess : IAsyncDisposable
 
     public int Pid => _process.Id;
 
-    /// <summary>What the host printed so far.</summary>
-    public string Output
-    {
-        get
-        {
-            lock (_output)
-            {
-                return _output.ToString();
-            }
-        }
-    }
+    /// <summary>What the host printed so far, on standard output and standard error, in order.</summary>
+    public string Output => _streams.Read(_streams.Both);
+
+    /// <summary>What the host printed so far on standard output alone.</summary>
+    public string StandardOutput => _streams.Read(_streams.Out);
+
+    /// <summary>What the host printed so far on standard error alone (its log).</summary>
+    public string Errors => _streams.Read(_streams.Err);
 
     /// <summary>Waits for the host to exit by itself; its exit code.</summary>
     public async Task<int> WaitForExitAsync()
@@ -117,29 +141,25 @@ public sealed class HostProcess : IAsyncDisposable
         }
         var process = Process.Start(start) ?? throw new InvalidOperationException("The host process did not start.");
         var listening = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var output = new System.Text.StringBuilder();
+        var streams = new Streams();
         process.OutputDataReceived += (_, e) =>
         {
-            lock (output)
-            {
-                output.AppendLine(e.Data);
-            }
+            streams.Add(streams.Out, e.Data);
             const string marker = "listening at ";
             if (e.Data?.IndexOf(marker, StringComparison.Ordinal) is int at and >= 0)
             {
                 listening.TrySetResult(e.Data[(at + marker.Length)..].Trim());
             }
         };
-        var errors = new System.Text.StringBuilder();
-        process.ErrorDataReceived += (_, e) => errors.AppendLine(e.Data);
+        process.ErrorDataReceived += (_, e) => streams.Add(streams.Err, e.Data);
         process.EnableRaisingEvents = true;
-        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The host exited early: {errors}"));
+        process.Exited += (_, _) => listening.TrySetException(new InvalidOperationException($"The host exited early: {streams.Read(streams.Both)}"));
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         try
         {
             var address = await listening.Task.WaitAsync(startupLimit ?? TimeSpan.FromSeconds(30));
-            return new HostProcess(process, address, authKey, output);
+            return new HostProcess(process, address, authKey, streams);
         }
         catch
         {
