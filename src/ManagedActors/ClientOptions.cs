@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.Logging;
 
 namespace ManagedActors;
 
@@ -26,6 +27,12 @@ public sealed record ClientOptions
 
     /// <summary>HOCON layered over the library's defaults (hocon/client.conf shows what can be set).</summary>
     public string? Config { get; init; }
+
+    /// <summary>
+    /// Where the client's log goes: the application's logger factory, one category per class that logs. Null writes it
+    /// to standard error, one line per event.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>Assemblies whose types may be read from replies, besides the entry assembly, the library and the types this client sends.</summary>
     public IReadOnlyList<Assembly> TrustedAssemblies { get; init; } = [];

@@ -49,3 +49,14 @@ public sealed record ClientStatus(string Address, int Sessions, bool IsCaller = 
     /// <summary>Whether these are the sessions of the host's own process rather than of a client process.</summary>
     public bool IsHostProcess => Address == Local;
 }
+
+/// <summary>Whether a host serves, as <see cref="Manager.CheckHealthAsync"/> finds it (for health checks and probes).</summary>
+/// <param name="AcceptsConnections">Whether the host's gatekeeper, which admits clients, answers.</param>
+/// <param name="DurableStoreAnswers">Whether its durable store answered a query; null when it has none.</param>
+/// <param name="MemberState">Its cluster member's state (<c>Up</c> when it serves); null outside a cluster.</param>
+/// <param name="Problems">What is wrong, one sentence each; empty when the host is healthy.</param>
+public sealed record HostHealth(bool AcceptsConnections, bool? DurableStoreAnswers, string? MemberState, IReadOnlyList<string> Problems)
+{
+    /// <summary>Whether every check passed.</summary>
+    public bool IsHealthy => Problems.Count == 0;
+}

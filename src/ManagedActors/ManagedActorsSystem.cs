@@ -32,9 +32,35 @@ public static class ManagedActorsSystem
     /// </param>
     public static ActorSystemSetup Setup(Config? config = null, byte[]? authKey = null)
     {
-        var full = ManagedActorsConfig.Layers(config, ManagedActorsConfig.Role(ManagedActorsConfig.Host));
-        return BootstrapSetup.Create().WithConfig(full).And(WireFirewall.Setup)
-            .And(new TransportKey(authKey ?? RandomNumberGenerator.GetBytes(32)));
+        var setup = ActorSystemSetup.Create(BootstrapSetup.Create().WithConfig(ManagedActorsConfig.Layers(config, HostConfig)));
+        return Setups(authKey ?? RandomNumberGenerator.GetBytes(32)).Aggregate(setup, (all, one) => all.And(one));
+    }
+
+    /// <summary>
+    /// The library's settings for a system that hosts managed objects, for a builder that assembles a system's
+    /// configuration itself (Akka.Hosting's <c>AddHocon</c>): remoting, untrusted mode with only the gatekeeper
+    /// selectable, the protocol's serializer bindings and the <c>managed-actors</c> defaults. Untrusted mode applies to
+    /// the whole system: no peer may select any of its actors but the gatekeeper, nor send it system messages (watch,
+    /// kill) for actors it was not given, so the application's own actors are reachable remotely only through
+    /// references the application hands out.
+    /// </summary>
+    public static Config HostConfig => ManagedActorsConfig.Role(ManagedActorsConfig.Host);
+
+    /// <summary>
+    /// The setups every connection and serializer of such a system needs, for a builder that collects setups itself
+    /// (Akka.Hosting's <c>AddSetup</c>): the serializers that keep a remote peer from building arbitrary types (they
+    /// replace the system's serializer bindings, so the application's messages to remote peers go through the
+    /// protocol's serializer too), and the transport key, which every connection to or from the system proves.
+    /// </summary>
+    /// <param name="authKey">The manager's authkey, at least 16 bytes.</param>
+    public static IReadOnlyList<Setup> Setups(byte[] authKey)
+    {
+        ArgumentNullException.ThrowIfNull(authKey);
+        if (authKey.Length < 16)
+        {
+            throw new ArgumentException("The authkey must be at least 16 bytes long.", nameof(authKey));
+        }
+        return [WireFirewall.Setup, new TransportKey(authKey)];
     }
 
     /// <summary>

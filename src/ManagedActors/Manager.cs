@@ -42,6 +42,13 @@ public sealed class Manager : ManagerSession
     /// </summary>
     public int? DataPort => _host.Lane?.Port;
 
+    /// <summary>
+    /// Checks that the host serves: it admits clients, its durable store (if any) answers a query, and its cluster member
+    /// (if any) is up. Each check waits at most <paramref name="limit"/> (2 s by default).
+    /// </summary>
+    public Task<HostHealth> CheckHealthAsync(TimeSpan? limit = null, CancellationToken cancellationToken = default) =>
+        _host.CheckHealthAsync(limit ?? TimeSpan.FromSeconds(2), cancellationToken);
+
     /// <summary>The host this manager runs, for the library's own tests and tools.</summary>
     internal ManagerHost Host => _host;
 
@@ -59,7 +66,7 @@ public sealed class Manager : ManagerSession
         var given = ManagedActorsConfig.Layers(
             Hocon.Values(("akka.remote.dot-netty.tcp.hostname", options.Hostname), ("akka.remote.dot-netty.tcp.port", options.Port)), Given(options));
         var user = ManagedActorsConfig.Parse(options.Config);
-        var host = ManagerHost.Start(given, user, options.AuthKey ?? RandomNumberGenerator.GetBytes(32), trusted, KindsFor(options));
+        var host = ManagerHost.Start(given, user, options.AuthKey ?? RandomNumberGenerator.GetBytes(32), trusted, KindsFor(options), options.LoggerFactory);
         var cluster = ClusterSettings.Create(host.System.Settings.Config);
         IReadOnlyList<string> seeds = options.Seeds.Count > 0 ? options.Seeds : cluster.Seeds;
         try

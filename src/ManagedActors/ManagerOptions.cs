@@ -1,4 +1,5 @@
 using System.Reflection;
+using Microsoft.Extensions.Logging;
 
 namespace ManagedActors;
 
@@ -60,6 +61,12 @@ public sealed record ManagerOptions
     /// cluster member can down any other, so the members' key must be one clients do not have.
     /// </summary>
     public byte[]? ClusterKey { get; init; }
+
+    /// <summary>
+    /// Where the host's log goes: the application's logger factory (the generic host's, for instance), one category per
+    /// class that logs (<c>ManagedActors.*</c>, <c>Akka.*</c>). Null writes it to standard error, one line per event.
+    /// </summary>
+    public ILoggerFactory? LoggerFactory { get; init; }
 
     /// <summary>The user types this manager serves besides the built-in objects (Python's <c>BaseManager.register</c>).</summary>
     public IReadOnlyList<TypeRegistration> Registrations { get; init; } = [];

@@ -5,6 +5,7 @@ using Akka.Configuration;
 using ManagedActors.Configuration;
 using ManagedActors.Protocol;
 using ManagedActors.Security;
+using Microsoft.Extensions.Logging;
 
 namespace ManagedActors.Clustering;
 
@@ -36,7 +37,7 @@ internal sealed class ClusterMember : IAsyncDisposable
     /// Starts the member system on <paramref name="hostname"/>:<paramref name="port"/>, not yet a member: what must run
     /// before other members count this one (sharding's region and its replicator) starts next, then <see cref="JoinAsync"/>.
     /// </summary>
-    public static ClusterMember Start(string hostname, int port, byte[] clusterKey, string clientAddress, Config? userConfig)
+    public static ClusterMember Start(string hostname, int port, byte[] clusterKey, string clientAddress, Config? userConfig, ILoggerFactory? logging = null)
     {
         // The host's client address travels with its membership, as a role, so that every host can name the others to clients.
         var given = Hocon.Values(
@@ -48,7 +49,7 @@ internal sealed class ClusterMember : IAsyncDisposable
         var config = ManagedActorsConfig.Build(given, userConfig, ManagedActorsConfig.Member)
             .WithFallback(Akka.Cluster.Sharding.ClusterSharding.DefaultConfig())
             .WithFallback(Akka.DistributedData.DistributedData.DefaultConfig());
-        var system = ActorSystems.Create(SystemName, config, new TransportKey(clusterKey, TransportKey.ClusterLabel), member: true);
+        var system = ActorSystems.Create(SystemName, config, new TransportKey(clusterKey, TransportKey.ClusterLabel), member: true, logging: logging);
         if (ClusterSettings.Create(system.Settings.Config).DownDeadMembers)
         {
             system.ActorOf(DeadMemberProbe.Props(), DeadMemberProbe.Name);

@@ -14,6 +14,7 @@ using ManagedActors.Protocol;
 using ManagedActors.Runtime;
 using ManagedActors.Security;
 using ManagedActors.Sessions;
+using Microsoft.Extensions.Logging;
 
 namespace ManagedActors.Hosting;
 
@@ -28,6 +29,7 @@ internal sealed class ManagerHost : IAsyncDisposable
     private readonly LaneListener? _lane;
     private readonly DurabilitySettings _durability;
     private IDisposable? _storeClaim;
+    private ILoggerFactory? _logging;
     private int _disposed;
 
     private ManagerHost(ActorSystem system, bool ownsSystem, IActorRef gatekeeper, HostContext context, DurabilitySettings durability, byte[] authKey, LaneListener? lane)
@@ -61,14 +63,18 @@ internal sealed class ManagerHost : IAsyncDisposable
     public ClusterMember? Member { get; private set; }
 
     /// <summary>Starts a host in an ActorSystem of its own, built from <paramref name="given"/> over <paramref name="user"/> over the host role's defaults.</summary>
-    public static ManagerHost Start(Config given, Config? user, byte[] authKey, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds)
+    /// <remarks>Its log, and its cluster member's, go to <paramref name="logging"/> when given, else to standard error.</remarks>
+    public static ManagerHost Start(
+        Config given, Config? user, byte[] authKey, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds, ILoggerFactory? logging = null)
     {
         var config = ManagedActorsConfig.Build(given, user, ManagedActorsConfig.Host);
         Ports.EnsureRemotingPortFree(config, "the host's port for clients");
-        var system = ActorSystems.Create(HostPaths.SystemName, config, new TransportKey(authKey));
+        var system = ActorSystems.Create(HostPaths.SystemName, config, new TransportKey(authKey), logging: logging);
         try
         {
-            return Attach(system, ownsSystem: true, authKey, trustedAssemblies, kinds);
+            var host = Attach(system, ownsSystem: true, authKey, trustedAssemblies, kinds);
+            host._logging = logging;
+            return host;
         }
         catch
         {
@@ -142,7 +148,7 @@ internal sealed class ManagerHost : IAsyncDisposable
                 "it resumes or dies. Journal a cluster that spans processes to PostgreSQL (--durable \"Host=...;Database=...\").");
         }
         Ports.EnsureFree(hostname, port, "the host's cluster port");
-        var member = ClusterMember.Start(hostname, port, clusterKey, Context.HostAddress, user);
+        var member = ClusterMember.Start(hostname, port, clusterKey, Context.HostAddress, user, _logging);
         ObjectShards shards;
         try
         {
@@ -170,6 +176,55 @@ internal sealed class ManagerHost : IAsyncDisposable
     /// </summary>
     /// <exception cref="DurableStoreInUseException">Another host holds the file.</exception>
     public void ClaimStore(bool clustered) => _storeClaim ??= DurableStore.Claim(_durability, clustered, Address);
+
+    /// <summary>
+    /// Whether the host serves: its gatekeeper answers, its durable store answers a query, its cluster member is up. Each
+    /// check has <paramref name="limit"/>; what failed is said in <see cref="HostHealth.Problems"/>.
+    /// </summary>
+    public async Task<HostHealth> CheckHealthAsync(TimeSpan limit, CancellationToken cancellationToken)
+    {
+        var problems = new List<string>();
+        var accepts = false;
+        try
+        {
+            var identity = await Gatekeeper.Ask<ActorIdentity>(new Identify(null), limit, cancellationToken).ConfigureAwait(false);
+            accepts = identity.Subject is not null && Volatile.Read(ref _disposed) == 0;
+        }
+        catch (Exception e) when (e is AskTimeoutException or TaskCanceledException or OperationCanceledException)
+        {
+            // Said below.
+        }
+        if (!accepts)
+        {
+            problems.Add($"the host at {Address} does not answer within {limit.TotalSeconds:0.#} s");
+        }
+        bool? store = null;
+        if (_durability.HasDurableStore)
+        {
+            try
+            {
+                using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                timeout.CancelAfter(limit);
+                await DurableStore.AnswerAsync(_durability, timeout.Token).ConfigureAwait(false);
+                store = true;
+            }
+            catch (Exception e) when (e is global::System.Data.Common.DbException or OperationCanceledException or IOException or InvalidOperationException)
+            {
+                store = false;
+                problems.Add($"the durable store does not answer: {e.Message}");
+            }
+        }
+        string? memberState = null;
+        if (Member is { } member)
+        {
+            memberState = Akka.Cluster.Cluster.Get(member.System).SelfMember.Status.ToString();
+            if (memberState != "Up")
+            {
+                problems.Add($"this host's cluster member is {memberState}, not Up");
+            }
+        }
+        return new HostHealth(accepts, store, memberState, problems);
+    }
 
     /// <summary>Opens a session for a client in this process; no handshake, the process holds the key already.</summary>
     public async Task<Guid> OpenLocalSessionAsync(IActorRef replyTo) =>

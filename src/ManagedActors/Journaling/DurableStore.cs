@@ -1,4 +1,6 @@
+using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Npgsql;
 
 namespace ManagedActors.Journaling;
 
@@ -87,5 +89,15 @@ internal static class DurableStore
             }
             lockFile.Dispose();
         }
+    }
+
+    /// <summary>Asks the durable store a trivial query (<c>SELECT 1</c>) on a connection of its own; throws what the driver throws when it does not answer.</summary>
+    public static async Task AnswerAsync(DurabilitySettings settings, CancellationToken cancellationToken)
+    {
+        await using DbConnection connection = settings.IsSqlite ? new SqliteConnection(settings.JournalConnection) : new NpgsqlConnection(settings.JournalConnection);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT 1";
+        await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
     }
 }
