@@ -83,6 +83,7 @@ public sealed class ClusterProcessSpec(ITestOutputHelper output)
         var exitCode = await fourth.TerminateAsync(TimeSpan.FromSeconds(30));
         Assert.True(exitCode == 0, $"The terminated host exited {exitCode}:\n{fourth.Output}");
         Assert.Contains("shutting down", fourth.Output);
+        Assert.False(fourth.Errors.Contains("fail:", StringComparison.Ordinal), $"A normal stop logged an error:\n{fourth.Errors}");
         var afterTerm = await EveryObjectAnswersAsync(terminated, "SIGTERM");
         await UntilMembersAsync(client, 3, TimeSpan.FromSeconds(10));
         output.WriteLine($"SIGTERM to every object answering from the others: {afterTerm.TotalSeconds:0.0} s; to removed from membership: {terminated.Elapsed.TotalSeconds:0.0} s");

@@ -67,7 +67,7 @@ public sealed class HostProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
-    public static string HostDll => Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
+    public static string HostDll => Path.Combine(AppContext.BaseDirectory, "managed-actors.dll");
 
     /// <summary>
     /// Runs one command of the host's CLI to its end (within a minute), its input closed (nobody answers a question):
@@ -93,7 +93,16 @@ public sealed class HostProcess : IAsyncDisposable
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            // A command that does not end is a failure of its own; it must not outlive the test.
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{string.Join(' ', args)} did not end within 60 s. Output: {await output} {await errors}");
+        }
         return (process.ExitCode, await output, await errors);
     }
 
@@ -109,7 +118,7 @@ public sealed class HostProcess : IAsyncDisposable
         string[]? arguments = null, IReadOnlyDictionary<string, string>? environment = null)
     {
         authKey ??= RandomNumberGenerator.GetBytes(32);
-        var hostDll = Path.Combine(AppContext.BaseDirectory, "ManagedActors.Host.dll");
+        var hostDll = HostDll;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
