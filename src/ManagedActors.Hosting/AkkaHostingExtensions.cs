@@ -20,9 +20,9 @@ public static class AkkaHostingExtensions
     /// its manager, and it stops in the system's coordinated shutdown, before the system's remoting does.
     /// </summary>
     /// <remarks>
-    /// The whole system runs in Akka.Remote's untrusted mode, with the library's serializers in place of the system's
-    /// bindings: see <see cref="ManagedActorsSystem.HostConfig"/> and <see cref="ManagedActorsSystem.Setups"/> for what that
-    /// means for the application's own actors.
+    /// The whole system runs in Akka.Remote's untrusted mode, and Akka's serializers that build a type the sender names
+    /// are replaced: see <see cref="ManagedActorsSystem.HostConfig"/>, <see cref="ManagedActorsSystem.Setups"/> and
+    /// docs/security.md for what that means for the application's own actors.
     /// </remarks>
     /// <param name="builder">The system's builder.</param>
     /// <param name="authKey">The key clients prove, at least 16 bytes.</param>

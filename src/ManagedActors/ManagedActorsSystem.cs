@@ -48,9 +48,10 @@ public static class ManagedActorsSystem
 
     /// <summary>
     /// The setups every connection and serializer of such a system needs, for a builder that collects setups itself
-    /// (Akka.Hosting's <c>AddSetup</c>): the serializers that keep a remote peer from building arbitrary types (they
-    /// replace the system's serializer bindings, so the application's messages to remote peers go through the
-    /// protocol's serializer too), and the transport key, which every connection to or from the system proves.
+    /// (Akka.Hosting's <c>AddSetup</c>): the replacements of Akka's serializers that build a type the sender names
+    /// (JSON with type names among them, so the application's own remote messages need a serializer of their own), and
+    /// the transport key, which every connection to or from the system proves (docs/security.md, "Hosting objects in
+    /// your own ActorSystem").
     /// </summary>
     /// <param name="authKey">The manager's authkey, at least 16 bytes.</param>
     public static IReadOnlyList<Setup> Setups(byte[] authKey)

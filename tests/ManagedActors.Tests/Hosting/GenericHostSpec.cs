@@ -121,6 +121,31 @@ public sealed class GenericHostSpec : IDisposable
     }
 
     [Fact]
+    public async Task A_clustered_host_is_healthy_once_its_member_is_up_and_its_shared_store_answers()
+    {
+        var seed = HostProcess.FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var settings = new Dictionary<string, string?>
+        {
+            ["ManagedActors:Host:Seeds:0"] = $"127.0.0.1:{seed}",
+            ["ManagedActors:Host:ClusterPort"] = seed,
+            ["ManagedActors:Host:ClusterKey"] = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32)),
+            ["ManagedActors:Host:DurableStore"] = _store.PathOf("cluster.db"),
+        };
+        using var app = Build(settings, (s, c) =>
+        {
+            s.AddManagedActorsHost(c);
+            s.AddHealthChecks().AddManagedActorsHost();
+        });
+        await app.StartAsync().WaitAsync(Limit);
+        var report = await app.Services.GetRequiredService<HealthCheckService>().CheckHealthAsync();
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Equal("Up", report.Entries["managed-actors-host"].Data["memberState"]);
+        Assert.Equal("True", report.Entries["managed-actors-host"].Data["durableStoreAnswers"]);
+        Assert.NotNull(app.Services.GetRequiredService<Manager>().ClusterAddress);
+        await app.StopAsync().WaitAsync(Limit);
+    }
+
+    [Fact]
     public async Task A_host_in_an_Akka_Hosting_system_serves_clients_beside_the_app_s_actors_and_stops_with_the_app()
     {
         var key = System.Security.Cryptography.RandomNumberGenerator.GetBytes(32);
