@@ -1,4 +1,3 @@
-using System.Security.Cryptography;
 using ManagedActors.Synchronization;
 using ManagedActors.Tests.Support;
 using Xunit;
@@ -11,35 +10,18 @@ namespace ManagedActors.Tests.Clustering;
 /// refused and the holder still releases it.
 /// </summary>
 [Collection(ProcessHeavy.Name)]
-public sealed class LockHandOffSpec : IAsyncLifetime, IDisposable
+public sealed class LockHandOffSpec : ThreeHostSpec
 {
-    private static readonly byte[] AuthKey = RandomNumberGenerator.GetBytes(32);
-    private static readonly byte[] ClusterKey = RandomNumberGenerator.GetBytes(32);
-    private readonly TempStore _store = new();
-    private readonly List<Manager> _hosts = [];
-
-    public Task InitializeAsync() => ClusterSession.StartHostsAsync(_hosts, _store, AuthKey, ClusterKey);
-
-    public async Task DisposeAsync()
-    {
-        foreach (var host in Enumerable.Reverse(_hosts))
-        {
-            await host.DisposeAsync();
-        }
-    }
-
-    public void Dispose() => _store.Dispose();
-
     [Fact]
     public async Task A_held_RLock_whose_host_leaves_keeps_its_holder_and_depth_on_the_host_that_takes_it_over()
     {
-        await using var client = await Manager.ConnectAsync(_hosts[0].Address, AuthKey, new ClientOptions { CallTimeout = TimeSpan.FromSeconds(20) });
+        await using var client = await Manager.ConnectAsync(Hosts[0].Address, AuthKey, new ClientOptions { CallTimeout = TimeSpan.FromSeconds(20) });
         Guid holder = Guid.NewGuid(), other = Guid.NewGuid();
 
         // A lock that runs on a host other than the client's, which is the one that will leave.
         IManagedRLock? lk = null;
         string? runsOn = null;
-        for (var i = 0; i < 30 && (runsOn is null || runsOn == _hosts[0].Address); i++)
+        for (var i = 0; i < 30 && (runsOn is null || runsOn == Hosts[0].Address); i++)
         {
             var name = $"lock-{i}";
             lk = await client.RLockAsync(name);
@@ -49,7 +31,7 @@ public sealed class LockHandOffSpec : IAsyncLifetime, IDisposable
             runsOn = status.Objects.Single(o => o.Name == name).Host;
         }
         Assert.NotNull(lk);
-        var leaving = Assert.Single(_hosts, h => h.Address == runsOn);
+        var leaving = Assert.Single(Hosts, h => h.Address == runsOn);
 
         long firstToken;
         using (LockOwner.Use(holder))
@@ -63,7 +45,7 @@ public sealed class LockHandOffSpec : IAsyncLifetime, IDisposable
         }
 
         await leaving.DisposeAsync();
-        _hosts.Remove(leaving);
+        Hosts.Remove(leaving);
 
         using (LockOwner.Use(other))
         {
