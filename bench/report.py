@@ -207,6 +207,33 @@ def main():
                    f"{fmt(one['ops_per_sec'])} ops/s; three hosts {fmt(three['ops_per_sec'])} ops/s,")
         out.append(f"{three['hop_share'] * 100:.0f}% of the calls needing a hop between hosts.")
 
+    levels = [("none", "no listener"), ("metrics", "meter collected"), ("traces", "meter collected, every call traced")]
+    tel = {lvl: [r for r in rows if r["impl"] == "managedactors-telemetry-" + lvl] for lvl, _ in levels}
+    if all(tel.values()):
+        def med(values):
+            values = sorted(values)
+            return values[len(values) // 2]
+        base_p50 = med([r["p50_us"] for r in tel["none"] if r["workload"] == "dict_set_sequential"])
+        base_ops = med([r["ops_per_sec"] for r in tel["none"] if r["workload"] == "dict_set_get"])
+        clients_t = next(r["clients"] for r in tel["none"] if r["workload"] == "dict_set_get")
+        out.append("\n## Telemetry\n")
+        out.append("What the instrumentation costs (`ManagedActors.LoadDriver telemetry`, `docs/observability.md`): a host process and")
+        out.append("client processes on the direct lane, each listening alike through the OpenTelemetry SDK: nobody listening; the")
+        out.append("`ManagedActors` meter collected (`AddManagedActorsInstrumentation`, a periodic reader every second); the meter and")
+        out.append("every call traced (always-on sampler, CLIENT and SERVER spans batched to an exporter that drops them). The levels")
+        out.append("alternate over the rounds; each cell lists the rounds, and the ratio is the median's to the median with nobody listening.\n")
+        out.append(f"| level | sequential set p50 µs | p99 µs | vs none | dict set+get, {clients_t} clients x 64 in flight, ops/s | vs none |")
+        out.append("|---|---|---|---|---|---|")
+        for lvl, label in levels:
+            seq = [r for r in tel[lvl] if r["workload"] == "dict_set_sequential"]
+            thr = [r for r in tel[lvl] if r["workload"] == "dict_set_get"]
+            p50 = med([r["p50_us"] for r in seq])
+            ops_m = med([r["ops_per_sec"] for r in thr])
+            p50s = " / ".join("%.1f" % r["p50_us"] for r in seq)
+            p99s = " / ".join("%.1f" % r["p99_us"] for r in seq)
+            opss = " / ".join(fmt(r["ops_per_sec"]) for r in thr)
+            out.append(f"| {label} | {p50s} | {p99s} | {p50 / base_p50:.2f}x | {opss} | {ops_m / base_ops:.2f}x |")
+
     try:
         micro = open("bench/results/micro.md").read()
         out.append("\n## Micro-benchmarks\n")

@@ -23,6 +23,8 @@ export LOADDRIVER_POSTGRES
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- recovery --events 100000 --values record
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- failover --rounds 5
   dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- cluster --seconds "$seconds"
+  # What the instrumentation costs: no listener, the meter, the meter and every call traced, alternating.
+  dotnet run -c Release --no-build --project bench/ManagedActors.LoadDriver -- telemetry --seconds "$seconds" --rounds 2
   python3 bench/peers/python_manager.py --seconds "$seconds" --clients "$clients"
 } | tee "$out"
 python3 bench/report.py "$out" "bench/run.sh (SECONDS_PER=$seconds CLIENTS=$clients)" > docs/benchmarks.md

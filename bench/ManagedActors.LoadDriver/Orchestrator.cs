@@ -215,7 +215,7 @@ internal static class Orchestrator
         }
     }
 
-    private static async Task<string[]> Clients(string role, string address, Dictionary<string, string> environment, int count, string[] args)
+    internal static async Task<string[]> Clients(string role, string address, Dictionary<string, string> environment, int count, string[] args)
     {
         var startAt = StartAt(count);
         return await Task.WhenAll(Enumerable.Range(0, count).Select(i => Client(role, address, environment, i, [.. args, "--start-at", startAt])));

@@ -8,6 +8,8 @@ using ManagedActors.LoadDriver;
 // `raw-host`/`raw-client` measure a bare echo actor over the same remoting configuration: the floor Akka sets.
 var command = args.Length > 0 ? args[0] : "run";
 var options = Options.Parse(args.Skip(1).ToArray());
+// A host or client of the telemetry figures listens to its own meter and spans as an application would.
+using var telemetry = command is "host" or "client" ? TelemetryCost.Listen() : null;
 return command switch
 {
     "run" => await Orchestrator.RunAsync(options),
@@ -22,13 +24,14 @@ return command switch
     "cluster-host" => await Failover.HostAsync(options),
     "cluster" => await ClusterThroughput.RunAsync(options),
     "soak" => await Soak.RunAsync(options),
+    "telemetry" => await TelemetryCost.RunAsync(options),
     "spin" => Soak.Spin(options),
     _ => Usage(),
 };
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,direct-sealed,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000] [--values int|record]\n       ManagedActors.LoadDriver failover [--rounds 5]\n       ManagedActors.LoadDriver cluster [--seconds 3] [--clients 4]\n       ManagedActors.LoadDriver soak [--minutes 10] [--busy 2]");
+    Console.Error.WriteLine("usage: ManagedActors.LoadDriver run [--seconds 3] [--inflight 64] [--clients 1,2,4,8] [--only dict,list,queue,incr,incr-seq,flood,latency,raw,steps,durability] [--transports direct,direct-sealed,akka-remote]\n       ManagedActors.LoadDriver recovery [--events 100000] [--values int|record]\n       ManagedActors.LoadDriver failover [--rounds 5]\n       ManagedActors.LoadDriver cluster [--seconds 3] [--clients 4]\n       ManagedActors.LoadDriver soak [--minutes 10] [--busy 2]\n       ManagedActors.LoadDriver telemetry [--seconds 3] [--clients 4] [--rounds 2]");
     return 2;
 }
 

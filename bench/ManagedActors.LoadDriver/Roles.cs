@@ -40,7 +40,6 @@ internal static class Roles
         var startAt = DateTimeOffset.FromUnixTimeMilliseconds(long.Parse(options.Get("start-at", "0"), CultureInfo.InvariantCulture));
         var index = options.Int("index", 0);
         Durability? durability = options.Get("durability", "") is { Length: > 0 } kept ? Enum.Parse<Durability>(kept, ignoreCase: true) : null;
-        using var coalescing = new Coalescing();
         var result = workload switch
         {
             "dict" => await Throughput(client, inFlight, seconds, index, DictSetGet),
@@ -55,7 +54,6 @@ internal static class Roles
             "queue-get" => await QueueGet(client, inFlight, options.Int("count", 100000), startAt),
             _ => throw new ArgumentException("unknown workload " + workload),
         };
-        Console.Error.WriteLine($"calls/message: {coalescing.CallsPerMessage:F2}");
         Console.WriteLine("RESULT " + result);
         return 0;
     }
@@ -266,39 +264,4 @@ internal static class Roles
         var dict = await client.DictAsync<string, int>(counter);
         return await dict.GetOrDefaultAsync("hits", 0);
     }
-}
-
-/// <summary>Reads the client's call and message counters (the ManagedActors.Client meter) for the calls-per-message figure.</summary>
-internal sealed class Coalescing : IDisposable
-{
-    private readonly System.Diagnostics.Metrics.MeterListener _listener = new();
-    private long _calls;
-    private long _messages;
-
-    public Coalescing()
-    {
-        _listener.InstrumentPublished = (instrument, listener) =>
-        {
-            if (instrument.Meter.Name == "ManagedActors.Client")
-            {
-                listener.EnableMeasurementEvents(instrument);
-            }
-        };
-        _listener.SetMeasurementEventCallback<long>((instrument, value, _, _) =>
-        {
-            if (instrument.Name.EndsWith(".calls", StringComparison.Ordinal))
-            {
-                Interlocked.Add(ref _calls, value);
-            }
-            else
-            {
-                Interlocked.Add(ref _messages, value);
-            }
-        });
-        _listener.Start();
-    }
-
-    public double CallsPerMessage => Interlocked.Read(ref _calls) / (double)Math.Max(1, Interlocked.Read(ref _messages));
-
-    public void Dispose() => _listener.Dispose();
 }

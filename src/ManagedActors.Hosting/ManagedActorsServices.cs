@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -16,12 +17,15 @@ public sealed class ManagedActorsHostService : IHostedService, IAsyncDisposable
     private readonly ILoggerFactory _logging;
     private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger _log;
+    private readonly IMeterFactory? _meters;
     private Manager? _manager;
     private int _stopping;
 
     internal ManagedActorsHostService(
-        IOptions<ManagedActorsHostOptions> settings, Func<ManagerOptions, ManagerOptions> configure, ILoggerFactory logging, IHostApplicationLifetime lifetime)
+        IOptions<ManagedActorsHostOptions> settings, Func<ManagerOptions, ManagerOptions> configure, ILoggerFactory logging, IHostApplicationLifetime lifetime,
+        IMeterFactory? meters)
     {
+        _meters = meters;
         _settings = settings.Value;
         _configure = configure;
         _logging = logging;
@@ -37,7 +41,7 @@ public sealed class ManagedActorsHostService : IHostedService, IAsyncDisposable
     /// <inheritdoc />
     public async Task StartAsync(CancellationToken cancellationToken)
     {
-        _manager = await Manager.StartAsync(_configure(ManagerOptionsOf(_settings, _logging)), cancellationToken).ConfigureAwait(false);
+        _manager = await Manager.StartAsync(_configure(ManagerOptionsOf(_settings, _logging) with { MeterFactory = _meters }), cancellationToken).ConfigureAwait(false);
         Log.Started(_log, _manager.Address, _manager.DataPort?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "off",
             _manager.ClusterAddress ?? "none (not clustered)", null);
         _ = _manager.Stopped.ContinueWith(_ =>
@@ -97,10 +101,13 @@ public sealed class ManagedActorsClientService : IHostedService, IAsyncDisposabl
     private readonly ManagedActorsClientOptions _settings;
     private readonly ManagedActorsHostService? _host;
     private readonly ILoggerFactory _logging;
+    private readonly IMeterFactory? _meters;
     private ManagerClient? _client;
 
-    internal ManagedActorsClientService(IOptions<ManagedActorsClientOptions> settings, ManagedActorsHostService? host, ILoggerFactory logging)
+    internal ManagedActorsClientService(
+        IOptions<ManagedActorsClientOptions> settings, ManagedActorsHostService? host, ILoggerFactory logging, IMeterFactory? meters)
     {
+        _meters = meters;
         _settings = settings.Value;
         _host = host;
         _logging = logging;
@@ -121,7 +128,7 @@ public sealed class ManagedActorsClientService : IHostedService, IAsyncDisposabl
             addresses = [_host.Manager.Address];
             key ??= _host.Manager.AuthKey;
         }
-        var options = new ClientOptions { CallTimeout = _settings.CallTimeout, Config = _settings.Config, LoggerFactory = _logging };
+        var options = new ClientOptions { CallTimeout = _settings.CallTimeout, Config = _settings.Config, LoggerFactory = _logging, MeterFactory = _meters };
         _client = await Manager.ConnectAsync(addresses, key!, options, cancellationToken).ConfigureAwait(false);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,7 +39,7 @@ public static class ServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ManagedActorsHostOptions>, HostOptionsCheck>());
         services.AddSingleton(sp => new ManagedActorsHostService(
             sp.GetRequiredService<IOptions<ManagedActorsHostOptions>>(), configure ?? (o => o), sp.GetRequiredService<ILoggerFactory>(),
-            sp.GetRequiredService<IHostApplicationLifetime>()));
+            sp.GetRequiredService<IHostApplicationLifetime>(), sp.GetService<IMeterFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<ManagedActorsHostService>());
         services.AddSingleton(sp => sp.GetRequiredService<ManagedActorsHostService>().Manager);
         services.TryAddSingleton<ManagerSession>(sp => sp.GetRequiredService<Manager>());
@@ -62,7 +63,8 @@ public static class ServiceCollectionExtensions
         options.ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ManagedActorsClientOptions>>(new ClientOptionsCheck(hasHost)));
         services.AddSingleton(sp => new ManagedActorsClientService(
-            sp.GetRequiredService<IOptions<ManagedActorsClientOptions>>(), sp.GetService<ManagedActorsHostService>(), sp.GetRequiredService<ILoggerFactory>()));
+            sp.GetRequiredService<IOptions<ManagedActorsClientOptions>>(), sp.GetService<ManagedActorsHostService>(), sp.GetRequiredService<ILoggerFactory>(),
+            sp.GetService<IMeterFactory>()));
         services.AddHostedService(sp => sp.GetRequiredService<ManagedActorsClientService>());
         services.AddSingleton(sp => sp.GetRequiredService<ManagedActorsClientService>().Client);
         services.TryAddSingleton<ManagerSession>(sp => sp.GetRequiredService<ManagerClient>());

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 
@@ -33,6 +34,14 @@ public sealed record ClientOptions
     /// to standard error, one line per event.
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Where the client's metrics are made: the application's meter factory (the generic host's, which
+    /// <c>AddManagedActorsClient</c> passes), so its <c>ManagedActors</c> meter is the application's own and ends with it.
+    /// Null uses the process's <c>ManagedActors</c> meter. Either way nothing is measured while no listener (an
+    /// OpenTelemetry <c>MeterProvider</c>, <c>dotnet-counters</c>) listens.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
 
     /// <summary>Assemblies whose types may be read from replies, besides the entry assembly, the library and the types this client sends.</summary>
     public IReadOnlyList<Assembly> TrustedAssemblies { get; init; } = [];

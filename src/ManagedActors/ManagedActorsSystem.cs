@@ -5,6 +5,7 @@ using Akka.Configuration;
 using ManagedActors.Configuration;
 using ManagedActors.Hosting;
 using ManagedActors.Security;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors;
 
@@ -84,7 +85,7 @@ public static class ManagedActorsSystem
             throw new ArgumentException("ManagerOptions.AuthKey differs from the key the ActorSystem was created with (ManagedActorsSystem.Setup).", nameof(options));
         }
         var trusted = Manager.TrustedFor(options);
-        var host = ManagerHost.Attach(system, ownsSystem: false, key, trusted, Manager.KindsFor(options));
+        var host = ManagerHost.Attach(system, ownsSystem: false, key, trusted, Manager.KindsFor(options), Instruments.For(options.MeterFactory));
         return Manager.OpenAsync(host, trusted, options.CallTimeout, cancellationToken);
     }
 }

@@ -11,6 +11,7 @@ using ManagedActors.Hosting;
 using ManagedActors.Journaling;
 using ManagedActors.Lane;
 using ManagedActors.Runtime;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors;
 
@@ -66,7 +67,8 @@ public sealed class Manager : ManagerSession
         var given = ManagedActorsConfig.Layers(
             Hocon.Values(("akka.remote.dot-netty.tcp.hostname", options.Hostname), ("akka.remote.dot-netty.tcp.port", options.Port)), Given(options));
         var user = ManagedActorsConfig.Parse(options.Config);
-        var host = ManagerHost.Start(given, user, options.AuthKey ?? RandomNumberGenerator.GetBytes(32), trusted, KindsFor(options), options.LoggerFactory);
+        var host = ManagerHost.Start(given, user, options.AuthKey ?? RandomNumberGenerator.GetBytes(32), trusted, KindsFor(options), options.LoggerFactory,
+            Instruments.For(options.MeterFactory));
         var cluster = ClusterSettings.Create(host.System.Settings.Config);
         IReadOnlyList<string> seeds = options.Seeds.Count > 0 ? options.Seeds : cluster.Seeds;
         try
@@ -129,7 +131,7 @@ public sealed class Manager : ManagerSession
         {
             var settings = callTimeout is { } timeout ? host.Settings with { CallTimeout = timeout } : host.Settings;
             var runtime = new ClientRuntime(host.System, ownsSystem: false, settings, LaneSettings.Create(host.System.Settings.Config), new TypeAllowList(trusted),
-                ((ExtendedActorSystem)host.System).Provider.DefaultAddress, host.AuthKey, failover: null);
+                ((ExtendedActorSystem)host.System).Provider.DefaultAddress, host.AuthKey, failover: null, host.Context.Instruments);
             var session = await host.OpenLocalSessionAsync(runtime.ReplyActor).WaitAsync(cancellationToken).ConfigureAwait(false);
             runtime.Connection.Admit(new Admission(session, host.Context.Incarnation));
             return new Manager(host, runtime);

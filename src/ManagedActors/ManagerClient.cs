@@ -5,6 +5,7 @@ using ManagedActors.Configuration;
 using ManagedActors.Lane;
 using ManagedActors.Protocol;
 using ManagedActors.Security;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors;
 
@@ -51,7 +52,8 @@ public sealed class ManagerClient : ManagerSession
         try
         {
             var runtime = new ClientRuntime(system, ownsSystem: true, settings, LaneSettings.Create(config),
-                new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), failover.Contacts[0], authKey.ToArray(), failover);
+                new TypeAllowList(Manager.TrustedWith(options.TrustedAssemblies)), failover.Contacts[0], authKey.ToArray(), failover,
+                Instruments.For(options.MeterFactory));
             await runtime.Connection.ConnectAsync(cancellationToken).ConfigureAwait(false);
             var client = new ManagerClient(runtime, failover);
             if (failover.KnowsCluster && settings.ContactsRefresh > TimeSpan.Zero)

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Reflection;
 using Microsoft.Extensions.Logging;
 
@@ -67,6 +68,14 @@ public sealed record ManagerOptions
     /// class that logs (<c>ManagedActors.*</c>, <c>Akka.*</c>). Null writes it to standard error, one line per event.
     /// </summary>
     public ILoggerFactory? LoggerFactory { get; init; }
+
+    /// <summary>
+    /// Where the host's metrics are made: the application's meter factory (the generic host's, which
+    /// <c>AddManagedActorsHost</c> passes), so its <c>ManagedActors</c> meter is the application's own and ends with it.
+    /// Null uses the process's <c>ManagedActors</c> meter. Either way nothing is measured while no listener (an
+    /// OpenTelemetry <c>MeterProvider</c>, <c>dotnet-counters</c>) listens.
+    /// </summary>
+    public IMeterFactory? MeterFactory { get; init; }
 
     /// <summary>The user types this manager serves besides the built-in objects (Python's <c>BaseManager.register</c>).</summary>
     public IReadOnlyList<TypeRegistration> Registrations { get; init; } = [];

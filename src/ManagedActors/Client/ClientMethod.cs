@@ -30,6 +30,21 @@ internal sealed class ClientMethod
 
     public ContractMethod Contract { get; }
 
+    private MethodName? _rpcName;
+
+    /// <summary>The method's name in metrics and spans for an object of <paramref name="kind"/>: <c>{kind}/{Method}</c>, say <c>dict/Set</c>.</summary>
+    public string RpcName(string kind)
+    {
+        var known = _rpcName;
+        if (known is null || !string.Equals(known.Kind, kind, StringComparison.Ordinal))
+        {
+            _rpcName = known = new MethodName(kind, kind + "/" + Contract.ImplementationName);
+        }
+        return known.Name;
+    }
+
+    private sealed record MethodName(string Kind, string Name);
+
     public int Id => Contract.Id;
 
     public int CancellationIndex => Contract.CancellationIndex;

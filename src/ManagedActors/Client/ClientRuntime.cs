@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using Akka.Actor;
 using ManagedActors.Codec;
 using ManagedActors.Configuration;
 using ManagedActors.Lane;
 using ManagedActors.Protocol;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Client;
 
@@ -18,6 +20,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     private readonly Outboxes _outboxes;
     private readonly HoldTracker _holds;
     private readonly Lazy<IDirectory> _directory;
+    private readonly Instruments _instruments;
     private int _disposed;
 
     /// <param name="system">The ActorSystem the session's reply actor runs in.</param>
@@ -28,15 +31,18 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     /// <param name="host">The host to talk to first.</param>
     /// <param name="authKey">The manager's authkey.</param>
     /// <param name="failover">The hosts to go to after a loss; null for the embedded manager's own session.</param>
+    /// <param name="instruments">Where calls are measured.</param>
     public ClientRuntime(
-        ActorSystem system, bool ownsSystem, ManagerSettings settings, LaneSettings lane, TypeAllowList allowList, Address host, byte[] authKey, Failover? failover)
+        ActorSystem system, bool ownsSystem, ManagerSettings settings, LaneSettings lane, TypeAllowList allowList, Address host, byte[] authKey, Failover? failover,
+        Instruments instruments)
     {
+        _instruments = instruments;
         System = system;
         AuthKey = authKey;
         _ownsSystem = ownsSystem;
         Settings = settings;
         Codec = new ValueCodec(allowList, this, trustWrittenTypes: true, settings.MaxValueDepth, settings.MaxDecodedSize);
-        Connection = new HostConnection(system, settings, lane, host, Codec, failover, authKey, ClientId, FindAsync, PointDirectoryAt);
+        Connection = new HostConnection(system, settings, lane, host, Codec, failover, authKey, ClientId, FindAsync, PointDirectoryAt, instruments);
         _outboxes = new Outboxes(system, Connection, settings.MaxCallsPerMessage, settings.MaxMessageSize);
         _holds = new HoldTracker(TellHoldAsync);
         // Made on first use: an embedded host starts its directory with its gatekeeper, after this runtime's reply actor.
@@ -67,6 +73,12 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
     /// it, so a call it resends on a new session after a lost connection takes effect once.
     /// </summary>
     public Guid ClientId { get; } = Guid.NewGuid();
+
+    /// <summary>
+    /// The trace a child process was started in (its <c>TRACEPARENT</c>): its calls made outside any activity of their own
+    /// join it. Default in a process started otherwise.
+    /// </summary>
+    public ActivityContext InheritedTrace { get; set; }
 
     public T CreateProxy<T>(ObjectReference reference, TimeSpan? timeout = null) where T : class =>
         (T)CreateProxy(typeof(T), reference, timeout);
@@ -136,7 +148,7 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         }
         var calls = Connection.Calls;
         pending.Start(calls.NextId(), CallArguments.Deadline(method, args, proxy.Timeout, Settings), method, proxy, calls, cancellationToken);
-        var request = new CallRequest(pending.CallId, method.Id, payload);
+        var request = new CallRequest(pending.CallId, method.Id, payload, Observe(pending, proxy, method));
         if ((Connection.FailsOver || !method.Contract.IsReadOnly) && (!method.IsBlocking || proxy.Reference.IsJournaled) && Connection.Reconnects)
         {
             // A changing call is kept as sent: if the connection is lost before its answer, it goes again with its id.
@@ -148,6 +160,27 @@ internal sealed class ClientRuntime : IReferenceMaterializer, IAsyncDisposable
         pending.Sending(proxy.Outbox);
         calls.Add(pending);
         proxy.Outbox.Enqueue(request, proxy.Timeout ?? Settings.CallTimeout);
+    }
+
+    /// <summary>
+    /// The trace context the call carries: its CLIENT span's when a listener samples one, else the caller's (or the
+    /// inherited one). The call's duration is measured while the histogram has a listener.
+    /// </summary>
+    private ActivityContext Observe(IPendingCall pending, ManagedProxy proxy, ClientMethod method)
+    {
+        var parent = Activity.Current?.Context ?? InheritedTrace;
+        var measured = _instruments.ClientCallDuration.Enabled;
+        if (!measured && !Tracing.Source.HasListeners())
+        {
+            return parent;
+        }
+        var name = method.RpcName(proxy.Reference.Kind);
+        var span = Tracing.Start(name, ActivityKind.Client, parent);
+        if (measured || span is not null)
+        {
+            pending.Observe(measured ? _instruments : null, span, name);
+        }
+        return span?.Context ?? parent;
     }
 
     /// <summary>

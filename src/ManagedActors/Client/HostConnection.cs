@@ -3,6 +3,7 @@ using ManagedActors.Codec;
 using ManagedActors.Configuration;
 using ManagedActors.Lane;
 using ManagedActors.Protocol;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Client;
 
@@ -45,9 +46,10 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
     /// <param name="clientId">The client's own id, sent in every handshake.</param>
     /// <param name="find">Finds a named object again after the host restarted, or on another host.</param>
     /// <param name="moved">Told when the client moved to another host of its cluster.</param>
+    /// <param name="instruments">Where the lane counts its frames.</param>
     public HostConnection(
         ActorSystem system, ManagerSettings settings, LaneSettings lane, Address host, ValueCodec codec, Failover? failover, byte[] authKey, Guid clientId,
-        Func<ObjectReference, CancellationToken, Task<ManagedProxy?>> find, Action<Address> moved)
+        Func<ObjectReference, CancellationToken, Task<ManagedProxy?>> find, Action<Address> moved, Instruments instruments)
     {
         _settings = settings;
         _laneSettings = lane;
@@ -63,7 +65,7 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
         ReplyTo = system.ActorOf(ReplyActor.PropsFor(this),
             "managed-actors-replies-" + Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)));
         _admission = failover is null ? null
-            : new HostAdmission(system, ReplyTo, clientId, authKey, lane.Direct ? new LaneEnds(this, settings, lane, new LaneWatchdog()) : null);
+            : new HostAdmission(system, ReplyTo, clientId, authKey, lane.Direct ? new LaneEnds(this, settings, lane, new LaneWatchdog(), instruments) : null);
     }
 
     /// <summary>The calls in flight on this connection.</summary>

@@ -185,11 +185,6 @@ internal sealed class Outbox : IThreadPoolWorkItem
         {
             return;
         }
-        if (ClientMetrics.Messages.Enabled)
-        {
-            ClientMetrics.Messages.Add(1);
-            ClientMetrics.Calls.Add(_batch.Count);
-        }
         // The session is read at send time: after a reconnection the same outbox carries the new one.
         _target.Tell(new Calls(_channel.Session, [.. _batch]), _channel.ReplyTo);
         _batch.Clear();

@@ -1,5 +1,7 @@
+using System.Diagnostics;
 using ManagedActors.Codec;
 using ManagedActors.Protocol;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Client;
 
@@ -44,6 +46,12 @@ internal interface IPendingCall
 
     /// <summary>The call is handed to <paramref name="outbox"/>, which counts it until its gate passes.</summary>
     void Sending(Outbox outbox);
+
+    /// <summary>
+    /// The call is measured (its duration goes to <paramref name="instruments"/> when they are given) and traced (its
+    /// <paramref name="span"/> ends with it) under <paramref name="method"/>: both end when the gate passes.
+    /// </summary>
+    void Observe(Instruments? instruments, Activity? span, string method);
 
     /// <summary>Claims the resend of the call after a lost connection: false while another resend of it is under way.</summary>
     bool ClaimResend();
@@ -91,6 +99,7 @@ internal sealed class PendingCall<T>(bool inline)
     private int _completed;
     private int _resendClaimed;
     private long _deadline;
+    private Observation? _observation;
 
     public long CallId { get; private set; }
 
@@ -130,6 +139,9 @@ internal sealed class PendingCall<T>(bool inline)
 
     public void Sending(Outbox outbox) => Outbox = outbox;
 
+    public void Observe(Instruments? instruments, Activity? span, string method) =>
+        _observation = new Observation(instruments, span, method, Stopwatch.GetTimestamp());
+
     public bool ClaimResend() => Interlocked.Exchange(ref _resendClaimed, 1) == 0;
 
     public void Resending(Outbox outbox)
@@ -152,9 +164,11 @@ internal sealed class PendingCall<T>(bool inline)
         }
         catch (InvalidCastException e)
         {
+            _observation?.End(e);
             TrySetException(e);
             return true;
         }
+        _observation?.End(null);
         TrySetResult(result);
         return true;
     }
@@ -165,6 +179,7 @@ internal sealed class PendingCall<T>(bool inline)
         {
             return false;
         }
+        _observation?.End(error);
         TrySetException(error);
         return true;
     }
@@ -175,6 +190,7 @@ internal sealed class PendingCall<T>(bool inline)
         {
             return false;
         }
+        _observation?.End(error);
         ThreadPool.UnsafeQueueUserWorkItem(static s => s.Call.TrySetException(s.Error), (Call: this, Error: error), preferLocal: false);
         return true;
     }
@@ -185,6 +201,7 @@ internal sealed class PendingCall<T>(bool inline)
         {
             return false;
         }
+        _observation?.End(Observation.Cancelled);
         TrySetCanceled(_cancellationToken);
         return true;
     }
@@ -200,5 +217,25 @@ internal sealed class PendingCall<T>(bool inline)
         Outbox?.Completed();
         _registration.Dispose();
         return true;
+    }
+}
+
+/// <summary>A measured or traced call: when it started, its CLIENT span, its method; ended once, by the call's gate.</summary>
+internal sealed class Observation(Instruments? instruments, Activity? span, string method, long start)
+{
+    /// <summary>What a cancelled call records as its error.</summary>
+    public static readonly OperationCanceledException Cancelled = new("The call was cancelled.");
+
+    public void End(Exception? error)
+    {
+        var errorType = error?.GetType().FullName;
+        if (instruments is not null)
+        {
+            Instruments.RecordCall(instruments.ClientCallDuration, start, method, errorType);
+        }
+        if (span is not null)
+        {
+            Tracing.Stop(span, ReferenceEquals(error, Cancelled) ? null : error, errorType);
+        }
     }
 }

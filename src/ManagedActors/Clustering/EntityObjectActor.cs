@@ -32,7 +32,7 @@ internal sealed class EntityObjectActor : JournaledObjectActor
     /// <summary>The props of the entity <paramref name="entityId"/>, whose gauge <paramref name="status"/> shows while it runs.</summary>
     public static Props PropsFor(ObjectKind kind, HostContext host, DurabilitySettings durability, string entityId, ShardStatus status)
     {
-        var gauge = status.Started(entityId);
+        var gauge = status.Started(entityId, kind.Name, host.Instruments);
         return Props.Create(() => new EntityObjectActor(kind, host, durability, entityId, status, gauge)).WithDispatcher(host.ObjectDispatcher);
     }
 

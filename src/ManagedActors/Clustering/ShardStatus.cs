@@ -4,6 +4,7 @@ using Akka.Cluster;
 using Akka.Cluster.Sharding;
 using ManagedActors.Journaling;
 using ManagedActors.Runtime;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Clustering;
 
@@ -22,7 +23,8 @@ internal sealed class ShardStatus
     private readonly ConcurrentDictionary<string, ObjectGauge> _gauges = new(StringComparer.Ordinal);
 
     /// <summary>An entity of this member starts: its gauge, shown until it stops.</summary>
-    public ObjectGauge Started(string entityId) => _gauges[entityId] = new ObjectGauge(Durability.Durable);
+    public ObjectGauge Started(string entityId, string kind = "", Instruments? instruments = null) =>
+        _gauges[entityId] = new ObjectGauge(Durability.Durable, kind, instruments);
 
     /// <summary>An entity stopped (passivated, handed off): its gauge goes, unless a newer start of it replaced the gauge.</summary>
     public void Stopped(string entityId, ObjectGauge gauge) => _gauges.TryRemove(new KeyValuePair<string, ObjectGauge>(entityId, gauge));

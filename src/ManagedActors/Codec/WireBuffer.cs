@@ -56,6 +56,9 @@ internal sealed class WireWriter : IDisposable
 
     public void WriteByte(byte value) => Reserve(1)[0] = value;
 
+    /// <summary>Writes <paramref name="bytes"/> as they are, with no length: the reader knows how many to take.</summary>
+    public void WriteFixed(ReadOnlySpan<byte> bytes) => bytes.CopyTo(Reserve(bytes.Length));
+
     public void WriteVarUInt(ulong value)
     {
         while (value >= 0x80)
@@ -169,6 +172,9 @@ internal struct WireReader
     }
 
     public byte ReadByte() => Take(1)[0];
+
+    /// <summary>Reads <paramref name="count"/> bytes written with <see cref="WireWriter.WriteFixed"/>.</summary>
+    public ReadOnlySpan<byte> ReadFixed(int count) => Take(count);
 
     public ulong ReadVarUInt()
     {

@@ -14,6 +14,7 @@ using ManagedActors.Protocol;
 using ManagedActors.Runtime;
 using ManagedActors.Security;
 using ManagedActors.Sessions;
+using ManagedActors.Telemetry;
 using Microsoft.Extensions.Logging;
 
 namespace ManagedActors.Hosting;
@@ -30,6 +31,7 @@ internal sealed class ManagerHost : IAsyncDisposable
     private readonly DurabilitySettings _durability;
     private IDisposable? _storeClaim;
     private ILoggerFactory? _logging;
+    private readonly IDisposable _readings;
     private int _disposed;
 
     private ManagerHost(ActorSystem system, bool ownsSystem, IActorRef gatekeeper, HostContext context, DurabilitySettings durability, byte[] authKey, LaneListener? lane)
@@ -41,7 +43,12 @@ internal sealed class ManagerHost : IAsyncDisposable
         Gatekeeper = gatekeeper;
         Context = context;
         AuthKey = authKey;
+        _readings = context.Instruments.Register(new HostReadings(context.Objects, () => context.Sessions.Count, MemberCounts));
     }
+
+    private IEnumerable<(string Status, int Count)> MemberCounts() => Member is { } member
+        ? member.Members().GroupBy(m => m.State.ToLowerInvariant()).Select(g => (g.Key, g.Count()))
+        : [];
 
     public ActorSystem System { get; }
 
@@ -65,14 +72,15 @@ internal sealed class ManagerHost : IAsyncDisposable
     /// <summary>Starts a host in an ActorSystem of its own, built from <paramref name="given"/> over <paramref name="user"/> over the host role's defaults.</summary>
     /// <remarks>Its log, and its cluster member's, go to <paramref name="logging"/> when given, else to standard error.</remarks>
     public static ManagerHost Start(
-        Config given, Config? user, byte[] authKey, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds, ILoggerFactory? logging = null)
+        Config given, Config? user, byte[] authKey, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds, ILoggerFactory? logging = null,
+        Instruments? instruments = null)
     {
         var config = ManagedActorsConfig.Build(given, user, ManagedActorsConfig.Host);
         Ports.EnsureRemotingPortFree(config, "the host's port for clients");
         var system = ActorSystems.Create(HostPaths.SystemName, config, new TransportKey(authKey), logging: logging);
         try
         {
-            var host = Attach(system, ownsSystem: true, authKey, trustedAssemblies, kinds);
+            var host = Attach(system, ownsSystem: true, authKey, trustedAssemblies, kinds, instruments);
             host._logging = logging;
             return host;
         }
@@ -88,7 +96,8 @@ internal sealed class ManagerHost : IAsyncDisposable
     /// created with <see cref="ManagedActorsSystem.Setup"/>: remoting, untrusted mode with only the gatekeeper
     /// selectable, the protocol serializer, and the serializers that keep a peer from building arbitrary types.
     /// </summary>
-    public static ManagerHost Attach(ActorSystem system, bool ownsSystem, byte[] authKey, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds)
+    public static ManagerHost Attach(
+        ActorSystem system, bool ownsSystem, byte[] authKey, IEnumerable<Assembly> trustedAssemblies, IEnumerable<ObjectKind> kinds, Instruments? instruments = null)
     {
         if (authKey.Length < 16)
         {
@@ -108,9 +117,9 @@ internal sealed class ManagerHost : IAsyncDisposable
         var context = new HostContext(
             new ValueCodec(new TypeAllowList(trustedAssemblies), materializer: null, trustWrittenTypes: false, settings.MaxValueDepth, settings.MaxDecodedSize),
             sessions, settings, Guid.NewGuid(), address, new KindTable(kinds),
-            system.Dispatchers.HasDispatcher(ManagedActorsConfig.ObjectDispatcher) ? ManagedActorsConfig.ObjectDispatcher : null);
+            system.Dispatchers.HasDispatcher(ManagedActorsConfig.ObjectDispatcher) ? ManagedActorsConfig.ObjectDispatcher : null, instruments);
         // The data port is bound before the gatekeeper admits anyone, so every Welcome can name it.
-        var listener = lane.Listen ? LaneListener.Start(system, sessions, settings, lane, address) : null;
+        var listener = lane.Listen ? LaneListener.Start(system, sessions, settings, lane, address, context.Instruments) : null;
         try
         {
             var gatekeeper = system.ActorOf(
@@ -236,6 +245,7 @@ internal sealed class ManagerHost : IAsyncDisposable
         {
             return;
         }
+        _readings.Dispose();
         try
         {
             await Gatekeeper.Ask<Done>(Hosting.Gatekeeper.AnnounceShutdown.Instance, TimeSpan.FromSeconds(2)).ConfigureAwait(false);

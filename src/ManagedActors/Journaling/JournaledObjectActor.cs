@@ -280,6 +280,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
             return;
         }
         _persisting = batch;
+        batch.Write = JournalWrite.Begin(Host.Instruments, batch.Observed);
         Persist(new JournaledWaits(batch.Clock, [.. ends]), _ =>
         {
             _persisting = null;
@@ -314,6 +315,7 @@ internal class JournaledObjectActor : UntypedPersistentActor, IRunnerHost, IWith
         _persisting = batch;
         _leases?.Seen(batch.Client);
         CallRequest[] mutations = [.. batch.Mutations];
+        batch.Write = JournalWrite.Begin(Host.Instruments, batch.Observed);
         Persist(new JournaledCalls(batch.Client, mutations, batch.Clock, JournalKeys.Of(Kind.Binding, mutations)), _ =>
         {
             _persisting = null;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Lane;
 
@@ -11,14 +12,19 @@ internal sealed class FrameReader
 {
     private readonly Stream _stream;
     private readonly int _maxFrame;
+    private readonly Instruments? _instruments;
     private byte[] _buffer = new byte[64 * 1024];
     private int _start;
     private int _end;
 
-    public FrameReader(Stream stream, int maxFrame)
+    /// <param name="stream">The connection, after its handshake.</param>
+    /// <param name="maxFrame">The largest frame accepted, in bytes.</param>
+    /// <param name="instruments">Where frames read are counted.</param>
+    public FrameReader(Stream stream, int maxFrame, Instruments? instruments = null)
     {
         _stream = stream;
         _maxFrame = maxFrame;
+        _instruments = instruments;
     }
 
     /// <summary>
@@ -42,6 +48,11 @@ internal sealed class FrameReader
         Fill(4 + length, allowEnd: false);
         frame = new Frame(_buffer[_start + 4], _buffer, _start + 5, length - 1);
         _start += 4 + length;
+        if (_instruments is { LaneFrames.Enabled: true } instruments)
+        {
+            instruments.LaneFrames.Add(1, Attributes.Receive);
+            instruments.LaneBytes.Add(4 + length, Attributes.Receive);
+        }
         return true;
     }
 

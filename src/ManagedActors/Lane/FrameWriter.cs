@@ -1,4 +1,7 @@
+using System.Buffers.Binary;
 using ManagedActors.Codec;
+using ManagedActors.Telemetry;
+
 namespace ManagedActors.Lane;
 
 /// <summary>
@@ -16,6 +19,7 @@ internal sealed class FrameWriter<T> : IDisposable
     private readonly Func<T, int> _size;
     private readonly long _maxQueuedBytes;
     private readonly Action<Exception> _failed;
+    private readonly Instruments? _instruments;
     private readonly object _gate = new();
     private readonly WireWriter _buffer = new(64 * 1024);
     private List<T> _queued = [];
@@ -31,8 +35,11 @@ internal sealed class FrameWriter<T> : IDisposable
     /// <param name="size">An item's size in bytes, roughly: what the queue bound counts.</param>
     /// <param name="maxQueuedBytes">Queued bytes past which <see cref="WaitForRoom"/> blocks.</param>
     /// <param name="failed">Called once when a write fails; the writer is closed by then.</param>
-    public FrameWriter(Stream stream, Action<WireWriter, List<T>> encode, Func<T, int> size, long maxQueuedBytes, Action<Exception> failed)
+    /// <param name="instruments">Where frames written are counted.</param>
+    public FrameWriter(
+        Stream stream, Action<WireWriter, List<T>> encode, Func<T, int> size, long maxQueuedBytes, Action<Exception> failed, Instruments? instruments = null)
     {
+        _instruments = instruments;
         _stream = stream;
         _encode = encode;
         _size = size;
@@ -175,6 +182,18 @@ internal sealed class FrameWriter<T> : IDisposable
 
     public void Dispose() => Close();
 
+    /// <summary>Counts the frames of one write: each is <c>[int32 length][kind][body]</c>.</summary>
+    private static void Count(Instruments instruments, ReadOnlySpan<byte> written)
+    {
+        var frames = 0;
+        for (var at = 0; at + 4 <= written.Length; at += 4 + BinaryPrimitives.ReadInt32LittleEndian(written[at..]))
+        {
+            frames++;
+        }
+        instruments.LaneFrames.Add(frames, Attributes.Transmit);
+        instruments.LaneBytes.Add(written.Length, Attributes.Transmit);
+    }
+
     private List<T> Take()
     {
         var batch = _queued;
@@ -196,6 +215,10 @@ internal sealed class FrameWriter<T> : IDisposable
                 _buffer.Clear();
                 _encode(_buffer, batch);
                 _stream.Write(_buffer.WrittenSpan);
+                if (_instruments is { LaneFrames.Enabled: true } instruments)
+                {
+                    Count(instruments, _buffer.WrittenSpan);
+                }
             }
             catch (Exception e)
             {

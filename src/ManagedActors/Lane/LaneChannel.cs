@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using ManagedActors.Codec;
 using ManagedActors.Configuration;
 using ManagedActors.Protocol;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Lane;
 
@@ -44,12 +45,12 @@ internal sealed class LaneChannel : ICallLane, IDisposable
         _receiver = ends.Receiver;
         _watchdog = ends.Watchdog;
         var settings = ends.Settings;
-        _frames = new FrameReader(stream, settings.MaxMessageSize + LaneFrames.Overhead);
+        _frames = new FrameReader(stream, settings.MaxMessageSize + LaneFrames.Overhead, ends.Instruments);
         _maxOutstanding = Math.Max(1, ends.Lane.MaxOutstandingCalls);
         _heartbeat = new Heartbeat(ends.Lane.HeartbeatInterval, ends.Lane.HeartbeatTimeout);
         var maxCalls = settings.MaxCallsPerMessage;
         var maxBytes = settings.MaxMessageSize;
-        _writer = new FrameWriter<LaneItem>(stream, (w, items) => Encode(w, items, maxCalls, maxBytes), static item => item.Size, long.MaxValue, e => Close(e));
+        _writer = new FrameWriter<LaneItem>(stream, (w, items) => Encode(w, items, maxCalls, maxBytes), static item => item.Size, long.MaxValue, e => Close(e), ends.Instruments);
     }
 
     /// <summary>
@@ -364,12 +365,6 @@ internal sealed class LaneChannel : ICallLane, IDisposable
             bytes += item.Size;
         }
         Flush();
-        if (ClientMetrics.Messages.Enabled)
-        {
-            // Over the lane a "message" is one write to the connection.
-            ClientMetrics.Messages.Add(1);
-            ClientMetrics.Calls.Add(items.Count);
-        }
 
         void Flush()
         {
@@ -397,4 +392,5 @@ internal sealed class LaneChannel : ICallLane, IDisposable
 /// <param name="Settings">The <c>managed-actors</c> section: frame limits and the call timeout.</param>
 /// <param name="Lane">The lane's settings.</param>
 /// <param name="Watchdog">Rescues the reader from a caller that holds it.</param>
-internal sealed record LaneEnds(ILaneReceiver Receiver, ManagerSettings Settings, LaneSettings Lane, LaneWatchdog Watchdog);
+/// <param name="Instruments">Where the lane counts its frames.</param>
+internal sealed record LaneEnds(ILaneReceiver Receiver, ManagerSettings Settings, LaneSettings Lane, LaneWatchdog Watchdog, Instruments Instruments);

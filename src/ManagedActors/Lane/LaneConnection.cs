@@ -21,7 +21,7 @@ internal sealed class LaneConnection : IDisposable
         _listener = listener;
         _stream = stream;
         Session = session;
-        _writer = new FrameWriter<Results>(stream, EncodeResults, SizeOf, listener.Lane.MaxQueuedBytes, e => Close(e));
+        _writer = new FrameWriter<Results>(stream, EncodeResults, SizeOf, listener.Lane.MaxQueuedBytes, e => Close(e), listener.Instruments);
         ReplyTarget = new LaneReplyTarget(provider, provider.TempPath(), _writer);
     }
 
@@ -38,7 +38,7 @@ internal sealed class LaneConnection : IDisposable
         var settings = _listener.Settings;
         try
         {
-            var reader = new FrameReader(_stream, settings.MaxMessageSize + LaneFrames.Overhead);
+            var reader = new FrameReader(_stream, settings.MaxMessageSize + LaneFrames.Overhead, _listener.Instruments);
             while (reader.TryRead(out var frame))
             {
                 // A client that sends calls and does not read its answers gets no more calls read.

@@ -10,6 +10,7 @@ using ManagedActors.Configuration;
 using ManagedActors.Protocol;
 using ManagedActors.Security;
 using ManagedActors.Sessions;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Lane;
 
@@ -36,8 +37,9 @@ internal sealed class LaneListener : IDisposable
 
     private LaneListener(
         Socket socket, SessionTable sessions, ManagerSettings settings, LaneSettings lane, string hostAddress, TransportKey? transport, X509Certificate2? certificate,
-        ExtendedActorSystem system)
+        ExtendedActorSystem system, Instruments instruments)
     {
+        Instruments = instruments;
         _socket = socket;
         _sessions = sessions;
         Settings = settings;
@@ -57,6 +59,9 @@ internal sealed class LaneListener : IDisposable
     /// <summary>The lane's own settings.</summary>
     public LaneSettings Lane { get; }
 
+    /// <summary>Where the connections count their frames.</summary>
+    public Instruments Instruments { get; }
+
     /// <summary>The port the data port is bound to.</summary>
     public int Port { get; }
 
@@ -69,10 +74,10 @@ internal sealed class LaneListener : IDisposable
     /// <summary>
     /// Binds the data port on <see cref="LaneSettings.Hostname"/> and starts accepting. A connection proves one of
     /// <paramref name="sessions"/>, and its calls reach the objects under the directory of <paramref name="hostAddress"/>;
-    /// when it closes, its session ends (told on the system's event stream).
+    /// when it closes, its session ends (told on the system's event stream). Its connections count their frames in <paramref name="instruments"/>.
     /// </summary>
     public static LaneListener Start(
-        ActorSystem system, SessionTable sessions, ManagerSettings managerSettings, LaneSettings settings, string hostAddress)
+        ActorSystem system, SessionTable sessions, ManagerSettings managerSettings, LaneSettings settings, string hostAddress, Instruments instruments)
     {
         var hostname = settings.Hostname.Length > 0 ? settings.Hostname : "127.0.0.1";
         var address = Ports.AddressOf(hostname);
@@ -90,7 +95,7 @@ internal sealed class LaneListener : IDisposable
             socket.Dispose();
             throw;
         }
-        var listener = new LaneListener(socket, sessions, managerSettings, settings, hostAddress, TransportKey.Of(system), certificate, (ExtendedActorSystem)system);
+        var listener = new LaneListener(socket, sessions, managerSettings, settings, hostAddress, TransportKey.Of(system), certificate, (ExtendedActorSystem)system, instruments);
         new Thread(listener.AcceptLoop) { IsBackground = true, Name = "managed-actors-lane-accept" }.Start();
         new Thread(listener.BeatLoop) { IsBackground = true, Name = "managed-actors-lane-beat" }.Start();
         return listener;

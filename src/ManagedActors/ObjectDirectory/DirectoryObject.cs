@@ -33,7 +33,7 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
         _host = host;
         _durability = durability;
         _local = local;
-        _lifetimes = new Lifetimes(StopActor);
+        _lifetimes = new Lifetimes(StopActor, host.Objects);
         _creations = new PendingCreations(host.Settings.CallTimeout);
         _compactions = new Compactions(host.Settings.CallTimeout);
     }
@@ -74,7 +74,7 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
         // Creation arguments may carry references (a list made from proxies): the new object holds them from the start.
         var holds = new HashSet<string>(StringComparer.Ordinal);
         ReferenceWalker.Collect(target.StoredState, holds);
-        var gauge = new ObjectGauge(kept);
+        var gauge = new ObjectGauge(kept, objectKind.Name, _host.Instruments);
         gauge.Update(target);
         var reference = Start(objectKind, target, id, name, interfaceType, holds, gauge, journal, createArgs, call.Session);
         return journal is { Durability: Durability.Durable } && _sharded is not null
@@ -236,7 +236,7 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
         }
         objectKind.CheckInterface(interfaceType);
         var journal = new JournalSpec(Durability.Durable, PersistenceIds.Of(kind, name, name), null);
-        return Start(objectKind, null, name, name, interfaceType, [], new ObjectGauge(Durability.Durable), journal, null, null);
+        return Start(objectKind, null, name, name, interfaceType, [], new ObjectGauge(Durability.Durable, objectKind.Name, _host.Instruments), journal, null, null);
     }
 
     private ObjectReference Start(

@@ -1,4 +1,5 @@
 using ManagedActors.Runtime;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.ObjectDirectory;
 
@@ -10,7 +11,8 @@ namespace ManagedActors.ObjectDirectory;
 /// sessions, as a tracing collector does.
 /// </summary>
 /// <param name="stop">Stops an object's actor and forgets its name; called for every object these lifetimes end.</param>
-internal sealed class Lifetimes(Action<DirectoryEntry> stop)
+/// <param name="counts">The host's objects by kind, kept here as objects come and go.</param>
+internal sealed class Lifetimes(Action<DirectoryEntry> stop, KindCounts counts)
 {
     private readonly Dictionary<string, DirectoryEntry> _byId = new(StringComparer.Ordinal);
     private readonly Dictionary<string, HashSet<string>> _holdsBy = new(StringComparer.Ordinal);
@@ -28,7 +30,12 @@ internal sealed class Lifetimes(Action<DirectoryEntry> stop)
         {
             entry.Holders.Add(session);
         }
+        if (_byId.TryGetValue(entry.Id, out var replaced))
+        {
+            counts.Change(replaced.Kind.Name, -1);
+        }
         _byId[entry.Id] = entry;
+        counts.Change(entry.Kind.Name, 1);
         SetHolds(entry.Id, holds);
     }
 
@@ -158,7 +165,10 @@ internal sealed class Lifetimes(Action<DirectoryEntry> stop)
 
     private List<DirectoryEntry> Forget(DirectoryEntry entry)
     {
-        _byId.Remove(entry.Id);
+        if (_byId.Remove(entry.Id))
+        {
+            counts.Change(entry.Kind.Name, -1);
+        }
         foreach (var holder in entry.HeldBy)
         {
             _holdsBy.GetValueOrDefault(holder)?.Remove(entry.Id);

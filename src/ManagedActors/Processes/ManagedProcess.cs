@@ -4,6 +4,7 @@ using System.Reflection;
 using System.Text.Json;
 using ManagedActors.Client;
 using ManagedActors.Codec;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Processes;
 
@@ -220,6 +221,13 @@ public sealed class ManagedProcess : IDisposable
         if (runtime is not null)
         {
             start.Environment[WorkerPayload.KeyVariable] = Convert.ToHexString(runtime.AuthKey);
+        }
+        // The child's calls join the trace this start is part of (W3C's environment carrier, as OpenTelemetry reads it).
+        var trace = Activity.Current?.Context ?? runtime?.InheritedTrace ?? default;
+        if (Tracing.TraceParent(trace) is { } traceParent)
+        {
+            start.Environment[Tracing.TraceParentVariable] = traceParent;
+            start.Environment[Tracing.TraceStateVariable] = trace.TraceState;
         }
         var hook = typeof(ManagedProcess).Assembly.Location;
         var existingHooks = Environment.GetEnvironmentVariable("DOTNET_STARTUP_HOOKS");

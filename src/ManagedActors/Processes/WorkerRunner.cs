@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Runtime.Loader;
 using System.Text.Json;
 using ManagedActors.Codec;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Processes;
 
@@ -67,6 +68,8 @@ internal static class WorkerRunner
                 var options = new ClientOptions { TrustedAssemblies = trusted, CallTimeout = payload.CallTimeout, HandshakeTimeout = payload.HandshakeTimeout };
                 client = await Manager.ConnectAsync(payload.HostAddress, key, options).ConfigureAwait(false);
                 codec = client.Runtime.Codec;
+                client.Runtime.InheritedTrace = Tracing.Inherited(
+                    Environment.GetEnvironmentVariable(Tracing.TraceParentVariable), Environment.GetEnvironmentVariable(Tracing.TraceStateVariable));
                 ManagedProcess.Connection = client;
             }
             else

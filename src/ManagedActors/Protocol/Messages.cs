@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 
 namespace ManagedActors.Protocol;
@@ -7,8 +8,11 @@ internal interface IProtocolMessage
 {
 }
 
-/// <summary>One method call: its correlation id, the method's id (unique to interface, name and parameters), and the encoded arguments.</summary>
-internal sealed record CallRequest(long CallId, int MethodId, byte[] Args)
+/// <summary>
+/// One method call: its correlation id, the method's id (unique to interface, name and parameters), the encoded
+/// arguments, and the W3C trace context of the code that made it (default when it was made outside any trace).
+/// </summary>
+internal sealed record CallRequest(long CallId, int MethodId, byte[] Args, ActivityContext Trace = default)
 {
     /// <summary>An id no method has: what an id too large for the wire's 32 bits reads as.</summary>
     public const int NoMethod = 0;

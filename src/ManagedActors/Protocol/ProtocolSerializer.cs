@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka.Actor;
 using Akka.Serialization;
 using ManagedActors.Codec;
@@ -53,7 +54,11 @@ internal sealed class ProtocolSerializer : ManifestSerializer
 
     private static Calls ReadCalls(ref WireReader r, bool resent) => new(r.ReadGuid(), ReadCallItems(ref r), resent);
 
-    /// <summary>A count and the calls: the body of a Calls message, of a lane's calls frame and of a journaled batch.</summary>
+    /// <summary>
+    /// A count and the calls: the body of a Calls message and of a lane's calls frame. A call made inside a trace sets
+    /// bit 32 of its method id and carries its trace context after it (<see cref="WriteTrace"/>); one outside any costs
+    /// nothing, and a reader of the format without traces never meets the bit (a method id is 32 bits).
+    /// </summary>
     public static void WriteCallItems(WireWriter w, IReadOnlyList<CallRequest> calls, int from, int count)
     {
         w.WriteVarUInt((ulong)count);
@@ -61,7 +66,15 @@ internal sealed class ProtocolSerializer : ManifestSerializer
         {
             var call = calls[i];
             w.WriteVarInt(call.CallId);
-            w.WriteVarUInt((uint)call.MethodId);
+            if (call.Trace.TraceId == default)
+            {
+                w.WriteVarUInt((uint)call.MethodId);
+            }
+            else
+            {
+                w.WriteVarUInt((uint)call.MethodId | Traced);
+                WriteTrace(w, call.Trace);
+            }
             w.WriteBytes(call.Args);
         }
     }
@@ -72,12 +85,51 @@ internal sealed class ProtocolSerializer : ManifestSerializer
         for (var i = 0; i < items.Length; i++)
         {
             var callId = r.ReadVarInt();
-            // An id no interface has is the object's to refuse (UnknownMethodException), not a reason to drop the batch.
             var rawId = r.ReadVarUInt();
+            var trace = (rawId & Traced) != 0 ? ReadTrace(ref r) : default;
+            rawId &= ~Traced;
+            // An id no interface has is the object's to refuse (UnknownMethodException), not a reason to drop the batch.
             var methodId = rawId > uint.MaxValue ? CallRequest.NoMethod : unchecked((int)(uint)rawId);
-            items[i] = new CallRequest(callId, methodId, r.ReadBytes());
+            items[i] = new CallRequest(callId, methodId, r.ReadBytes(), trace);
         }
         return items;
+    }
+
+    /// <summary>The bit of a call's method id that says a trace context follows.</summary>
+    private const ulong Traced = 1UL << 32;
+
+    /// <summary>The longest <c>tracestate</c> carried (W3C's limit is 32 entries of at most 256 characters; 512 is what propagators keep).</summary>
+    public const int MaxTraceState = 512;
+
+    /// <summary>A trace context: the trace id (16 bytes), the parent span id (8), the flags (1), and the trace state (a string, or null).</summary>
+    private static void WriteTrace(WireWriter w, ActivityContext trace)
+    {
+        Span<byte> ids = stackalloc byte[24];
+        trace.TraceId.CopyTo(ids[..16]);
+        trace.SpanId.CopyTo(ids[16..]);
+        w.WriteFixed(ids);
+        w.WriteByte((byte)trace.TraceFlags);
+        w.WriteString(trace.TraceState is { Length: > 0 and <= MaxTraceState } state ? state : null);
+    }
+
+    /// <exception cref="FormatException">The context is truncated, its ids are zero, or its state is too long.</exception>
+    private static ActivityContext ReadTrace(ref WireReader r)
+    {
+        var traceId = r.ReadFixed(16);
+        var spanId = r.ReadFixed(8);
+        if (traceId.IndexOfAnyExcept((byte)0) < 0 || spanId.IndexOfAnyExcept((byte)0) < 0)
+        {
+            throw new FormatException("A call's trace context has a zero id.");
+        }
+        var trace = ActivityTraceId.CreateFromBytes(traceId);
+        var span = ActivitySpanId.CreateFromBytes(spanId);
+        var flags = (ActivityTraceFlags)(r.ReadByte() & (byte)ActivityTraceFlags.Recorded);
+        var state = r.ReadString();
+        if (state is { Length: > MaxTraceState })
+        {
+            throw new FormatException($"A call's trace state is over {MaxTraceState} characters.");
+        }
+        return new ActivityContext(trace, span, flags, state, isRemote: true);
     }
 
     /// <summary>A count and the results: the body of a Results message and of a lane's results frame.</summary>

@@ -1,4 +1,5 @@
 using Akka.Actor;
+using ManagedActors.Codec;
 
 namespace ManagedActors.Protocol;
 
@@ -52,5 +53,21 @@ internal sealed class ReplyBuffer(int maxMessageSize)
         _results = null;
         _deferred = null;
         return closed;
+    }
+
+    /// <summary>The encoded answer to a call, or the fault that says why it cannot be encoded (a value over the size limit, say).</summary>
+    public static CallResult Answer(ValueCodec codec, long callId, object? value, int maxMessageSize)
+    {
+        try
+        {
+            var payload = codec.Encode(value);
+            return payload.Length > maxMessageSize
+                ? new CallResult(callId, true, FaultInfo.From(new MessageTooLargeException(payload.Length, maxMessageSize)).Encode())
+                : new CallResult(callId, false, payload);
+        }
+        catch (Exception e)
+        {
+            return new CallResult(callId, true, FaultInfo.From(e).Encode());
+        }
     }
 }

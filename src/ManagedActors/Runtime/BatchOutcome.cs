@@ -24,24 +24,40 @@ internal sealed record BatchOutcome(
     /// <summary>What a batch outside the calls did to parked calls and holds; null for a batch of calls.</summary>
     public IReadOnlyList<WaitEnd>? Ends { get; init; }
 
+    /// <summary>The batch's calls measured or traced, which end when its answers go; null while nobody listens.</summary>
+    public List<ServerCall>? Observed { get; init; }
+
+    /// <summary>The journal write of the batch, when one is measured or traced; it ends before the answers go.</summary>
+    public JournalWrite? Write { get; set; }
+
     /// <summary>Sends the batch's answers, and those of parked calls the batch answered (one message per client).</summary>
     public void Deliver(int maxMessageSize)
     {
+        Write?.End(null);
         ReplyFrames.Send(ReplyTo, Results, maxMessageSize);
         foreach (var (replyTo, results) in Deferred ?? [])
         {
             ReplyFrames.Send(replyTo, results, maxMessageSize);
+        }
+        if (Observed is { } observed)
+        {
+            ServerCalls.End(observed, Results);
         }
     }
 
     /// <summary>Answers every call of the batch with <paramref name="error"/> instead of its result: its changes were not kept.</summary>
     public void Fail(Exception error, int maxMessageSize)
     {
+        Write?.End(error);
         var fault = FaultInfo.From(error).Encode();
         ReplyFrames.Send(ReplyTo, Results.Select(r => new CallResult(r.CallId, true, fault)).ToList(), maxMessageSize);
         foreach (var (replyTo, results) in Deferred ?? [])
         {
             ReplyFrames.Send(replyTo, results.Select(r => new CallResult(r.CallId, true, fault)).ToList(), maxMessageSize);
+        }
+        if (Observed is { } observed)
+        {
+            ServerCalls.End(observed, Results, error);
         }
     }
 }

@@ -3,6 +3,7 @@ using ManagedActors.Codec;
 using ManagedActors.Configuration;
 using ManagedActors.Objects;
 using ManagedActors.Sessions;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Runtime;
 
@@ -14,10 +15,16 @@ namespace ManagedActors.Runtime;
 /// <param name="hostAddress">The host's client-facing address.</param>
 /// <param name="kinds">The object kinds it can create; none when null.</param>
 /// <param name="objectDispatcher">The dispatcher object actors run on; Akka's default when null.</param>
+/// <param name="instruments">Where calls, waits, journal writes and restarts are measured; the process's own meter when null.</param>
 internal sealed class HostContext(
     ValueCodec codec, SessionTable sessions, ManagerSettings settings, Guid incarnation, string hostAddress, KindTable? kinds = null,
-    string? objectDispatcher = null) : IObjectHost
+    string? objectDispatcher = null, Instruments? instruments = null) : IObjectHost
 {
+    public Instruments Instruments { get; } = instruments ?? Instruments.Shared;
+
+    /// <summary>The host's objects by kind, kept by its directory, read by the <c>managedactors.objects</c> instrument.</summary>
+    public KindCounts Objects { get; } = new();
+
     public ValueCodec Codec { get; } = codec;
 
     public SessionTable Sessions { get; } = sessions;

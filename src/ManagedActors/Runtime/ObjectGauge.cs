@@ -1,4 +1,5 @@
 using ManagedActors.Objects;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Runtime;
 
@@ -7,7 +8,9 @@ namespace ManagedActors.Runtime;
 /// the directory reads these, never the object's own collections, which only the object's actor may touch.
 /// </summary>
 /// <param name="durability">What the object's state survives.</param>
-internal sealed class ObjectGauge(Durability durability = Durability.None)
+/// <param name="kind">The object's kind, which names its calls in metrics and spans.</param>
+/// <param name="instruments">Where its restarts are counted.</param>
+internal sealed class ObjectGauge(Durability durability = Durability.None, string kind = "", Instruments? instruments = null)
 {
     private int _size;
     private int _waiters;
@@ -15,11 +18,19 @@ internal sealed class ObjectGauge(Durability durability = Durability.None)
 
     public Durability Durability => durability;
 
+    public string Kind => kind;
+
     /// <summary>How many times the object's actor started again (a fatal exception, a failure inside it, a failed journal write).</summary>
     public int Restarts => Math.Max(0, Volatile.Read(ref _starts) - 1);
 
     /// <summary>An actor of the object started (its first, or one that replaces it).</summary>
-    public void Started() => Interlocked.Increment(ref _starts);
+    public void Started()
+    {
+        if (Interlocked.Increment(ref _starts) > 1 && instruments is { ObjectRestarts.Enabled: true })
+        {
+            instruments.ObjectRestarts.Add(1, new KeyValuePair<string, object?>(Attributes.Kind, kind));
+        }
+    }
 
     public int Size => Volatile.Read(ref _size);
 

@@ -1,6 +1,7 @@
 using Akka.Actor;
 using ManagedActors.Objects;
 using ManagedActors.Protocol;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Runtime;
 
@@ -26,6 +27,8 @@ internal sealed class ObjectRunner
     private bool _replaying;
     private Exception? _fatal;
     private readonly ReturnedObjects _returned;
+    private readonly ServerCalls _observer;
+    private ServerCall? _observing;
 
     /// <param name="target">The object.</param>
     /// <param name="binding">Its interface bound to its implementation.</param>
@@ -52,6 +55,7 @@ internal sealed class ObjectRunner
         _replies = new ReplyBuffer(host.Settings.MaxMessageSize);
         Parked = new ParkedCalls(actor);
         _returned = new ReturnedObjects(host, actor);
+        _observer = new ServerCalls(host.Instruments, gauge is null ? "directory" : gauge.Kind);
         target.Host = host;
     }
 
@@ -63,6 +67,8 @@ internal sealed class ObjectRunner
     public ObjectBinding Binding { get; }
 
     public ParkedCalls Parked { get; }
+
+    public Instruments Instruments => _host.Instruments;
 
     /// <summary>A journaled object's memory of the calls it ran, which answers calls resent after a lost connection; null for a plain one.</summary>
     public IAnswerLedger? Ledger { get; }
@@ -99,6 +105,7 @@ internal sealed class ObjectRunner
         _changed = false;
         var client = relayedClient ?? (Ledger is not null ? _host.Sessions.ClientOf(calls.Session) : Guid.Empty);
         Target.Clock = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        List<ServerCall>? observed = _observer.Active ? new(calls.Items.Length) : null;
         try
         {
             foreach (var item in calls.Items)
@@ -122,11 +129,17 @@ internal sealed class ObjectRunner
                 }
                 try
                 {
+                    _observing = observed is null ? null : _observer.Begin(item, Binding);
                     Execute(calls.Session, Ledger is not null ? client : calls.Session, item, sender);
                 }
                 catch (Exception e)
                 {
                     _replies.AddFault(item.CallId, e);
+                }
+                if (_observing is not null)
+                {
+                    observed!.Add(_observing);
+                    _observing = null;
                 }
             }
             // The objects this one stores or hands out are held before any reply lets a caller move on.
@@ -137,7 +150,7 @@ internal sealed class ObjectRunner
                 Ledger?.Record(client, _replies.Results, _mutations);
             }
             var (results, deferred) = _replies.Close();
-            return new BatchOutcome(sender, calls.Session, client, results, deferred, _mutations, _fatal) { Clock = Target.Clock };
+            return new BatchOutcome(sender, calls.Session, client, results, deferred, _mutations, _fatal) { Clock = Target.Clock, Observed = observed };
         }
         finally
         {
@@ -320,8 +333,9 @@ internal sealed class ObjectRunner
                 (_mutations ??= []).Add(item);
             }
         }
+        // The call holds its observation from the start: it may be answered inside the method, after it parked.
         var call = method.TakesCall
-            ? new RunnerCall(this, sender, session, caller, item.CallId, owner, remembered: Ledger is not null && !method.Contract.IsReadOnly)
+            ? new RunnerCall(this, sender, session, caller, item.CallId, owner, remembered: Ledger is not null && !method.Contract.IsReadOnly) { Observation = _observing }
             : null;
         object? result;
         try
@@ -348,26 +362,12 @@ internal sealed class ObjectRunner
         }
         if (ReferenceEquals(result, Call.Deferred))
         {
+            _observing = null;
             return;
         }
+        call?.Observation = null;
         _held?.Replying(result, session);
-        _replies.Add(Answer(item.CallId, result));
-    }
-
-    /// <summary>The encoded answer to a call, or the fault that says why it cannot be encoded (a value over the size limit, say).</summary>
-    private CallResult Answer(long callId, object? value)
-    {
-        try
-        {
-            var payload = _host.Codec.Encode(value);
-            return payload.Length > _host.Settings.MaxMessageSize
-                ? new CallResult(callId, true, FaultInfo.From(new MessageTooLargeException(payload.Length, _host.Settings.MaxMessageSize)).Encode())
-                : new CallResult(callId, false, payload);
-        }
-        catch (Exception e)
-        {
-            return new CallResult(callId, true, FaultInfo.From(e).Encode());
-        }
+        _replies.Add(ReplyBuffer.Answer(_host.Codec, item.CallId, result, _host.Settings.MaxMessageSize));
     }
 
     /// <summary>A parked call's value: its references are held for the caller first (after a batch, what the object stores too).</summary>
@@ -378,7 +378,7 @@ internal sealed class ObjectRunner
         {
             _held?.Report(Target.StoredState, changed: true);
         }
-        SendResult(call, Answer(call.CallId, value));
+        SendResult(call, ReplyBuffer.Answer(_host.Codec, call.CallId, value, _host.Settings.MaxMessageSize));
     }
 
     internal void SendFault(RunnerCall call, Exception error) => SendResult(call, new CallResult(call.CallId, true, FaultInfo.From(error).Encode()));
@@ -391,5 +391,7 @@ internal sealed class ObjectRunner
             Ledger!.Record(call.Session, result);
         }
         _replies.Send(call.ReplyTo, result);
+        call.Observation?.End(result);
+        call.Observation = null;
     }
 }

@@ -1,5 +1,6 @@
 using Akka.Actor;
 using ManagedActors.Objects;
+using ManagedActors.Telemetry;
 
 namespace ManagedActors.Runtime;
 
@@ -19,6 +20,12 @@ internal sealed class RunnerCall(ObjectRunner runner, IActorRef replyTo, Guid se
     /// <summary>Whether the answer is remembered for a call sent again (a journaled object's changing call).</summary>
     public bool Remembered { get; } = remembered;
 
+    /// <summary>The call measured or traced, ended with its answer; null while nobody listens.</summary>
+    public ServerCall? Observation { get; set; }
+
+    /// <summary>When the call parked (a <see cref="System.Diagnostics.Stopwatch"/> timestamp), while it is counted as parked; 0 otherwise.</summary>
+    private long _parkedAt;
+
     /// <summary>The same call came again on another connection (a client that failed over): the answer goes there.</summary>
     public void Rebind(IActorRef replyTo, Guid session)
     {
@@ -27,9 +34,26 @@ internal sealed class RunnerCall(ObjectRunner runner, IActorRef replyTo, Guid se
         Orphaned = false;
     }
 
-    protected override void OnParked(TimeSpan? timeout) => runner.Parked.Park(this, timeout, timed: !runner.Replaying);
+    protected override void OnParked(TimeSpan? timeout)
+    {
+        runner.Parked.Park(this, timeout, timed: !runner.Replaying);
+        if (_parkedAt == 0 && runner.Instruments is { ParkedCalls.Enabled: true } instruments)
+        {
+            _parkedAt = System.Diagnostics.Stopwatch.GetTimestamp();
+            instruments.ParkedCalls.Add(1);
+        }
+    }
 
-    protected override void OnCompleted() => runner.Parked.Unpark(this);
+    protected override void OnCompleted()
+    {
+        runner.Parked.Unpark(this);
+        if (_parkedAt != 0)
+        {
+            runner.Instruments.ParkedCalls.Add(-1);
+            runner.Instruments.WaitDuration.Record(Instruments.Seconds(_parkedAt));
+            _parkedAt = 0;
+        }
+    }
 
     protected override void Send(object? value) => runner.SendReply(this, value);
 

@@ -48,6 +48,9 @@ internal sealed class SessionTable
 
     public bool IsValid(Guid session) => _sessions.ContainsKey(session);
 
+    /// <summary>How many sessions are open (the host's own included).</summary>
+    public int Count => _sessions.Count;
+
     /// <summary>Whether the session has a direct lane bound (whose own heartbeat tells its client the host is alive).</summary>
     public bool HasLane(Guid session) => _lanes.ContainsKey(session);
 

@@ -18,7 +18,7 @@ public sealed partial class LayerSpec
 
     /// <summary>Every feature folder of the library.</summary>
     public static readonly string[] Folders =
-        ["Objects", "Codec", "Protocol", "Configuration", "Security", .. Kinds, .. Host, "Lane", "Client", "Processes"];
+        ["Objects", "Codec", "Protocol", "Configuration", "Security", "Telemetry", .. Kinds, .. Host, "Lane", "Client", "Processes"];
 
     /// <summary>Folder → the library namespaces its files must not name (by using or by qualified name).</summary>
     public static TheoryData<string, string[]> Rules
@@ -32,18 +32,20 @@ public sealed partial class LayerSpec
                 { "Codec", Except("Codec") },
                 { "Protocol", Except("Protocol", "Codec") },
                 { "Configuration", Except("Configuration") },
+                // The instruments and the activity source know only the BCL: the layers that measure hand them what to count.
+                { "Telemetry", Except("Telemetry") },
                 { "Security", Except("Security", "Protocol", "Codec", "Configuration") },
                 // The host, layer by layer: sessions, the runtime that runs an object, journaling, the directory, the cluster.
                 { "Sessions", Except("Sessions", "Protocol", "Codec", "Configuration") },
-                { "Runtime", Except("Runtime", "Sessions", "Objects", "Protocol", "Codec", "Configuration") },
-                { "Journaling", Except("Journaling", "Runtime", "Sessions", "Objects", "Protocol", "Codec", "Configuration") },
-                { "ObjectDirectory", Except("ObjectDirectory", "Journaling", "Runtime", "Sessions", "Objects", "Protocol", "Codec", "Configuration") },
-                { "Clustering", Except("Clustering", "ObjectDirectory", "Journaling", "Runtime", "Sessions", "Objects", "Protocol", "Codec", "Configuration", "Security") },
+                { "Runtime", Except("Runtime", "Sessions", "Objects", "Protocol", "Codec", "Configuration", "Telemetry") },
+                { "Journaling", Except("Journaling", "Runtime", "Sessions", "Objects", "Protocol", "Codec", "Configuration", "Telemetry") },
+                { "ObjectDirectory", Except("ObjectDirectory", "Journaling", "Runtime", "Sessions", "Objects", "Protocol", "Codec", "Configuration", "Telemetry") },
+                { "Clustering", Except("Clustering", "ObjectDirectory", "Journaling", "Runtime", "Sessions", "Objects", "Protocol", "Codec", "Configuration", "Security", "Telemetry") },
                 // The lane has a host half and a client half, and knows neither host nor client beyond its seams.
-                { "Lane", Except("Lane", "Sessions", "Protocol", "Codec", "Configuration", "Security") },
+                { "Lane", Except("Lane", "Sessions", "Protocol", "Codec", "Configuration", "Security", "Telemetry") },
                 // The client knows nothing of the host's internals; of the kinds it reads the interfaces only (client-side methods).
-                { "Client", Except(["Client", "Lane", "Protocol", "Codec", "Configuration", "Security", .. Kinds]) },
-                { "Processes", Except("Processes", "Client", "Protocol", "Codec", "Configuration", "Security") },
+                { "Client", Except(["Client", "Lane", "Protocol", "Codec", "Configuration", "Security", "Telemetry", .. Kinds]) },
+                { "Processes", Except("Processes", "Client", "Protocol", "Codec", "Configuration", "Security", "Telemetry") },
                 { "Hosting", ["Client", "Processes"] },
             };
             // A kind knows only the object core and the wire, never another kind.

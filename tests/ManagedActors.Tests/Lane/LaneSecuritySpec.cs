@@ -140,6 +140,9 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
     [InlineData("zero length")]
     [InlineData("unsealed bytes")]
     [InlineData("an oversized record")]
+    [InlineData("a trace context with zero ids")]
+    [InlineData("a truncated trace context")]
+    [InlineData("a trace state over 512 characters")]
     public async Task A_proven_lane_that_sends_garbage_is_closed_and_the_host_serves_on(string garbage)
     {
         var (lane, answer) = RawLane.Open(Port, ClientSession, ClientIdentity, ClientKey);
@@ -163,6 +166,15 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
                 case "zero length":
                     lane.Stream.Write([0, 0, 0, 0]);
                     break;
+                case "a trace context with zero ids":
+                    lane.SendFrame(LaneFrames.CallsKind, TracedCall(new byte[24], "k=v"));
+                    break;
+                case "a truncated trace context":
+                    lane.SendFrame(LaneFrames.CallsKind, TracedCall([.. Enumerable.Range(1, 24).Select(i => (byte)i)], null, truncate: true));
+                    break;
+                case "a trace state over 512 characters":
+                    lane.SendFrame(LaneFrames.CallsKind, TracedCall([.. Enumerable.Range(1, 24).Select(i => (byte)i)], new string('s', 513)));
+                    break;
                 case "unsealed bytes":
                     // A well-formed calls frame written beside the seal, as a writer on the path would inject it.
                     lane.Clear.Write([40, 0, 0, 0, .. new byte[40]]);
@@ -174,6 +186,24 @@ public sealed class LaneSecuritySpec : IAsyncLifetime
             Assert.True(lane.IsClosedByHost(), $"The host kept a lane open after {garbage}.");
         }
         await AssertHostServesAsync();
+    }
+
+    /// <summary>A calls frame's body with one call that says a trace context follows (bit 32 of its method id), then <paramref name="ids"/>.</summary>
+    private byte[] TracedCall(byte[] ids, string? state, bool truncate = false)
+    {
+        using var w = new WireWriter();
+        w.WriteString(HostPaths.Directory(_manager.Address));
+        w.WriteVarUInt(1);
+        w.WriteVarInt(1);
+        w.WriteVarUInt(1UL | (1UL << 32));
+        w.WriteFixed(ids);
+        if (!truncate)
+        {
+            w.WriteByte(1);
+            w.WriteString(state);
+            w.WriteBytes([0]);
+        }
+        return w.ToArray();
     }
 
     [Fact]

@@ -37,6 +37,22 @@ public sealed class ProtocolSerializerSpec(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_call_s_trace_context_round_trips_and_a_call_outside_a_trace_carries_none()
+    {
+        var trace = new System.Diagnostics.ActivityContext(
+            System.Diagnostics.ActivityTraceId.CreateRandom(), System.Diagnostics.ActivitySpanId.CreateRandom(), System.Diagnostics.ActivityTraceFlags.Recorded, "vendor=1");
+        var calls = RoundTrip(new Calls(Guid.NewGuid(), [new CallRequest(1, -3, [1], trace), new CallRequest(2, 5, [2])]));
+        Assert.Equal((trace.TraceId, trace.SpanId, trace.TraceFlags, "vendor=1"), (calls.Items[0].Trace.TraceId, calls.Items[0].Trace.SpanId, calls.Items[0].Trace.TraceFlags, calls.Items[0].Trace.TraceState));
+        Assert.True(calls.Items[0].Trace.IsRemote);
+        Assert.Equal(-3, calls.Items[0].MethodId);
+        Assert.Equal(default, calls.Items[1].Trace);
+        // Outside a trace a call is written as it always was: nothing is added.
+        using var plain = new ManagedActors.Codec.WireWriter();
+        ProtocolSerializer.WriteCallItems(plain, [new CallRequest(2, 5, [2])], 0, 1);
+        Assert.Equal([1, 4, 5, 1, 2], plain.ToArray());
+    }
+
+    [Fact]
     public void Handshake_messages_round_trip_with_actor_refs()
     {
         var hello = RoundTrip(new Hello(TestActor));

@@ -20,6 +20,7 @@ public sealed class SamplesSpec
         { "CustomCounter", [@"counter after 3 processes x 100 increments: 300", @"counter after reset: 0", @"greetings recorded by the managed greeter: hello, world"] },
         { "Supervision", [@"before the crash: 10 scores, total 55", @"poisoned input: ManagedObjectRestartedException \(.*CorruptScoreException.*\)", @"after the restart: 10 scores, total 55 \(recovered from the journal\)", @"after 5 more: 15 scores, total 120"] },
         { "GenericHost", [@"host listening at akka\.mauth\.tcp://managed-actors@127\.0\.0\.1:\d+ \(data port \d+\)", @"health: Healthy \(managed-actors-host: serving at ", @"rounds counted through the client: 5", @"clients of the host: 1", @"app stopped"] },
+        { "Observability", [@"apples: 107", @"one trace: 11 spans \(3 client, 4 server, 3 journal writes\)", @"calls of the child process in the trace: 1", @"failed call: Error \(System\.Collections\.Generic\.KeyNotFoundException\)", @"metrics exported: .*managedactors\.objects.*rpc\.client\.call\.duration, rpc\.server\.call\.duration"] },
         { "Zoo", [@"day 5: 6 animals fed by 3 keeper processes", @"animals: 6 \(", @"meals served: 24", @"births: 2", @"visitors: 300"] },
     };
 
