@@ -8,7 +8,8 @@ namespace ManagedActors.Host;
 /// <summary>
 /// <c>status --address HOST:PORT</c>: what a running host holds (objects, clients, cluster members), as tables or, with
 /// <c>--json</c>, as one JSON document (the schema is in docs/cli.md). Its own connection and the host's own process are
-/// marked, not counted as clients.
+/// marked, not counted as clients. With <c>--watch</c> it refreshes every <c>--interval</c>: a live view in a terminal
+/// (keys to pause, sort and quit), one JSON line per refresh otherwise.
 /// </summary>
 internal static class StatusCommand
 {
@@ -17,7 +18,10 @@ internal static class StatusCommand
         var address = new Option<string>("--address") { Description = "The host's address (host:port or akka.mauth.tcp://managed-actors@host:port).", Required = true };
         var authKeyFile = new Option<FileInfo?>("--authkey-file") { Description = $"File holding the authkey as hex (or raw bytes); else ${Keys.AuthKeyVariable} (hex)." };
         var json = new Option<bool>("--json") { Description = "Print one JSON document (schema in docs/cli.md) instead of tables." };
-        var status = new Command("status", "Print a running host's objects, clients and cluster members.") { address, authKeyFile, json };
+        var watch = new Option<bool>("--watch") { Description = "Refresh until quit: a live view in a terminal (p pause, s sort, q quit), JSON lines otherwise." };
+        var interval = new Option<double>("--interval") { Description = "Seconds between refreshes with --watch.", DefaultValueFactory = _ => 1 };
+        var count = new Option<int>("--count") { Description = "With --watch, stop after this many refreshes (0: until quit)." };
+        var status = new Command("status", "Print a running host's objects, clients and cluster members.") { address, authKeyFile, json, watch, interval, count };
         status.SetAction(async (parse, cancellationToken) =>
         {
             var key = Keys.ReadAuthKey(parse.GetValue(authKeyFile));
@@ -25,10 +29,20 @@ internal static class StatusCommand
             {
                 return 2;
             }
+            if (parse.GetValue(watch) && (parse.GetValue(interval) is not (>= 0.05 and <= 3600) || parse.GetValue(count) < 0))
+            {
+                await Console.Error.WriteLineAsync("--interval must be between 0.05 and 3600 seconds, and --count 0 or more.").ConfigureAwait(false);
+                return 2;
+            }
             HostStatus report;
             try
             {
                 await using var client = await Manager.ConnectAsync(parse.GetValue(address)!, key, cancellationToken: cancellationToken).ConfigureAwait(false);
+                if (parse.GetValue(watch))
+                {
+                    await WatchAsync(client, TimeSpan.FromSeconds(parse.GetValue(interval)), parse.GetValue(count), cancellationToken).ConfigureAwait(false);
+                    return 0;
+                }
                 report = await client.StatusAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (Exception e) when (e is ManagedActorsException or ArgumentException or TimeoutException or FormatException)
@@ -48,6 +62,61 @@ internal static class StatusCommand
         });
         return status;
     }
+
+    /// <summary>Refreshes until quit (a key, Ctrl+C) or <paramref name="count"/> refreshes: a live view in a terminal, JSON lines otherwise.</summary>
+    private static async Task WatchAsync(ManagerClient client, TimeSpan interval, int count, CancellationToken cancellationToken)
+    {
+        var watch = new StatusWatch(interval);
+        var refreshes = 0;
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            while (!cancellationToken.IsCancellationRequested && (count == 0 || refreshes < count))
+            {
+                watch.Update(await client.StatusAsync(cancellationToken).ConfigureAwait(false), DateTimeOffset.UtcNow);
+                Console.WriteLine(JsonSerializer.Serialize(watch.Line(), CliJson.Options));
+                if (++refreshes < count || count == 0)
+                {
+                    await Delay(interval, cancellationToken).ConfigureAwait(false);
+                }
+            }
+            return;
+        }
+        await AnsiConsole.Live(watch.Render()).StartAsync(async live =>
+        {
+            var next = DateTimeOffset.MinValue;
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                while (!Console.IsInputRedirected && Console.KeyAvailable)
+                {
+                    if (watch.Apply(Console.ReadKey(intercept: true)))
+                    {
+                        return;
+                    }
+                    live.UpdateTarget(watch.Render());
+                }
+                if (DateTimeOffset.UtcNow >= next)
+                {
+                    next = DateTimeOffset.UtcNow + interval;
+                    if (!watch.Paused)
+                    {
+                        watch.Update(await client.StatusAsync(cancellationToken).ConfigureAwait(false), DateTimeOffset.UtcNow);
+                        refreshes++;
+                    }
+                    live.UpdateTarget(watch.Render());
+                    if (count > 0 && refreshes >= count)
+                    {
+                        return;
+                    }
+                }
+                // Keys are read between refreshes, a twentieth of a second apart at most.
+                await Delay(TimeSpan.FromMilliseconds(50), cancellationToken).ConfigureAwait(false);
+            }
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits, ending early (without an exception) when the command is cancelled.</summary>
+    private static Task Delay(TimeSpan delay, CancellationToken cancellationToken) =>
+        Task.Delay(delay, cancellationToken).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default);
 
     private static string Number(int value) => value.ToString(CultureInfo.InvariantCulture);
 

@@ -32,7 +32,11 @@ public sealed record ClusterMemberStatus(string Address, string State, bool Unre
 /// The address of the host it runs on: the reporting host, or in a cluster the host whose member runs a durable
 /// (sharded) object now.
 /// </param>
-public sealed record ObjectStatus(string Id, string? Name, string Kind, int Size, int Waiters, Durability Durability = Durability.None, int Restarts = 0, string? Host = null);
+/// <param name="Calls">The calls it received since it was created on its host: two reports apart give its calls per second.</param>
+/// <param name="Holder">The client that holds it, for a lock held now (its address, "local" for the host's own process); null otherwise.</param>
+public sealed record ObjectStatus(
+    string Id, string? Name, string Kind, int Size, int Waiters, Durability Durability = Durability.None, int Restarts = 0, string? Host = null, long Calls = 0,
+    string? Holder = null);
 
 /// <summary>One client process connected to a host.</summary>
 /// <param name="Address">The client's address (its reply endpoint), or "local" for the host's own process.</param>

@@ -44,8 +44,8 @@ internal sealed record ShardStatusQuery
     public static readonly ShardStatusQuery Instance = new();
 }
 
-/// <summary>One sharded object a member runs: its entity id, size and waiters.</summary>
-internal sealed record EntityGauge(string EntityId, int Size, int Waiters);
+/// <summary>One sharded object a member runs: its entity id, size, waiters and the calls it received.</summary>
+internal sealed record EntityGauge(string EntityId, int Size, int Waiters, long Calls = 0);
 
 /// <summary>The sharded objects a member runs, and the client address of its host.</summary>
 internal sealed record ShardStatusReport(string Host, EntityGauge[] Entities);

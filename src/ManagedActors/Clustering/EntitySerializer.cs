@@ -31,7 +31,9 @@ internal sealed class EntitySerializer : ManifestSerializer
         Add<PresenceQuery>("PQ", static (w, query) => WriteGuids(w, query.Clients), static (ref WireReader r) => new PresenceQuery(ReadGuids(ref r)));
         Add<PresenceReply>("PR", static (w, reply) => WriteGuids(w, reply.Connected), static (ref WireReader r) => new PresenceReply(ReadGuids(ref r)));
         Add<ShardStatusQuery>("SQ", static (_, _) => { }, static (ref WireReader _) => ShardStatusQuery.Instance);
-        Add<ShardStatusReport>("SR", WriteReport, static (ref WireReader r) => ReadReport(ref r));
+        // "SR2" counts each entity's calls; "SR", from a member of the version before, does not.
+        Add<ShardStatusReport>("SR2", WriteReport, static (ref WireReader r) => ReadReport(ref r, withCalls: true));
+        Add<ShardStatusReport>("SR", WriteReport, static (ref WireReader r) => ReadReport(ref r, withCalls: false), static _ => false);
     }
 
     private static void WriteCalls(WireWriter w, EntityCalls calls)
@@ -89,16 +91,17 @@ internal sealed class EntitySerializer : ManifestSerializer
             w.WriteString(entity.EntityId);
             w.WriteVarInt(entity.Size);
             w.WriteVarInt(entity.Waiters);
+            w.WriteVarInt(entity.Calls);
         }
     }
 
-    private static ShardStatusReport ReadReport(ref WireReader r)
+    private static ShardStatusReport ReadReport(ref WireReader r, bool withCalls)
     {
         var host = r.ReadRequiredString();
         var entities = new EntityGauge[r.ReadCount()];
         for (var i = 0; i < entities.Length; i++)
         {
-            entities[i] = new EntityGauge(r.ReadRequiredString(), checked((int)r.ReadVarInt()), checked((int)r.ReadVarInt()));
+            entities[i] = new EntityGauge(r.ReadRequiredString(), checked((int)r.ReadVarInt()), checked((int)r.ReadVarInt()), withCalls ? r.ReadVarInt() : 0);
         }
         return new ShardStatusReport(host, entities);
     }

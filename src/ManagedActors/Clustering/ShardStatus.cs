@@ -79,7 +79,7 @@ internal sealed class ShardStatus
     private static ObjectStatus StatusOf(EntityGauge entity, string host)
     {
         var (kind, name, id) = PersistenceIds.Parse(entity.EntityId);
-        return new ObjectStatus(id, name, kind, entity.Size, entity.Waiters, Durability.Durable, Host: host);
+        return new ObjectStatus(id, name, kind, entity.Size, entity.Waiters, Durability.Durable, Host: host, Calls: entity.Calls);
     }
 
     /// <summary>Answers for the entities of this member's region.</summary>
@@ -97,7 +97,7 @@ internal sealed class ShardStatus
                 if (t.IsCompletedSuccessfully)
                 {
                     asker.Tell(new ShardStatusReport(hostAddress, t.Result.Shards.SelectMany(s => s.EntityIds)
-                        .Select(id => status._gauges.TryGetValue(id, out var gauge) ? new EntityGauge(id, gauge.Size, gauge.Waiters) : new EntityGauge(id, 0, 0))
+                        .Select(id => status._gauges.TryGetValue(id, out var gauge) ? new EntityGauge(id, gauge.Size, gauge.Waiters, gauge.Calls) : new EntityGauge(id, 0, 0))
                         .ToArray()));
                 }
             }, TaskContinuationOptions.ExecuteSynchronously);

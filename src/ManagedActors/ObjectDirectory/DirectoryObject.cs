@@ -215,7 +215,8 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
         _host.Incarnation,
         _lifetimes.All
             .Where(e => _sharded is null || e.Gauge.Durability != Durability.Durable)
-            .Select(e => new ObjectStatus(e.Id, e.Reference.Name, e.Kind.Name, e.Gauge.Size, e.Gauge.Waiters, e.Gauge.Durability, e.Gauge.Restarts, _host.HostAddress))
+            .Select(e => new ObjectStatus(e.Id, e.Reference.Name, e.Kind.Name, e.Gauge.Size, e.Gauge.Waiters, e.Gauge.Durability, e.Gauge.Restarts, _host.HostAddress,
+                e.Gauge.Calls, e.Gauge.HoldingSession is { } holder ? _host.Sessions.AddressOf(holder, _host.HostAddress) : null))
             .Concat(_cluster?.ShardedObjects() ?? [])
             .OrderBy(o => o.Name is null)
             .ThenBy(o => o.Id, StringComparer.Ordinal)

@@ -25,6 +25,9 @@ internal abstract class ManagedObject
     /// <summary>Callers parked in the object, for status reports.</summary>
     public virtual int Waiters => 0;
 
+    /// <summary>The session that holds the object (a lock's holder), for status reports; null when none holds it.</summary>
+    public virtual Guid? HoldingSession => null;
+
     /// <summary>
     /// Everything the object stores, for finding the managed objects it refers to (it keeps them alive); null for an
     /// object that stores no values.

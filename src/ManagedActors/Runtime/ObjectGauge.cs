@@ -15,6 +15,8 @@ internal sealed class ObjectGauge(Durability durability = Durability.None, strin
     private int _size;
     private int _waiters;
     private int _starts;
+    private long _calls;
+    private object? _holding;
 
     public Durability Durability => durability;
 
@@ -36,10 +38,26 @@ internal sealed class ObjectGauge(Durability durability = Durability.None, strin
 
     public int Waiters => Volatile.Read(ref _waiters);
 
-    /// <summary>Called on the thread that runs the object, after it handled a message.</summary>
-    public void Update(ManagedObject target)
+    /// <summary>The calls the object received since it was created (its rate is what status views show).</summary>
+    public long Calls => Interlocked.Read(ref _calls);
+
+    /// <summary>The session that holds the object (a lock's holder); null when none does.</summary>
+    public Guid? HoldingSession => Volatile.Read(ref _holding) as Guid?;
+
+    /// <summary>Called on the thread that runs the object, after it handled a message (<paramref name="calls"/> of them calls).</summary>
+    public void Update(ManagedObject target, int calls = 0)
     {
         Volatile.Write(ref _size, target.Size);
         Volatile.Write(ref _waiters, target.Waiters);
+        if (calls > 0)
+        {
+            Interlocked.Add(ref _calls, calls);
+        }
+        var holding = target.HoldingSession;
+        if (holding != HoldingSession)
+        {
+            // Boxed only when the holder changes: a lock taken and released by turns, not every call.
+            Volatile.Write(ref _holding, holding);
+        }
     }
 }

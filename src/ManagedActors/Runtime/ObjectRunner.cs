@@ -157,7 +157,7 @@ internal sealed class ObjectRunner
             _replies.Close();
             _mutations = null;
             _fatal = null;
-            _gauge?.Update(Target);
+            _gauge?.Update(Target, calls.Items.Length);
         }
     }
 

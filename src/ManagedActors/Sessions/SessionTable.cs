@@ -110,6 +110,11 @@ internal sealed class SessionTable
             ? (replyTo.Path.Address.HasLocalScope ? "a client in the host's process" : "the client at " + replyTo.Path.Address)
             : "a client that is gone";
 
+    /// <summary>The address of <paramref name="session"/>'s client as <see cref="Clients"/> names it ("local" for the host's own process); null when it is gone.</summary>
+    public string? AddressOf(Guid session, string hostAddress) => _sessions.TryGetValue(session, out var replyTo)
+        ? replyTo.Path.Address.HasLocalScope || replyTo.Path.Address.ToString() == hostAddress ? ClientStatus.Local : replyTo.Path.Address.ToString()
+        : null;
+
     public IReadOnlyList<(Guid Session, IActorRef ReplyTo)> All() => _sessions.Select(p => (p.Key, p.Value)).ToArray();
 
     /// <summary>The connected client processes: reply endpoints grouped by address, the host's own as "local".</summary>

@@ -55,6 +55,8 @@ internal class LockObject : ManagedObject, ISessionAware
 
     public virtual IEnumerable<Guid> Holders => _holder is null ? [] : [_holderSession];
 
+    public override Guid? HoldingSession => _holder is null ? null : _holderSession;
+
     public virtual void SessionEnded(Guid session)
     {
         RemoveWaiters(session);
