@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Data.Common;
 using System.Reflection;
 using System.Text.Json;
+using ManagedActors.Host.Dashboard;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -35,13 +36,38 @@ internal static class ServeCommand
         var clusterPort = new Option<int>("--cluster-port") { Description = "Port other hosts of the cluster reach this one on (0 picks a free one).", DefaultValueFactory = _ => 0 };
         var clusterKeyFile = new Option<FileInfo?>("--cluster-key-file") { Description = $"File holding the key hosts prove to each other (hex or raw bytes; not the authkey); else ${Keys.ClusterKeyVariable}." };
         var readyFile = new Option<FileInfo?>("--ready-file") { Description = "Once the host serves, write its address, data port and cluster port to this file as JSON." };
-        var serve = new Command("serve", "Run a manager host until Ctrl+C or SIGTERM.") { port, hostname, authKeyFile, assemblies, config, durable, seeds, clusterPort, clusterKeyFile, readyFile };
+        var dashboard = new Option<string?>("--dashboard")
+        {
+            Description = $"Serve a live web dashboard on ADDRESS:PORT (alone: {DashboardSettings.DefaultAddress}, loopback on a free port); its address with its token is printed once.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var dashboardCertificate = new Option<FileInfo?>("--dashboard-certificate")
+        {
+            Description = $"Serve the dashboard over HTTPS with this PKCS#12 file (its password in ${DashboardSettings.CertificatePasswordVariable}).",
+        };
+        var dashboardUnsafe = new Option<bool>("--dashboard-unsafe-no-tls") { Description = "Let the dashboard listen beyond loopback without TLS: its token and data travel in the clear." };
+        var serve = new Command("serve", "Run a manager host until Ctrl+C or SIGTERM.")
+        {
+            port, hostname, authKeyFile, assemblies, config, durable, seeds, clusterPort, clusterKeyFile, readyFile, dashboard, dashboardCertificate, dashboardUnsafe,
+        };
         serve.SetAction(async (parse, cancellationToken) =>
         {
             var key = Keys.ReadAuthKey(parse.GetValue(authKeyFile));
             if (key is null)
             {
                 return 2;
+            }
+            DashboardSettings? web = null;
+            if (parse.GetResult(dashboard) is not null)
+            {
+                var (settings, error) = DashboardSettings.Parse(
+                    parse.GetValue(dashboard) ?? DashboardSettings.DefaultAddress, parse.GetValue(dashboardCertificate), parse.GetValue(dashboardUnsafe), key);
+                if (error is not null)
+                {
+                    await Console.Error.WriteLineAsync(error).ConfigureAwait(false);
+                    return 2;
+                }
+                web = settings;
             }
             var seedList = parse.GetValue(seeds) ?? [];
             var clusterKey = Keys.ReadClusterKey(parse.GetValue(clusterKeyFile), required: seedList.Length > 0, out var noClusterKey);
@@ -72,12 +98,27 @@ internal static class ServeCommand
             }
             await using (manager.ConfigureAwait(false))
             {
-                if (parse.GetValue(readyFile) is { } ready)
+                if (web is null)
                 {
-                    await WriteReadyFileAsync(ready, manager, cancellationToken).ConfigureAwait(false);
+                    await ReadyAsync(parse.GetValue(readyFile), manager, null, null, cancellationToken).ConfigureAwait(false);
+                    return await RunAsync(manager).ConfigureAwait(false);
                 }
-                Announce(manager);
-                return await RunAsync(manager).ConfigureAwait(false);
+                var app = DashboardServer.Build(web, manager, builder => Configure(builder, manager));
+                await using (app.ConfigureAwait(false))
+                {
+                    try
+                    {
+                        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        await Console.Error.WriteLineAsync($"Cannot start the host: the dashboard cannot listen on {web.EndPoint}: {FirstLine(e.Message)}").ConfigureAwait(false);
+                        return 2;
+                    }
+                    await ReadyAsync(parse.GetValue(readyFile), manager, DashboardServer.Address(app, web), web.Token, cancellationToken).ConfigureAwait(false);
+                    await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
+                    return app.Services.GetRequiredService<HostLifetime>().ExitCode;
+                }
             }
         });
         return serve;
@@ -146,6 +187,20 @@ internal static class ServeCommand
     };
 
     /// <summary>Where the host serves. "listening at" comes last: it is the line that says the host is ready.</summary>
+    /// <summary>The host serves: its ready file is written, then its addresses printed (the dashboard's with its token, once).</summary>
+    private static async Task ReadyAsync(FileInfo? readyFile, Manager manager, Uri? dashboard, string? token, CancellationToken cancellationToken)
+    {
+        if (readyFile is not null)
+        {
+            await WriteReadyFileAsync(readyFile, manager, dashboard, cancellationToken).ConfigureAwait(false);
+        }
+        if (dashboard is not null)
+        {
+            Console.WriteLine($"ManagedActors dashboard at {dashboard}?token={token} (the token comes from the authkey: share it as you would the key)");
+        }
+        Announce(manager);
+    }
+
     private static void Announce(Manager manager)
     {
         if (manager.ClusterAddress is { } member)
@@ -162,10 +217,10 @@ internal static class ServeCommand
     private static int PortOf(string address) => new Uri(address).Port;
 
     /// <summary>Writes the ready file whole (a reader never sees half of it): the host's address and ports, and the process id.</summary>
-    private static async Task WriteReadyFileAsync(FileInfo file, Manager manager, CancellationToken cancellationToken)
+    private static async Task WriteReadyFileAsync(FileInfo file, Manager manager, Uri? dashboard, CancellationToken cancellationToken)
     {
         var ready = new ReadyFile(manager.Address, PortOf(manager.Address), manager.DataPort, manager.ClusterAddress,
-            manager.ClusterAddress is { } member ? PortOf(member) : null, Environment.ProcessId);
+            manager.ClusterAddress is { } member ? PortOf(member) : null, Environment.ProcessId, dashboard?.ToString());
         var temporary = file.FullName + ".tmp";
         await File.WriteAllTextAsync(temporary, JsonSerializer.Serialize(ready, CliJson.Options), cancellationToken).ConfigureAwait(false);
         File.Move(temporary, file.FullName, overwrite: true);
@@ -175,15 +230,21 @@ internal static class ServeCommand
     /// Serves until SIGTERM or Ctrl+C (0), or until the host stops on its own because its cluster member was downed (1).
     /// The generic host's own lines go to standard error, as Akka's do.
     /// </summary>
-    private static async Task<int> RunAsync(Manager manager)
+    /// <summary>What the serve command's host, with or without the dashboard, runs: its log to standard error (warnings up), its lifetime.</summary>
+    private static void Configure(IHostApplicationBuilder builder, Manager manager)
     {
-        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
         builder.Services.AddSingleton(manager);
         builder.Services.AddSingleton<HostLifetime>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<HostLifetime>());
+    }
+
+    private static async Task<int> RunAsync(Manager manager)
+    {
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        Configure(builder, manager);
         using var host = builder.Build();
         var hostLifetime = host.Services.GetRequiredService<HostLifetime>();
         await host.RunAsync().ConfigureAwait(false);
@@ -198,7 +259,8 @@ internal static class ServeCommand
 /// <param name="ClusterAddress">The host's cluster member address, or null outside a cluster.</param>
 /// <param name="ClusterPort">The cluster port, or null outside a cluster.</param>
 /// <param name="Pid">The host's process id.</param>
-internal sealed record ReadyFile(string Address, int Port, int? DataPort, string? ClusterAddress, int? ClusterPort, int Pid);
+/// <param name="Dashboard">The dashboard's address without its token, or null without a dashboard.</param>
+internal sealed record ReadyFile(string Address, int Port, int? DataPort, string? ClusterAddress, int? ClusterPort, int Pid, string? Dashboard = null);
 
 /// <summary>
 /// Ties a running manager to the generic host's lifetime: SIGTERM or Ctrl+C disposes it (clients told, a cluster member

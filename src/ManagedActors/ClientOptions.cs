@@ -43,6 +43,12 @@ public sealed record ClientOptions
     /// </summary>
     public IMeterFactory? MeterFactory { get; init; }
 
+    /// <summary>
+    /// The name of the client's ActorSystem, which its address shows: a worker process started with
+    /// <see cref="Processes.ManagedProcess"/> connects as <c>managed-actors-worker</c>, so status views tell workers from clients.
+    /// </summary>
+    internal string SystemName { get; init; } = "managed-actors-client";
+
     /// <summary>Assemblies whose types may be read from replies, besides the entry assembly, the library and the types this client sends.</summary>
     public IReadOnlyList<Assembly> TrustedAssemblies { get; init; } = [];
 }

@@ -1,6 +1,6 @@
 namespace ManagedActors;
 
-/// <summary>What a host holds, as <see cref="ManagerSession.StatusAsync"/> reports it (a snapshot, approximately current).</summary>
+/// <summary>What a host holds, as <see cref="ManagerSession.StatusAsync(CancellationToken)"/> reports it (a snapshot, approximately current).</summary>
 /// <param name="Address">The host's address.</param>
 /// <param name="Incarnation">The id of this run of the host; a restarted host has another.</param>
 /// <param name="Objects">Every object, named and anonymous.</param>
@@ -34,15 +34,19 @@ public sealed record ClusterMemberStatus(string Address, string State, bool Unre
 /// </param>
 /// <param name="Calls">The calls it received since it was created on its host: two reports apart give its calls per second.</param>
 /// <param name="Holder">The client that holds it, for a lock held now (its address, "local" for the host's own process); null otherwise.</param>
+/// <param name="Preview">
+/// The start of its value as a line of text (its first items, keys or attributes), when the status was asked with
+/// previews (<see cref="ManagerSession.StatusAsync(bool, System.Threading.CancellationToken)"/>); null otherwise.
+/// </param>
 public sealed record ObjectStatus(
     string Id, string? Name, string Kind, int Size, int Waiters, Durability Durability = Durability.None, int Restarts = 0, string? Host = null, long Calls = 0,
-    string? Holder = null);
+    string? Holder = null, string? Preview = null);
 
 /// <summary>One client process connected to a host.</summary>
 /// <param name="Address">The client's address (its reply endpoint), or "local" for the host's own process.</param>
 /// <param name="Sessions">Its open sessions.</param>
 /// <param name="IsCaller">
-/// Whether it is the process that asked for the status (<see cref="ManagerSession.StatusAsync"/> marks its own entry),
+/// Whether it is the process that asked for the status (<see cref="ManagerSession.StatusAsync(CancellationToken)"/> marks its own entry),
 /// so that a tool which connects to read the status can leave itself out of the count of clients.
 /// </param>
 public sealed record ClientStatus(string Address, int Sessions, bool IsCaller = false)

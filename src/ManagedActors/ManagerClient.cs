@@ -48,7 +48,7 @@ public sealed class ManagerClient : ManagerSession
             ManagerSettings.Overrides(options.CallTimeout, options.HandshakeTimeout));
         var config = ManagedActorsConfig.Build(given, ManagedActorsConfig.Parse(options.Config), ManagedActorsConfig.Client);
         var settings = ManagerSettings.Create(config);
-        var system = ActorSystems.Create("managed-actors-client", config, new TransportKey(authKey), logging: options.LoggerFactory);
+        var system = ActorSystems.Create(options.SystemName, config, new TransportKey(authKey), logging: options.LoggerFactory);
         try
         {
             var runtime = new ClientRuntime(system, ownsSystem: true, settings, LaneSettings.Create(config),

@@ -172,9 +172,17 @@ public abstract class ManagerSession : IAsyncDisposable
     /// What the host holds: its objects (kind, size, waiters) and its connected clients, this process's own entry marked
     /// (<see cref="ClientStatus.IsCaller"/>).
     /// </summary>
-    public async Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default)
+    public Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default) => StatusAsync(previews: false, cancellationToken);
+
+    /// <summary>
+    /// What the host holds, as <see cref="StatusAsync(CancellationToken)"/>; with <paramref name="previews"/>, each of this
+    /// host's objects also shows the start of its value (<see cref="ObjectStatus.Preview"/>). A preview is taken on the
+    /// object's own thread after the call that asks for it, so it shows from the next call on: a view that refreshes
+    /// (a dashboard) asks every time and shows each preview one refresh late.
+    /// </summary>
+    public async Task<HostStatus> StatusAsync(bool previews, CancellationToken cancellationToken = default)
     {
-        var status = await Directory.StatusAsync(cancellationToken).ConfigureAwait(false);
+        var status = await (previews ? Directory.StatusWithPreviewsAsync(cancellationToken) : Directory.StatusAsync(cancellationToken)).ConfigureAwait(false);
         var mine = ((Akka.Actor.ExtendedActorSystem)Runtime.System).Provider.DefaultAddress.ToString();
         var caller = mine == status.Address ? ClientStatus.Local : mine;
         return status with { Clients = [.. status.Clients.Select(c => c.Address == caller ? c with { IsCaller = true } : c)] };

@@ -210,13 +210,29 @@ internal sealed class DirectoryObject : ManagedObject, ISessionAware
     /// This host's objects; in a cluster, its pinned objects and every durable object running anywhere in the cluster,
     /// with the host it runs on (as last collected).
     /// </summary>
-    public HostStatus Status() => new(
+    public HostStatus Status() => Status(previews: false);
+
+    /// <summary>
+    /// The status with each object's preview, taken after the last such call: every object of this host is asked for a
+    /// new one, which it takes on its own thread (a sweep of its deadlines that finds none due), for the next call.
+    /// </summary>
+    public HostStatus StatusWithPreviews()
+    {
+        foreach (var entry in _lifetimes.All.Where(e => RouterOf(e.Gauge.Durability) == _local))
+        {
+            entry.Gauge.WantPreview();
+            _local.Send(entry.Id, SweepDeadlines.Instance);
+        }
+        return Status(previews: true);
+    }
+
+    private HostStatus Status(bool previews) => new(
         _host.HostAddress,
         _host.Incarnation,
         _lifetimes.All
             .Where(e => _sharded is null || e.Gauge.Durability != Durability.Durable)
             .Select(e => new ObjectStatus(e.Id, e.Reference.Name, e.Kind.Name, e.Gauge.Size, e.Gauge.Waiters, e.Gauge.Durability, e.Gauge.Restarts, _host.HostAddress,
-                e.Gauge.Calls, e.Gauge.HoldingSession is { } holder ? _host.Sessions.AddressOf(holder, _host.HostAddress) : null))
+                e.Gauge.Calls, e.Gauge.HoldingSession is { } holder ? _host.Sessions.AddressOf(holder, _host.HostAddress) : null, previews ? e.Gauge.Preview : null))
             .Concat(_cluster?.ShardedObjects() ?? [])
             .OrderBy(o => o.Name is null)
             .ThenBy(o => o.Id, StringComparer.Ordinal)

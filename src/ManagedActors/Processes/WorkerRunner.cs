@@ -65,7 +65,10 @@ internal static class WorkerRunner
             if (payload.HostAddress is not null)
             {
                 var key = Convert.FromHexString(keyHex ?? throw new AuthenticationException("The worker was started without the manager's authkey."));
-                var options = new ClientOptions { TrustedAssemblies = trusted, CallTimeout = payload.CallTimeout, HandshakeTimeout = payload.HandshakeTimeout };
+                var options = new ClientOptions
+                {
+                    TrustedAssemblies = trusted, CallTimeout = payload.CallTimeout, HandshakeTimeout = payload.HandshakeTimeout, SystemName = "managed-actors-worker",
+                };
                 client = await Manager.ConnectAsync(payload.HostAddress, key, options).ConfigureAwait(false);
                 codec = client.Runtime.Codec;
                 client.Runtime.InheritedTrace = Tracing.Inherited(

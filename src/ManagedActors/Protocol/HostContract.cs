@@ -67,6 +67,10 @@ internal interface IDirectory : IManagedObject
     [ReadOnlyCall]
     Task<HostStatus> StatusAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>The status with each object's preview as of the last such call, and a new preview asked of every object of this host.</summary>
+    [ReadOnlyCall]
+    Task<HostStatus> StatusWithPreviewsAsync(CancellationToken cancellationToken = default);
+
     /// <summary>The client addresses of the cluster's hosts that are up, this one first; empty off a cluster.</summary>
     [ReadOnlyCall]
     Task<string[]> ContactsAsync(CancellationToken cancellationToken = default);

@@ -17,6 +17,8 @@ internal sealed class ObjectGauge(Durability durability = Durability.None, strin
     private int _starts;
     private long _calls;
     private object? _holding;
+    private string? _preview;
+    private int _previewWanted;
 
     public Durability Durability => durability;
 
@@ -44,6 +46,12 @@ internal sealed class ObjectGauge(Durability durability = Durability.None, strin
     /// <summary>The session that holds the object (a lock's holder); null when none does.</summary>
     public Guid? HoldingSession => Volatile.Read(ref _holding) as Guid?;
 
+    /// <summary>The start of the object's value (its first items or keys) as a line of text, as of the last <see cref="WantPreview"/>.</summary>
+    public string? Preview => Volatile.Read(ref _preview);
+
+    /// <summary>Asks for a new <see cref="Preview"/>: taken on the object's thread after the next message it handles.</summary>
+    public void WantPreview() => Volatile.Write(ref _previewWanted, 1);
+
     /// <summary>Called on the thread that runs the object, after it handled a message (<paramref name="calls"/> of them calls).</summary>
     public void Update(ManagedObject target, int calls = 0)
     {
@@ -59,5 +67,54 @@ internal sealed class ObjectGauge(Durability durability = Durability.None, strin
             // Boxed only when the holder changes: a lock taken and released by turns, not every call.
             Volatile.Write(ref _holding, holding);
         }
+        if (Volatile.Read(ref _previewWanted) != 0 && Interlocked.Exchange(ref _previewWanted, 0) != 0)
+        {
+            Volatile.Write(ref _preview, ValuePreview.Of(target.StoredState));
+        }
     }
+}
+
+/// <summary>A short line of text that shows the start of a stored value: a collection's first items, a map's first entries.</summary>
+internal static class ValuePreview
+{
+    private const int Items = 5, ItemLength = 40, LineLength = 240;
+
+    public static string? Of(object? state) => state switch
+    {
+        null => null,
+        string text => Text(text),
+        System.Collections.IDictionary map => Join("{", map.Count, Entries(map), "}"),
+        System.Collections.IEnumerable items => Join("[", Count(items), items.Cast<object?>().Take(Items).Select(Item), "]"),
+        _ => Item(state),
+    };
+
+    private static IEnumerable<string> Entries(System.Collections.IDictionary map)
+    {
+        foreach (System.Collections.DictionaryEntry entry in map)
+        {
+            yield return Item(entry.Key) + ": " + Item(entry.Value);
+        }
+    }
+
+    private static string Join(string open, int count, IEnumerable<string> items, string close)
+    {
+        var shown = items.Take(Items).ToList();
+        var line = open + string.Join(", ", shown) + (count > shown.Count ? $", … {count - shown.Count} more" : "") + close;
+        return line.Length <= LineLength ? line : line[..(LineLength - 1)] + "…";
+    }
+
+    private static int Count(System.Collections.IEnumerable items) => items is System.Collections.ICollection c ? c.Count : items.Cast<object?>().Take(10_000).Count();
+
+    private static string Item(object? value) => value switch
+    {
+        null => "null",
+        string text => Text(text),
+        ObjectReference reference => $"<{reference.Kind} {reference.Name ?? reference.ObjectId}>",
+        IFormattable formattable => Cut(formattable.ToString(null, System.Globalization.CultureInfo.InvariantCulture)),
+        _ => Cut(value.ToString() ?? value.GetType().Name),
+    };
+
+    private static string Text(string text) => "\"" + Cut(text) + "\"";
+
+    private static string Cut(string text) => text.Length <= ItemLength ? text : text[..(ItemLength - 1)] + "…";
 }

@@ -43,10 +43,22 @@ public sealed class SamplesSpec
         @"acknowledged updates present: (\d+) of \1 \(48 of 48 counters exact\)",
     ];
 
+    /// <summary>
+    /// The sample as its own project built it (samples/NAME/bin/CONFIGURATION/net10.0), run as a user runs it: with its
+    /// own runtime configuration and dependencies, not those of this test assembly (an ASP.NET Core app, through the tool).
+    /// </summary>
+    internal static string SampleDll(string sample)
+    {
+        var build = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        return Path.Combine(ManagedActors.Tests.Architecture.LayerSpec.RepositoryRoot, "samples", sample, "bin", build.Parent!.Name, build.Name, sample + ".dll");
+    }
+
     internal static async Task RunAsync(string sample, string[] arguments, string[] expected)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, sample + ".dll"));
+        var dll = SampleDll(sample);
+        start.ArgumentList.Add(dll);
+        start.WorkingDirectory = Path.GetDirectoryName(dll)!;
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
