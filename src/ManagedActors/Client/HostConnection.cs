@@ -158,10 +158,15 @@ internal sealed class HostConnection : ICallChannel, ILaneReceiver
         {
             Interlocked.CompareExchange(ref _state, Running, HostGone);
         }
-        if (Calls.Complete(results, _codec) && Reconnects)
+        if (Calls.Complete(results, _codec, Reconnects, out var again) && Reconnects)
         {
-            // The host no longer knows this session (it restarted): the next call runs the handshake again.
+            // The host no longer knows this session (it restarted): the next call runs the handshake again, and the
+            // calls kept to go again (which did not run) go on the new session rather than fail.
             Interlocked.CompareExchange(ref _state, HostGone, Running);
+            if (again is not null)
+            {
+                _ = _resends.ResendAsync(again, $"The host at {HostAddress} no longer knew this session");
+            }
         }
     }
 

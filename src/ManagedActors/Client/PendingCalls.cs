@@ -58,10 +58,13 @@ internal sealed class PendingCalls : IDisposable
 
     /// <summary>
     /// Completes the calls <paramref name="results"/> answers, decoding each value with <paramref name="codec"/>; whether
-    /// one of them says the host does not know this session (it restarted, or the session ended).
+    /// one of them says the host does not know this session (it restarted, or the session ended). Such a call did not
+    /// run: with <paramref name="resendKept"/>, one kept to go again (and not claimed by a resend yet) is claimed,
+    /// left pending and listed in <paramref name="again"/> instead of failing.
     /// </summary>
-    public bool Complete(Results results, ValueCodec codec)
+    public bool Complete(Results results, ValueCodec codec, bool resendKept, out List<IPendingCall>? again)
     {
+        again = null;
         var sessionUnknown = false;
         foreach (var item in results.Items)
         {
@@ -73,6 +76,11 @@ internal sealed class PendingCalls : IDisposable
             {
                 var error = Fault(item.Payload);
                 sessionUnknown |= error is SessionLostException;
+                if (error is SessionLostException && resendKept && call.Request is not null && call.ClaimResend())
+                {
+                    (again ??= []).Add(call);
+                    continue;
+                }
                 if (error is OperationCanceledException && call.CancelRequested)
                 {
                     call.TrySetCancelled();
@@ -99,6 +107,9 @@ internal sealed class PendingCalls : IDisposable
         }
         return sessionUnknown;
     }
+
+    /// <summary>Completes the calls <paramref name="results"/> answers; whether one says the host does not know this session.</summary>
+    public bool Complete(Results results, ValueCodec codec) => Complete(results, codec, resendKept: false, out _);
 
     /// <summary>Fails every pending call, on the thread pool (a caller may continue where its call completes).</summary>
     public void FailAll(Func<Exception> error)

@@ -188,6 +188,26 @@ public sealed class PendingCallSpec : IDisposable
         Assert.False(_calls.Complete(new Results([new CallResult(Started().CallId, true, FaultInfo.From(new AuthenticationException("Wrong key.")).Encode())]), codec));
     }
 
+    [Fact]
+    public async Task A_kept_call_the_host_refused_for_an_unknown_session_waits_to_go_again_and_another_fails()
+    {
+        var codec = new ValueCodec(new TypeAllowList([]), null, trustWrittenTypes: false);
+        var kept = Started();
+        kept.Request = new CallRequest(kept.CallId, Get.Id, []);
+        var plain = Started();
+        var lost = FaultInfo.From(new SessionLostException("Unknown session: the call did not run.")).Encode();
+        Assert.True(_calls.Complete(new Results([new CallResult(kept.CallId, true, lost), new CallResult(plain.CallId, true, lost)]), codec,
+            resendKept: true, out var again));
+
+        // The kept call did not run: it stays pending for its resend on the next session, claimed once.
+        Assert.Equal([kept], again!);
+        Assert.False(kept.IsCompleted);
+        Assert.False(kept.ClaimResend());
+        await Assert.ThrowsAsync<SessionLostException>(() => plain.Task);
+        Assert.True(kept.TrySetValue(3));
+        Assert.Equal(3, await (Task<int>)kept.Task);
+    }
+
     /// <summary>A connection that sends nothing anywhere (the calls here are completed by hand).</summary>
     private sealed class SilentChannel : ICallChannel
     {
