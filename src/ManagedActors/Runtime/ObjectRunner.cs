@@ -55,7 +55,7 @@ internal sealed class ObjectRunner
         _replies = new ReplyBuffer(host.Settings.MaxMessageSize);
         Parked = new ParkedCalls(actor);
         _returned = new ReturnedObjects(host, actor);
-        _observer = new ServerCalls(host.Instruments, gauge is null ? "directory" : gauge.Kind);
+        _observer = new ServerCalls(host.Instruments, gauge?.Kind ?? HostPaths.DirectoryKind);
         target.Host = host;
     }
 

@@ -15,7 +15,8 @@ internal sealed class ReturnedObjects(HostContext host, IRunnerHost actor)
     {
         var kind = host.Kinds.FindByInterface(resultInterface)
             ?? throw new InvalidOperationException($"{resultInterface.Name} is not registered on this host, so a method cannot return one.");
-        var child = actor.SpawnChild(ObjectActor.PropsFor(new CustomObject(instance), kind.Binding, host, fatal: kind.Fatal),
+        // Its gauge names its kind in metrics and spans; the directory does not list it (its parent holds it).
+        var child = actor.SpawnChild(ObjectActor.PropsFor(new CustomObject(instance), kind.Binding, host, gauge: new ObjectGauge(Durability.None, kind.Name, host.Instruments), fatal: kind.Fatal),
             "c" + (++_children).ToString(System.Globalization.CultureInfo.InvariantCulture));
         return new ObjectReference(Akka.Serialization.Serialization.SerializedActorPath(child), Guid.NewGuid().ToString("N"), kind.Name,
             TypeNames.Of(resultInterface), host.Incarnation, null, Guid.NewGuid());

@@ -15,7 +15,10 @@ internal static class Tracing
 
     public static readonly ActivitySource Source = new(Instruments.Name, typeof(Tracing).Assembly.GetName().Version?.ToString());
 
-    /// <summary>Starts a span of <paramref name="kind"/> under <paramref name="parent"/> (none: a new trace) and leaves the ambient activity as it was.</summary>
+    /// <summary>
+    /// Starts a span of <paramref name="kind"/> under <paramref name="parent"/> (none: a new trace) and leaves the ambient
+    /// activity as it was; a CLIENT or SERVER span is a call, named and tagged by its method.
+    /// </summary>
     public static Activity? Start(string name, ActivityKind kind, ActivityContext parent)
     {
         if (!Source.HasListeners())
@@ -27,7 +30,11 @@ internal static class Tracing
         if (activity is not null)
         {
             Activity.Current = ambient;
-            activity.SetTag(Attributes.RpcSystem, Attributes.System);
+            if (kind is ActivityKind.Client or ActivityKind.Server && activity.IsAllDataRequested)
+            {
+                activity.SetTag(Attributes.RpcSystem, Attributes.System);
+                activity.SetTag(Attributes.RpcMethod, name);
+            }
         }
         return activity;
     }

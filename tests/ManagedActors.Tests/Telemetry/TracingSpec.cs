@@ -35,6 +35,7 @@ public sealed class TracingSpec : IDisposable
             var set = await SpanAsync("dict/Set", ActivityKind.Client);
             Assert.Equal(caller.SpanId, set.ParentSpanId);
             Assert.Equal("managed_actors", set.GetTagItem("rpc.system.name"));
+            Assert.Equal("dict/Set", set.GetTagItem("rpc.method"));
             Assert.Equal(ActivityStatusCode.Unset, set.Status);
             var served = await SpanAsync("dict/Set", ActivityKind.Server);
             Assert.Equal(set.SpanId, served.ParentSpanId);
@@ -65,6 +66,7 @@ public sealed class TracingSpec : IDisposable
         var served = await SpanAsync("dict/Set", ActivityKind.Server);
         var write = await SpanAsync("journal/write", ActivityKind.Internal);
         Assert.Equal(served.SpanId, write.ParentSpanId);
+        Assert.Null(write.GetTagItem("rpc.method"));
         Assert.True(write.Duration <= served.Duration, "the write lies within the call, which is answered after it");
     }
 
