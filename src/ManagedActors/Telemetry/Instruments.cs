@@ -102,30 +102,17 @@ internal sealed class Instruments
         }
     }
 
-    private IEnumerable<Measurement<long>> ObserveObjects()
-    {
-        foreach (var host in _hosts.Keys)
-        {
-            foreach (var (kind, count) in host.Objects.Snapshot())
-            {
-                yield return new Measurement<long>(count, new KeyValuePair<string, object?>(Attributes.Kind, kind));
-            }
-        }
-    }
+    // One point per attribute set, summed over the hosts that share this meter (two managers in one process).
+    private IEnumerable<Measurement<long>> ObserveObjects() =>
+        Summed(_hosts.Keys.SelectMany(host => host.Objects.Snapshot()), Attributes.Kind);
 
-    private IEnumerable<Measurement<long>> ObserveSessions() =>
-        _hosts.Keys.Select(host => new Measurement<long>(host.Sessions()));
+    private IEnumerable<Measurement<long>> ObserveSessions() => _hosts.IsEmpty ? [] : [new Measurement<long>(_hosts.Keys.Sum(host => host.Sessions()))];
 
-    private IEnumerable<Measurement<long>> ObserveMembers()
-    {
-        foreach (var host in _hosts.Keys)
-        {
-            foreach (var (status, count) in host.Members())
-            {
-                yield return new Measurement<long>(count, new KeyValuePair<string, object?>(Attributes.MemberStatus, status));
-            }
-        }
-    }
+    private IEnumerable<Measurement<long>> ObserveMembers() => Summed(_hosts.Keys.SelectMany(host => host.Members()), Attributes.MemberStatus);
+
+    private static IEnumerable<Measurement<long>> Summed(IEnumerable<(string Value, int Count)> counts, string attribute) => counts
+        .GroupBy(c => c.Value, StringComparer.Ordinal)
+        .Select(g => new Measurement<long>(g.Sum(c => c.Count), new KeyValuePair<string, object?>(attribute, g.Key)));
 
     private sealed class Registration(Instruments instruments, HostReadings readings) : IDisposable
     {

@@ -116,6 +116,18 @@ public sealed class MetricsSpec : IDisposable
     }
 
     [Fact]
+    public async Task Two_hosts_on_one_meter_give_one_point_per_attribute_set()
+    {
+        await using var first = await StartAsync();
+        await using var second = await StartAsync();
+        await first.DictAsync<string, int>("a");
+        await second.DictAsync<string, int>("b");
+        // Each host's own session, summed; the dicts of both under one kind.
+        Assert.Equal(2, Assert.Single(_meters.Observe("managedactors.sessions")).Value);
+        Assert.Equal(2, Assert.Single(_meters.Observe("managedactors.objects"), m => (string)m.Tags["managedactors.object.kind"]! == "dict").Value);
+    }
+
+    [Fact]
     public async Task Cluster_members_are_observed_by_status()
     {
         var port = HostProcess.FreePort();
